@@ -1,0 +1,54 @@
+/**
+ * The extension host side: wiring only. Starts the language server over IPC, tells it whether the
+ * workspace is trusted, and registers the commands; each command lives in commands/.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { Methods } from '../../server/src/protocol/lsp';
+import { registerTemplateCommands } from './commands/templates';
+import { registerLanguageDetection } from './language-detection';
+
+let client: LanguageClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const serverModule = context.asAbsolutePath(path.join('dist', 'server', 'server.js'));
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.ipc },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6010'] } },
+  };
+  const storage = context.storageUri?.fsPath ?? context.globalStorageUri.fsPath;
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      { scheme: 'file', language: 'rlhf-pipeline' },
+      { scheme: 'file', language: 'rlhf-experiment' },
+      { scheme: 'file', language: 'rlhf-training' },
+      { scheme: 'untitled', language: 'rlhf-pipeline' },
+      { scheme: 'untitled', language: 'rlhf-experiment' },
+      { scheme: 'untitled', language: 'rlhf-training' },
+    ],
+    synchronize: {
+      configurationSection: 'rlhfLens',
+      fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml,jsonl,csv,tsv,json,gz}'),
+    },
+    initializationOptions: { trusted: vscode.workspace.isTrusted, storagePath: storage },
+  };
+  client = new LanguageClient('rlhfLens', 'RLHF Lens', serverOptions, clientOptions);
+  context.subscriptions.push(
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      void client?.sendNotification(Methods.setTrust, { trusted: true });
+    }),
+  );
+  registerLanguageDetection(context);
+  registerTemplateCommands(context);
+  await client.start();
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+  client = undefined;
+}
+
+export function getClient(): LanguageClient | undefined {
+  return client;
+}

@@ -1,0 +1,84 @@
+// Builds every bundle of RLHF Lens in one command.
+//   node esbuild.mjs            development build (source maps)
+//   node esbuild.mjs --watch    rebuild on change
+//   node esbuild.mjs --production  minified, no source maps (used by `npm run package`)
+import * as esbuild from 'esbuild';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const root = path.dirname(new URL(import.meta.url).pathname);
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+
+const common = {
+  bundle: true,
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+  define: { __RLHF_LENS_VERSION__: JSON.stringify(pkg.version) },
+};
+
+const exists = (p) => fs.existsSync(path.join(root, p));
+
+/** Node bundles: the extension client, the language server, the CLI and the analysis worker. */
+const nodeEntries = [
+  ['client/src/extension.ts', 'dist/client/extension.js'],
+  ['server/src/server-main.ts', 'dist/server/server.js'],
+  ['server/src/cli/bin.ts', 'dist/server/cli.js'],
+  ['server/src/engine/worker-main.ts', 'dist/server/worker.js'],
+].filter(([src]) => exists(src));
+
+/** Browser bundles: one per dashboard view (webviews/src/<view>/main.ts). */
+const webviewEntries = exists('webviews/src')
+  ? fs
+      .readdirSync(path.join(root, 'webviews/src'), { withFileTypes: true })
+      .filter((d) => d.isDirectory() && exists(`webviews/src/${d.name}/main.ts`))
+      .map((d) => [`webviews/src/${d.name}/main.ts`, `dist/webviews/${d.name}.js`])
+  : [];
+
+const configs = [
+  ...nodeEntries.map(([src, out]) => ({
+    ...common,
+    entryPoints: [path.join(root, src)],
+    outfile: path.join(root, out),
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    external: ['vscode'],
+    // sql.js and its wasm are loaded at run time from beside the bundle.
+    mainFields: ['module', 'main'],
+  })),
+  ...webviewEntries.map(([src, out]) => ({
+    ...common,
+    entryPoints: [path.join(root, src)],
+    outfile: path.join(root, out),
+    platform: 'browser',
+    target: 'es2022',
+    format: 'iife',
+  })),
+];
+
+function copyAssets() {
+  const wasm = path.join(root, 'node_modules/sql.js/dist/sql-wasm.wasm');
+  fs.mkdirSync(path.join(root, 'dist/server'), { recursive: true });
+  if (fs.existsSync(wasm)) fs.copyFileSync(wasm, path.join(root, 'dist/server/sql-wasm.wasm'));
+  const css = path.join(root, 'webviews/src/styles.css');
+  if (fs.existsSync(css)) {
+    fs.mkdirSync(path.join(root, 'dist/webviews'), { recursive: true });
+    fs.copyFileSync(css, path.join(root, 'dist/webviews/styles.css'));
+  }
+}
+
+copyAssets();
+if (watch) {
+  for (const c of configs) {
+    const ctx = await esbuild.context(c);
+    await ctx.watch();
+  }
+  console.log(`watching ${configs.length} bundles...`);
+} else {
+  const started = Date.now();
+  await Promise.all(configs.map((c) => esbuild.build(c)));
+  console.log(`built ${configs.length} bundles in ${Date.now() - started} ms${production ? ' (production)' : ''}`);
+}

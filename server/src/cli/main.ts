@@ -1,0 +1,79 @@
+/** The `rlhf-lens` command: a thin argument parser over `config/` and `engine/`. */
+import { UsageError } from './args';
+import { EXIT_OK, EXIT_USAGE, processIO, type CliIO } from './io';
+import { runLint, LINT_HELP } from './lint';
+import { VERSION } from '../version';
+
+const LSP_HELP = `Usage: rlhf-lens lsp [--stdio | --node-ipc | --socket=PORT]
+
+Starts the RLHF Lens language server. Any LSP client can use it, e.g. Neovim:
+  vim.lsp.start({ name = 'rlhf-lens', cmd = { 'rlhf-lens', 'lsp', '--stdio' } })
+`;
+
+interface Command {
+  summary: string;
+  help: string;
+  run: (argv: string[], io: CliIO) => number | Promise<number>;
+}
+
+const COMMANDS: Record<string, Command> = {
+  lint: { summary: 'check pipeline, experiment and training-config YAML files', help: LINT_HELP, run: runLint },
+  lsp: {
+    summary: 'start the language server (stdio, node-ipc or socket)',
+    help: LSP_HELP,
+    run: async () => {
+      const { startServer } = await import('../server');
+      startServer();
+      return new Promise<number>(() => undefined); // runs until the client exits
+    },
+  },
+};
+
+export function registerCommand(name: string, command: Command): void {
+  COMMANDS[name] = command;
+}
+
+function mainHelp(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
+  const lines = Object.entries(COMMANDS).map(([n, c]) => `  ${n.padEnd(width)}  ${c.summary}`);
+  return `RLHF Lens ${VERSION}: checks RLHF config YAML and analyses RLHF data.
+
+Usage: rlhf-lens <command> [options]
+
+Commands:
+${lines.join('\n')}
+
+Run "rlhf-lens <command> --help" for a command's options.
+`;
+}
+
+export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.out(mainHelp());
+    return name ? EXIT_OK : EXIT_USAGE;
+  }
+  if (name === '--version') {
+    io.out(`${VERSION}\n`);
+    return EXIT_OK;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.err(`rlhf-lens: unknown command "${name}"\n\n${mainHelp()}`);
+    return EXIT_USAGE;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.out(command.help);
+    return EXIT_OK;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.err(`rlhf-lens ${name}: ${err.message}\n\n${command.help}`);
+      return EXIT_USAGE;
+    }
+    io.err(`rlhf-lens ${name}: ${(err as Error).message}\n`);
+    return EXIT_USAGE;
+  }
+}

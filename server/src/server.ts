@@ -1,0 +1,74 @@
+/**
+ * The language server: wiring only. Transport comes from the command line
+ * (`--stdio`, `--node-ipc`, `--socket=N`), as vscode-languageserver decides.
+ */
+import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_SETTINGS, type ServerContext } from './server-context';
+import { Methods, SetTrustParams, InitializationOptions, type StatusResult } from './protocol/lsp';
+import { MessageError } from './protocol/check';
+import { registerDiagnostics } from './handlers/diagnostics';
+import { VERSION } from './version';
+
+export function startServer(): void {
+  const connection = createConnection(ProposedFeatures.all);
+  const documents = new TextDocuments(TextDocument);
+
+  const ctx: ServerContext = {
+    connection,
+    documents,
+    settings: { ...DEFAULT_SETTINGS },
+    trusted: false,
+    workspaceFolders: [],
+    revalidateAll: () => undefined,
+    guard: (what, fn) => {
+      try {
+        return fn();
+      } catch (err) {
+        connection.console.error(`rlhf-lens: ${what} failed: ${(err as Error).stack ?? err}`);
+        return undefined;
+      }
+    },
+  };
+
+  connection.onInitialize((params) => {
+    try {
+      const init = InitializationOptions(params.initializationOptions ?? {});
+      ctx.trusted = init.trusted ?? false;
+    } catch (err) {
+      connection.console.warn(`rlhf-lens: ignoring initializationOptions: ${(err as Error).message}`);
+    }
+    ctx.workspaceFolders = (params.workspaceFolders ?? [])
+      .map((f) => f.uri)
+      .concat(params.rootUri && !params.workspaceFolders ? [params.rootUri] : [])
+      .filter((u) => u.startsWith('file:'))
+      .map((u) => fileURLToPath(u));
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+      },
+      serverInfo: { name: 'rlhf-lens', version: VERSION },
+    };
+  });
+
+  connection.onRequest(Methods.status, (): StatusResult => ({
+    version: VERSION,
+    trusted: ctx.trusted,
+    openDocuments: documents.keys().length,
+  }));
+
+  connection.onNotification(Methods.setTrust, (raw: unknown) => {
+    try {
+      ctx.trusted = SetTrustParams(raw).trusted;
+    } catch (err) {
+      if (err instanceof MessageError) connection.console.warn(`rlhf-lens: rejected ${Methods.setTrust}: ${err.message}`);
+      else throw err;
+    }
+  });
+
+  registerDiagnostics(ctx);
+
+  documents.listen(connection);
+  connection.listen();
+}
