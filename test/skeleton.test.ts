@@ -85,7 +85,7 @@ test('the server over stdio publishes the same syntax error, with code, source a
     const fixed = BROKEN.replace('[python, a.py', '[python, a.py]');
     client.change(uri, fixed);
     const after = await client.diagnostics(uri);
-    assert.deepEqual(after.diagnostics.filter((d) => d.code.toString().startsWith('yaml/')), []);
+    assert.deepEqual(after.diagnostics.filter((d) => String(d.code).startsWith('yaml/')), []);
   } finally {
     await client.stop();
   }
