@@ -16,12 +16,15 @@ export interface ParseLimits {
   maxDocumentChars: number;
   /** Largest number of `---` documents in one file. */
   maxDocuments: number;
+  /** Deepest nesting of flow collections (`[[[...`) accepted; deeper input would exhaust the parser's stack. */
+  maxNestingDepth: number;
 }
 
 export const DEFAULT_PARSE_LIMITS: ParseLimits = {
   maxAliasCount: 1000,
   maxDocumentChars: 5_000_000,
   maxDocuments: 200,
+  maxNestingDepth: 256,
 };
 
 export interface ParsedDocument {
@@ -50,6 +53,32 @@ function firstLine(message: string): string {
   return line.replace(/ at line \d+, column \d+:?$/, '').trim();
 }
 
+/**
+ * Offset where `[`/`{` nesting first exceeds `max`, or -1. A linear scan that skips quoted scalars and
+ * comments roughly; it only has to be right for input deep enough to matter.
+ */
+function findExcessiveFlowNesting(text: string, max: number): number {
+  let depth = 0;
+  let quote = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (quote) {
+      if (c === quote) quote = 0;
+      else if (c === 92 /* \\ */ && quote === 34) i++;
+      else if (c === 10) quote = 0;
+      continue;
+    }
+    if (c === 34 || c === 39) quote = c;
+    else if (c === 35 /* # */ && (i === 0 || text.charCodeAt(i - 1) === 32 || text.charCodeAt(i - 1) === 10)) {
+      const nl = text.indexOf('\n', i);
+      i = nl < 0 ? text.length : nl;
+    } else if (c === 91 || c === 123) {
+      if (++depth > max) return i;
+    } else if (c === 93 || c === 125) depth = Math.max(0, depth - 1);
+  }
+  return -1;
+}
+
 /** The plain or quoted key that starts at `offset` (the yaml package points duplicate-key errors there). */
 function keyAt(text: string, offset: number): string {
   const m = /^("(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*'|[^\s:,{}[\]#][^:\n]*?)(?=\s*:(?:\s|$))/.exec(text.slice(offset, offset + 1024));
@@ -67,6 +96,29 @@ export function parseYaml(text: string, limits: ParseLimits = DEFAULT_PARSE_LIMI
       severity: 'error',
       code: 'yaml/limit',
       message: `File is ${text.length.toLocaleString('en-US')} characters, more than the limit of ${limits.maxDocumentChars.toLocaleString('en-US')}; it is not checked (setting rlhfLens.limits.maxDocumentChars).`,
+    });
+    return { text, lines, documents, diagnostics };
+  }
+
+  const nul = text.indexOf('\u0000');
+  if (nul >= 0) {
+    const at = lines.positionAt(nul);
+    diagnostics.push({
+      range: { start: at, end: { line: at.line, character: at.character + 1 } },
+      severity: 'error',
+      code: 'yaml/syntax',
+      message: 'This file contains NUL bytes: it looks binary, not YAML; it is not checked.',
+    });
+    return { text, lines, documents, diagnostics };
+  }
+
+  const deep = findExcessiveFlowNesting(text, limits.maxNestingDepth);
+  if (deep >= 0) {
+    diagnostics.push({
+      range: lines.range(deep, deep + 1),
+      severity: 'error',
+      code: 'yaml/limit',
+      message: `Collections are nested more than ${limits.maxNestingDepth} levels deep here; the file is not checked (setting rlhfLens.limits.maxNestingDepth).`,
     });
     return { text, lines, documents, diagnostics };
   }
