@@ -8,6 +8,7 @@ import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerO
 import { Methods } from '../../server/src/protocol/lsp';
 import { registerTemplateCommands } from './commands/templates';
 import { registerLanguageDetection } from './language-detection';
+import { registerTrustStatus } from './trust';
 
 let client: LanguageClient | undefined;
 
@@ -41,6 +42,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   );
   registerLanguageDetection(context);
   registerTemplateCommands(context);
+  registerTrustStatus(context);
   await client.start();
 }
 
