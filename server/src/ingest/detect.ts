@@ -1,0 +1,59 @@
+/** Decides a data file's format from its name, then from its first bytes. */
+import * as path from 'node:path';
+import { openBytes, logicalName, statOrThrow, asIngestError } from './source';
+import { looksLikeMlflow } from './mlflow';
+import { IngestError, type DataFormat } from './rows';
+
+const SNIFF_BYTES = 64 * 1024;
+
+async function head(file: string): Promise<string> {
+  const input = openBytes(file);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of input as AsyncIterable<Buffer>) {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size >= SNIFF_BYTES) break;
+    }
+  } catch (err) {
+    throw asIngestError(file, err);
+  } finally {
+    input.destroy();
+  }
+  return Buffer.concat(chunks).subarray(0, SNIFF_BYTES).toString('utf8').replace(/^\uFEFF/, '');
+}
+
+/** Sniffs text: a JSON array, JSON Lines, a trainer_state object, or a delimited table. */
+export function formatFromText(file: string, text: string): DataFormat {
+  const trimmed = text.trimStart();
+  if (trimmed === '') throw new IngestError(file, 'is empty');
+  if (trimmed.startsWith('[')) return 'json';
+  if (trimmed.startsWith('{')) {
+    const firstLine = trimmed.split(/\r?\n/, 1)[0]!.trim();
+    if (firstLine.endsWith('}')) return 'jsonl';
+    if (/"log_history"\s*:/.test(trimmed)) return 'trainer_state';
+    throw new IngestError(file, 'is a single JSON object; expected JSON Lines, a JSON array of rows, or a trainer_state.json with "log_history"');
+  }
+  const firstLine = trimmed.split(/\r?\n/, 1)[0]!;
+  if (firstLine.includes('\t')) return 'tsv';
+  if (firstLine.includes(',')) return 'csv';
+  if (/[\u0000-\u0008\u000e-\u001f]/.test(trimmed.slice(0, 1024))) throw new IngestError(file, 'looks like a binary file, not a data file');
+  // One column, or whitespace-separated: read as CSV (one column) rather than guess a separator.
+  return 'csv';
+}
+
+export async function detectFormat(file: string): Promise<DataFormat> {
+  const st = statOrThrow(file);
+  if (st.isDirectory()) {
+    if (looksLikeMlflow(file)) return 'mlflow';
+    throw new IngestError(file, 'is a folder without an MLflow run (metrics/ folder) in it');
+  }
+  const name = path.basename(logicalName(file));
+  if (/\.(ya?ml|toml|py|md)$/.test(name)) throw new IngestError(file, 'is a config or source file, not a data file (expected JSONL, CSV/TSV, JSON, trainer_state.json or an MLflow run folder)');
+  if (name.endsWith('trainer_state.json')) return 'trainer_state';
+  if (name.endsWith('.jsonl') || name.endsWith('.ndjson')) return 'jsonl';
+  if (name.endsWith('.tsv')) return 'tsv';
+  if (name.endsWith('.csv')) return 'csv';
+  return formatFromText(file, await head(file));
+}

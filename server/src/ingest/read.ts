@@ -1,0 +1,109 @@
+/**
+ * The single entry point of ingestion: open a data file of any supported format and iterate its
+ * rows, with column mapping and progress. Callers (the analysis adapters) keep only what they need.
+ */
+import * as path from 'node:path';
+import { detectFormat } from './detect';
+import { readJsonl } from './jsonl';
+import { readDelimited } from './delimited';
+import { readJsonArray, readTrainerState } from './json-array';
+import { openMlflowRun, readMlflowMetrics } from './mlflow';
+import { IngestError, SkipLog, type DataFormat, type SourceRow } from './rows';
+
+export interface IngestOptions {
+  /** Force a format instead of detecting it. */
+  format?: DataFormat;
+  /** field -> column of the file (`--column label=human_label`): the analysis reads `field` from `column`. */
+  columnMap?: Record<string, string>;
+  /** Names for the columns of a headerless CSV/TSV, in order. */
+  columnNames?: string[];
+  /** Whether a CSV/TSV has a header row (default: decided from the first row). */
+  header?: boolean;
+  /** Called every PROGRESS_EVERY rows and at the end. */
+  onProgress?: (rowsRead: number, bytesRead: number) => void;
+}
+
+export const PROGRESS_EVERY = 10_000;
+
+export interface DataSource {
+  file: string;
+  format: DataFormat;
+  /** A run name where the format has one (MLflow run name; the folder name of a trainer_state.json). */
+  run: string;
+  /** Run parameters (MLflow params/), when the format has them. */
+  params?: Record<string, string>;
+  skipped: SkipLog;
+  rows: AsyncIterable<SourceRow>;
+  /** Rows yielded so far (before any analysis-specific filtering). */
+  readonly rowsRead: number;
+}
+
+/** Parses `x=y` mapping strings (CLI `--column`) into a columnMap. */
+export function parseColumnMap(specs: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const spec of specs) {
+    const eq = spec.indexOf('=');
+    if (eq <= 0 || eq === spec.length - 1) throw new Error(`column mapping "${spec}" must look like field=column`);
+    out[spec.slice(0, eq).trim()] = spec.slice(eq + 1).trim();
+  }
+  return out;
+}
+
+export async function openDataSource(file: string, options: IngestOptions = {}): Promise<DataSource> {
+  const format = options.format ?? (await detectFormat(file));
+  const skipped = new SkipLog();
+  let bytes = 0;
+  const onBytes = options.onProgress ? (n: number) => (bytes += n) : undefined;
+  let run = path.basename(path.dirname(path.resolve(file)));
+  let params: Record<string, string> | undefined;
+  let inner: AsyncIterable<SourceRow>;
+  switch (format) {
+    case 'jsonl':
+      inner = readJsonl(file, skipped, onBytes);
+      break;
+    case 'csv':
+    case 'tsv':
+      inner = readDelimited(file, { delimiter: format === 'csv' ? ',' : '\t', columns: options.columnNames, header: options.header }, skipped, onBytes);
+      break;
+    case 'json':
+      inner = readJsonArray(file, skipped, onBytes);
+      break;
+    case 'trainer_state':
+      inner = readTrainerState(file, skipped, onBytes);
+      break;
+    case 'mlflow': {
+      const mlrun = openMlflowRun(file);
+      run = mlrun.name;
+      params = mlrun.params;
+      inner = readMlflowMetrics(mlrun, skipped, onBytes);
+      break;
+    }
+  }
+  const map = Object.entries(options.columnMap ?? {});
+  const source: DataSource = {
+    file,
+    format,
+    run,
+    params,
+    skipped,
+    rowsRead: 0,
+    rows: {
+      async *[Symbol.asyncIterator]() {
+        let count = 0;
+        for await (const row of inner) {
+          for (const [field, column] of map) if (column in row.value) row.value[field] = row.value[column];
+          count++;
+          (source as { rowsRead: number }).rowsRead = count;
+          if (options.onProgress && count % PROGRESS_EVERY === 0) options.onProgress(count, bytes);
+          yield row;
+        }
+        if (count === 0) {
+          const why = skipped.count > 0 ? `all ${skipped.count} rows are unusable (line ${skipped.first[0]!.line}: ${skipped.first[0]!.reason})` : format === 'trainer_state' ? 'its "log_history" has no entries' : 'it has no data rows';
+          throw new IngestError(file, why);
+        }
+        options.onProgress?.(count, bytes);
+      },
+    },
+  };
+  return source;
+}

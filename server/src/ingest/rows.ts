@@ -1,0 +1,56 @@
+/**
+ * What every reader yields and how bad input is reported.
+ *
+ * Invariants: a reader never throws for a bad row (it is skipped and counted in a SkipLog), and
+ * throws IngestError only when the file as a whole cannot be read (missing, not the format it
+ * claims, no usable rows). Readers keep no rows: memory is bounded by the caller.
+ */
+
+/** One record of a data file, with the 1-based line (or, for JSON documents, entry) it came from. */
+export interface SourceRow {
+  line: number;
+  value: Record<string, unknown>;
+}
+
+export interface SkippedRow {
+  line: number;
+  reason: string;
+}
+
+/** The `skipped` field of every analysis result. */
+export interface Skipped {
+  count: number;
+  first: SkippedRow[];
+}
+
+/** Counts skipped rows and keeps the first few reasons (enough to find the problem, bounded in memory). */
+export class SkipLog {
+  count = 0;
+  readonly first: SkippedRow[] = [];
+  constructor(readonly keep = 10) {}
+
+  add(line: number, reason: string): void {
+    this.count++;
+    if (this.first.length < this.keep) this.first.push({ line, reason });
+  }
+
+  toJSON(): Skipped {
+    return { count: this.count, first: [...this.first] };
+  }
+}
+
+/** A file that cannot be used at all. The message names the file and says why. */
+export class IngestError extends Error {
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+  ) {
+    super(`${file}: ${reason}`);
+    this.name = 'IngestError';
+  }
+}
+
+/** Data formats the readers understand. */
+export type DataFormat = 'jsonl' | 'csv' | 'tsv' | 'json' | 'trainer_state' | 'mlflow';
+
+export const DATA_FORMATS: readonly DataFormat[] = ['jsonl', 'csv', 'tsv', 'json', 'trainer_state', 'mlflow'];
