@@ -60,9 +60,23 @@ export class LspClient {
   }
 
   /** Starts `rlhf-lens lsp --stdio` and completes the initialize handshake. */
-  static async start(options: { rootPath?: string; initializationOptions?: unknown; capabilities?: unknown } = {}): Promise<LspClient> {
-    const proc = spawn(process.execPath, [CLI, 'lsp', '--stdio'], { stdio: 'pipe' });
+  static async start(
+    options: {
+      rootPath?: string;
+      initializationOptions?: unknown;
+      capabilities?: unknown;
+      /** Another server to start instead (e.g. yaml-language-server for benchmarks): node script and args. */
+      command?: string[];
+      /** Answers `workspace/configuration` requests by section. */
+      configuration?: (section: string | undefined) => unknown;
+    } = {},
+  ): Promise<LspClient> {
+    const proc = spawn(process.execPath, options.command ?? [CLI, 'lsp', '--stdio'], { stdio: 'pipe' });
     const client = new LspClient(proc);
+    if (options.configuration) {
+      const answer = options.configuration;
+      client.connection.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) => p.items.map((i) => answer(i.section) ?? null));
+    }
     const rootUri = options.rootPath ? pathToFileURL(options.rootPath).toString() : null;
     await client.connection.sendRequest('initialize', {
       processId: process.pid,

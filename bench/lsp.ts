@@ -1,0 +1,137 @@
+/**
+ * Time from didChange to publishDiagnostics for a 1,000- and a 20,000-line pipeline (median and p95 of
+ * 50 edits), first-open time and server memory, for RLHF Lens and, side by side, for the Red Hat YAML
+ * language server (npm yaml-language-server) validating the same file with our JSON Schema.
+ * Needs `npm run build` first.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { LspClient, ROOT } from '../test/support/lsp';
+
+const EDITS = 50;
+
+function pipeline(targetLines: number): string {
+  const head = `apiVersion: rlhf-lens/v1
+kind: Pipeline
+metadata:
+  name: bench-pipeline
+params:
+  since: 7d
+  min_alpha: 0.6
+defaults:
+  retries: 2
+  timeout: 2h
+stages:
+`;
+  const phases = ['data_collection', 'training', 'evaluation', 'deployment'];
+  const out = [head];
+  let lines = head.split('\n').length;
+  for (let i = 0; lines < targetLines; i++) {
+    const phase = phases[Math.min(3, Math.floor((i / Math.max(1, targetLines / 12)) * 4 / 4) % 4)]!;
+    const needs = i > 0 ? `\n    needs: [s${i - 1}]` : '';
+    const stage = `  - id: s${i}
+    phase: ${phase}${needs}
+    run: python step.py --since \${{ params.since }} --n ${i}
+    retries: 1
+    outputs: {out: data/s${i}.jsonl}
+    resources: {cpu: 4, memory: 16Gi, gpus: 0}
+    timeout: 30m
+`;
+    out.push(stage);
+    lines += stage.split('\n').length - 1;
+  }
+  return out.join('');
+}
+
+function rssMiB(pid: number): number {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    return kb / 1024;
+  } catch {
+    return NaN;
+  }
+}
+
+function quantile(xs: number[], q: number): number {
+  const s = xs.slice().sort((a, b) => a - b);
+  const pos = (s.length - 1) * q;
+  const lo = Math.floor(pos);
+  return s[lo]! + (s[Math.min(lo + 1, s.length - 1)]! - s[lo]!) * (pos - lo);
+}
+
+interface Measure {
+  server: string;
+  lines: number;
+  openMs: number;
+  median: number;
+  p95: number;
+  rss: number;
+  diagnostics: number;
+}
+
+async function measure(server: 'rlhf-lens' | 'yaml-language-server', text: string, dir: string): Promise<Measure> {
+  const file = path.join(dir, `bench-${text.length}.pipeline.yaml`);
+  fs.writeFileSync(file, text);
+  const schema = pathToFileURL(path.join(ROOT, 'schemas', 'pipeline.schema.json')).toString();
+  const yamlSettings = { validate: true, hover: true, completion: true, schemas: { [schema]: ['*.pipeline.yaml'] } };
+  const client =
+    server === 'rlhf-lens'
+      ? await LspClient.start({ rootPath: dir })
+      : await LspClient.start({
+          rootPath: dir,
+          command: [path.join(ROOT, 'node_modules', 'yaml-language-server', 'bin', 'yaml-language-server'), '--stdio'],
+          configuration: (section) => (section === 'yaml' ? yamlSettings : section === undefined ? { yaml: yamlSettings } : null),
+        });
+  try {
+    if (server === 'yaml-language-server') {
+      await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: { yaml: yamlSettings } });
+    }
+    const t0 = performance.now();
+    const first = await client.openAndWait(file, text, server === 'rlhf-lens' ? 'rlhf-pipeline' : 'yaml');
+    const openMs = performance.now() - t0;
+    const uri = pathToFileURL(file).toString();
+    const times: number[] = [];
+    let current = text;
+    for (let i = 0; i < EDITS; i++) {
+      // A small edit in the middle of the file, as typing would make.
+      const at = current.indexOf('retries: 1', Math.floor(current.length / 2));
+      current = current.slice(0, at) + `retries: ${(i % 3) + 1}` + current.slice(at + 'retries: 1'.length);
+      current = current.replace(/retries: [23]\n/, 'retries: 1\n');
+      const start = performance.now();
+      const wait = client.diagnostics(uri, () => true, 30_000);
+      client.change(uri, current);
+      await wait;
+      times.push(performance.now() - start);
+    }
+    return { server, lines: text.split('\n').length, openMs, median: quantile(times, 0.5), p95: quantile(times, 0.95), rss: rssMiB(client.proc.pid!), diagnostics: first.length };
+  } finally {
+    await client.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rlhf-lens-bench-'));
+  const rows: Measure[] = [];
+  for (const n of [1_000, 20_000]) {
+    const text = pipeline(n);
+    for (const server of ['rlhf-lens', 'yaml-language-server'] as const) rows.push(await measure(server, text, dir));
+  }
+  console.log(`didChange -> publishDiagnostics, ${EDITS} edits each (ms); first open (ms); server RSS after edits (MiB)`);
+  console.log('server                 lines   open    median   p95      RSS    diagnostics');
+  for (const r of rows) {
+    console.log(
+      `${r.server.padEnd(22)} ${String(r.lines).padStart(6)} ${r.openMs.toFixed(1).padStart(7)} ${r.median.toFixed(2).padStart(8)} ${r.p95.toFixed(2).padStart(8)} ${r.rss.toFixed(0).padStart(6)}   ${r.diagnostics}`,
+    );
+  }
+  for (const n of [1_000, 20_000]) {
+    const ours = rows.find((r) => r.server === 'rlhf-lens' && Math.abs(r.lines - n) < n * 0.1)!;
+    const theirs = rows.find((r) => r.server === 'yaml-language-server' && Math.abs(r.lines - n) < n * 0.1)!;
+    console.log(`ratio at ~${n} lines (yaml-language-server / rlhf-lens, median): ${(theirs.median / ours.median).toFixed(1)}x`);
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+void main();
