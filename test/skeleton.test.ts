@@ -47,7 +47,10 @@ test('lint --format text prints path:line:col severity code message, 1-based', (
 });
 
 test('lint exits 0 on a clean file and 2 on a missing path or bad option', () => {
-  const ok = tmpFile('ok.training.yaml', 'apiVersion: rlhf-lens/v1\nkind: TrainingConfig\n');
+  const ok = tmpFile(
+    'ok.training.yaml',
+    'apiVersion: rlhf-lens/v1\nkind: TrainingConfig\nmetadata: {name: ok}\nmethod: sft\nbase_model: gpt2\ndataset: {train: https://example.com/train.jsonl}\n',
+  );
   assert.equal(runCli(['lint', ok]).code, 0);
   const missing = runCli(['lint', '/nonexistent/x.pipeline.yaml']);
   assert.equal(missing.code, 2);

@@ -4,16 +4,88 @@
  *
  * Pure: takes text and facts, returns diagnostics. It reads no files itself.
  */
-import { compareDiagnostics, type Diagnostic } from './diagnostic';
-import { parseYaml, DEFAULT_PARSE_LIMITS, type ParseLimits } from './parse';
+import { compareDiagnostics, type Diagnostic, type Severity } from './diagnostic';
+import { parseYaml, DEFAULT_PARSE_LIMITS, type ParseLimits, type ParsedFile } from './parse';
+import { ConfigDocument } from './model';
+import { KINDS, kindFromPath, type ConfigKind } from './kind';
+import { NO_FACTS, type WorkspaceFacts } from './workspace-facts';
+import { validateAgainstSchema, SCHEMA_CODES } from './schema';
+import { findSuppressions, isSuppressed } from './suppressions';
+import { RULES } from './rules/registry';
+import type { Rule, RuleContext } from './rules/rule';
+
+export type SeveritySetting = Severity | 'off';
+export const SEVERITY_SETTINGS: readonly SeveritySetting[] = ['error', 'warning', 'information', 'hint', 'off'];
+
+/** Codes reported outside the rule list (the YAML layer, schema validation, a failing rule). */
+export const BUILTIN_CODES: readonly string[] = ['yaml/syntax', 'yaml/duplicate-key', 'yaml/limit', ...SCHEMA_CODES, 'internal/rule-failed'];
 
 export interface LintOptions {
   /** Absolute path (or URI path) of the file, used to resolve relative references and pick the kind. */
   path: string;
   limits?: ParseLimits;
+  /** What is known about other files; default: nothing (cross-file rules stay silent). */
+  facts?: WorkspaceFacts;
+  /** Severity per code (rule id or `schema/<keyword>`), overriding the default; 'off' drops it. */
+  severities?: Readonly<Record<string, SeveritySetting>>;
+}
+
+/** The config documents of a parsed file, each with its kind (declared, else implied by the file name). */
+export function configDocuments(parsed: ParsedFile, path: string): ConfigDocument[] {
+  const fromName = kindFromPath(path);
+  const out: ConfigDocument[] = [];
+  for (const d of parsed.documents) {
+    if (d.doc.contents === null || d.value === null || d.value === undefined) continue;
+    const declared = (d.value as Record<string, unknown> | null)?.['kind'];
+    const kind = (KINDS as readonly unknown[]).includes(declared) ? (declared as ConfigKind) : fromName;
+    out.push(new ConfigDocument(kind, d.value, d.doc, parsed.lines, d.start, d.end));
+  }
+  return out;
+}
+
+function appliesTo(rule: Rule, doc: ConfigDocument): boolean {
+  return rule.kinds === 'any' || (doc.kind !== undefined && rule.kinds.includes(doc.kind));
 }
 
 export function lintText(text: string, options: LintOptions): Diagnostic[] {
   const parsed = parseYaml(text, options.limits ?? DEFAULT_PARSE_LIMITS);
-  return parsed.diagnostics.slice().sort(compareDiagnostics);
+  const found: Diagnostic[] = parsed.diagnostics.slice();
+  const facts = options.facts ?? NO_FACTS;
+  for (const doc of configDocuments(parsed, options.path)) {
+    for (const p of validateAgainstSchema(doc)) {
+      found.push({ range: p.range, severity: 'error', code: p.code, message: p.message, ...(p.fixes ? { fixes: p.fixes } : {}) });
+    }
+    for (const rule of RULES) {
+      if (!appliesTo(rule, doc)) continue;
+      const ctx: RuleContext = {
+        path: options.path,
+        facts,
+        report: (r) => {
+          const d: Diagnostic = { range: r.range, severity: rule.defaultSeverity, code: r.code ?? rule.id, message: r.message };
+          if (r.related?.length) d.related = r.related;
+          if (r.fixes?.length) d.fixes = r.fixes;
+          found.push(d);
+        },
+      };
+      try {
+        rule.check(doc, ctx);
+      } catch (err) {
+        found.push({
+          range: doc.anchorRange([]),
+          severity: 'error',
+          code: 'internal/rule-failed',
+          message: `Rule ${rule.id} failed on this document (a bug in RLHF Lens; please report it): ${(err as Error).message}`,
+        });
+      }
+    }
+  }
+  const suppressions = findSuppressions(text, parsed.lines);
+  const severities = options.severities ?? {};
+  const out: Diagnostic[] = [];
+  for (const d of found) {
+    const setting = severities[d.code];
+    if (setting === 'off' || isSuppressed(d, suppressions)) continue;
+    out.push(setting ? { ...d, severity: setting } : d);
+  }
+  return out.sort(compareDiagnostics);
 }

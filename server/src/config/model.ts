@@ -63,6 +63,25 @@ export class ConfigDocument {
     return this.keyRangeOrUndefined(path) ?? this.valueRange(path);
   }
 
+  /**
+   * A short range that stands for the thing at `path` when a diagnostic is about something it lacks:
+   * the key of a map entry, the first line of a sequence item, the `kind:` key for the document.
+   */
+  anchorRange(path: JsonPath): Range {
+    if (path.length === 0) {
+      const kindKey = this.keyRangeOrUndefined(['kind']) ?? this.keyRangeOrUndefined(['apiVersion']);
+      if (kindKey) return kindKey;
+      const contents = this.doc.contents as Node | null;
+      const start = contents?.range?.[0] ?? this.start;
+      return this.lines.range(start, Math.min(this.lines.lineEnd(this.lines.positionAt(start).line), contents?.range?.[1] ?? this.end));
+    }
+    if (typeof path[path.length - 1] === 'string') return this.keyRange(path);
+    const node = this.node(path);
+    if (!node?.range) return this.valueRange(path);
+    const start = node.range[0];
+    return this.lines.range(start, Math.min(node.range[1], this.lines.lineEnd(this.lines.positionAt(start).line)));
+  }
+
   private keyRangeOrUndefined(path: JsonPath): Range | undefined {
     const pair = this.pair(path);
     const key = pair?.key as Node | undefined;
