@@ -2,12 +2,43 @@
 import type { Connection, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 
+export type RuleSeveritySetting = 'error' | 'warning' | 'information' | 'hint' | 'off';
+
+/** The `rlhfLens.*` settings the server uses (package.json `contributes.configuration` declares them). */
 export interface ServerSettings {
+  /** Check config files as the user types. */
+  validationEnabled: boolean;
   /** Delay between the last keystroke and validation, in milliseconds. */
   debounceMs: number;
+  /** Severity overrides per rule id, from the editor settings (`.rlhf-lens.yaml` overrides these). */
+  rules: Record<string, RuleSeveritySetting>;
+  /** Run analyses and pipeline checks (only ever in trusted workspaces). */
+  analysisEnabled: boolean;
 }
 
-export const DEFAULT_SETTINGS: ServerSettings = { debounceMs: 25 };
+export const DEFAULT_SETTINGS: ServerSettings = { validationEnabled: true, debounceMs: 25, rules: {}, analysisEnabled: true };
+
+const SEVERITIES = new Set(['error', 'warning', 'information', 'hint', 'off']);
+
+/** Reads the `rlhfLens` configuration section leniently: a wrong value falls back to its default. */
+export function readSettings(raw: unknown): ServerSettings {
+  const s = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+  const validation = (typeof s['validation'] === 'object' && s['validation'] !== null ? s['validation'] : {}) as Record<string, unknown>;
+  const analysis = (typeof s['analysis'] === 'object' && s['analysis'] !== null ? s['analysis'] : {}) as Record<string, unknown>;
+  const rules: Record<string, RuleSeveritySetting> = {};
+  if (typeof s['rules'] === 'object' && s['rules'] !== null) {
+    for (const [id, sev] of Object.entries(s['rules'] as Record<string, unknown>)) {
+      if (typeof sev === 'string' && SEVERITIES.has(sev)) rules[id] = sev as RuleSeveritySetting;
+    }
+  }
+  const debounce = validation['debounceMs'];
+  return {
+    validationEnabled: validation['enable'] !== false,
+    debounceMs: typeof debounce === 'number' && debounce >= 0 && debounce <= 2000 ? debounce : DEFAULT_SETTINGS.debounceMs,
+    rules,
+    analysisEnabled: analysis['enable'] !== false,
+  };
+}
 
 export interface ServerContext {
   connection: Connection;

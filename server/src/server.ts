@@ -5,7 +5,7 @@
 import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_SETTINGS, type ServerContext } from './server-context';
+import { DEFAULT_SETTINGS, readSettings, type ServerContext } from './server-context';
 import { Methods, SetTrustParams, InitializationOptions, type StatusResult } from './protocol/lsp';
 import { MessageError } from './protocol/check';
 import { registerDiagnostics } from './handlers/diagnostics';
@@ -32,7 +32,20 @@ export function startServer(): void {
     },
   };
 
+  let canPullConfiguration = false;
+  const pullSettings = async (): Promise<void> => {
+    if (!canPullConfiguration) return;
+    try {
+      const [section] = (await connection.workspace.getConfiguration([{ section: 'rlhfLens' }])) as unknown[];
+      ctx.settings = readSettings(section);
+      ctx.revalidateAll();
+    } catch (err) {
+      connection.console.warn(`rlhf-lens: could not read settings: ${(err as Error).message}`);
+    }
+  };
+
   connection.onInitialize((params) => {
+    canPullConfiguration = params.capabilities.workspace?.configuration === true;
     try {
       const init = InitializationOptions(params.initializationOptions ?? {});
       ctx.trusted = init.trusted ?? false;
@@ -50,6 +63,15 @@ export function startServer(): void {
       },
       serverInfo: { name: 'rlhf-lens', version: VERSION },
     };
+  });
+
+  connection.onInitialized(() => void pullSettings());
+  connection.onDidChangeConfiguration((change) => {
+    if (canPullConfiguration) void pullSettings();
+    else {
+      ctx.settings = readSettings((change.settings as { rlhfLens?: unknown } | null)?.rlhfLens);
+      ctx.revalidateAll();
+    }
   });
 
   connection.onRequest(Methods.status, (): StatusResult => ({

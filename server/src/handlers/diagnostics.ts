@@ -16,7 +16,7 @@ export function registerDiagnostics(ctx: ServerContext): void {
     const version = doc.version;
     const path = uriToPath(uri);
     const text = doc.getText();
-    if (!isConfigFile(path, text)) {
+    if (!ctx.settings.validationEnabled || !isConfigFile(path, text)) {
       void ctx.connection.sendDiagnostics({ uri, diagnostics: [] });
       return;
     }
