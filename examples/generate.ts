@@ -1,0 +1,656 @@
+/**
+ * Writes examples/workspace: a realistic RLHF project (pipeline, experiment and training configs, plus
+ * the data files they name) for the demo, the dashboards and the end-to-end tests.
+ *
+ *   node --import tsx examples/generate.ts [OUT_DIR]     (default: examples/workspace)
+ *
+ * Deterministic: every random draw comes from one seeded PRNG per file, and no clock is read, so two
+ * runs write byte-identical files (test/examples.test.ts checks it).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/** mulberry32: small, fast, and identical on every platform (32-bit integer arithmetic only). */
+class Random {
+  private state: number;
+  constructor(seed: number) {
+    this.state = seed >>> 0;
+  }
+  next(): number {
+    this.state = (this.state + 0x6d2b79f5) >>> 0;
+    let t = this.state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+  int(maxExclusive: number): number {
+    return Math.floor(this.next() * maxExclusive);
+  }
+  pick<T>(items: readonly T[]): T {
+    return items[this.int(items.length)]!;
+  }
+  bernoulli(p: number): boolean {
+    return this.next() < p;
+  }
+  /** Box-Muller; one draw per call keeps the stream easy to reason about. */
+  normal(mean = 0, sd = 1): number {
+    const u = 1 - this.next();
+    const v = this.next();
+    return mean + sd * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+  }
+  logNormal(median: number, sigma: number): number {
+    return median * Math.exp(this.normal(0, sigma));
+  }
+}
+
+const round = (x: number, digits: number): number => Number(x.toFixed(digits));
+const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
+const jsonl = (rows: readonly unknown[]): string => rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
+
+/** A fixed clock for timestamps, so nothing depends on when the generator runs. */
+const EPOCH_MS = Date.UTC(2026, 10, 16, 0, 0, 0);
+const isoAt = (offsetMs: number): string => new Date(EPOCH_MS + offsetMs).toISOString();
+
+// ---------------------------------------------------------------------------------------------
+// Config files
+// ---------------------------------------------------------------------------------------------
+
+const PIPELINE = `# Weekly refresh of the reward model: collect feedback, label it, retrain, evaluate, roll out.
+apiVersion: rlhf-lens/v1
+kind: Pipeline
+metadata:
+  name: reward-model-refresh
+  description: Weekly refresh of the reward model from new human feedback
+  owner: alignment-team
+  tags: [reward-model, weekly]
+params:
+  since: 7d
+  min_alpha: 0.6
+  max_ece: 0.05
+  annotators_per_item: 5
+schedule: {cron: "0 3 * * 1", timezone: UTC}
+defaults:
+  retries: 2
+  backoff: exponential
+  timeout: 2h
+  on_failure: stop
+  resources: {cpu: 4, memory: 16Gi, gpus: 0}
+stages:
+  - id: collect-feedback
+    name: Collect production feedback
+    phase: data_collection
+    run: python -m feedback.collect --since \${{ params.since }}
+    outputs: {feedback: ../data/feedback_round2.jsonl}
+    checks:
+      - name: feedback scores have not drifted
+        analysis: drift
+        data: ../data/feedback_round2.jsonl
+        reference: ../data/feedback_round1.jsonl
+        options: {column: score}
+        assert: {psi: {max: 0.2}}
+        on_fail: warn
+
+  - id: annotate
+    name: Pairwise preference labelling
+    phase: data_collection
+    needs: [collect-feedback]
+    run: python -m labelling.export --raw \${{ stages.collect-feedback.outputs.feedback }} --per-item \${{ params.annotators_per_item }}
+    inputs: {raw: "\${{ stages.collect-feedback.outputs.feedback }}"}
+    outputs: {labels: ../data/labels.jsonl, pairs: ../data/prefs_train.jsonl}
+    checks:
+      - name: annotators agree
+        analysis: agreement
+        data: ../data/labels.jsonl
+        options: {level: nominal}
+        assert: {krippendorff_alpha: {min: 0.6}}
+
+  - id: train-sft
+    name: Supervised fine-tune
+    phase: training
+    needs: [annotate]
+    training: ../configs/sft.training.yaml
+    resources: {gpus: 8, memory: 320Gi, gpu_type: a100-80gb}
+    timeout: 6h
+
+  - id: train-rm
+    name: Train the reward model
+    phase: training
+    needs: [annotate, train-sft]
+    run: accelerate launch -m trainers.reward --pairs \${{ stages.annotate.outputs.pairs }}
+    training: ../configs/rm.training.yaml
+    resources: {gpus: 8, memory: 320Gi, gpu_type: a100-80gb}
+    timeout: 12h
+    outputs: {checkpoint: ../runs/rm-llama8b-lora}
+    checks:
+      - name: training run is healthy
+        analysis: training
+        data: ../runs/rm-llama8b-lora/trainer_state.json
+        assert: {eval_loss: {max: 0.6}}
+        on_fail: warn
+
+  - id: train-policy
+    name: DPO on the new preferences
+    phase: training
+    needs: [train-rm]
+    training: ../configs/dpo.training.yaml
+    resources: {gpus: 4, memory: 160Gi}
+    timeout: 8h
+
+  - id: eval-rm
+    name: Reward model calibration
+    phase: evaluation
+    needs: [train-rm]
+    run: python -m evals.score_pairs --checkpoint \${{ stages.train-rm.outputs.checkpoint }}
+    outputs: {preds: ../eval/rm_preds.jsonl}
+    checks:
+      - name: reward model is calibrated
+        analysis: calibration
+        data: ../eval/rm_preds.jsonl
+        options: {bins: 15}
+        assert: {ece: {max: 0.05}, accuracy: {min: 0.7}}
+
+  - id: canary
+    name: Serving canary
+    phase: deployment
+    needs: [eval-rm, train-policy]
+    run: python -m serving.canary --adapter task_planning_v2 --env \${{ env.DEPLOY_ENV }}
+    checks:
+      - name: canary latency
+        analysis: latency
+        data: ../logs/serving.jsonl
+        options: {group_by: adapter_id}
+        assert: {p95: {max: 1500}, success_rate: {min: 0.9}}
+
+  - id: ab-rollout
+    name: A/B test the planning adapter
+    phase: deployment
+    needs: [canary]
+    experiment: ../experiments/planning-v1-vs-v2.experiment.yaml
+    checks:
+      - name: planning v2 wins
+        analysis: ab
+        data: ../results/planning_ab.jsonl
+        options: {experiment: ../experiments/planning-v1-vs-v2.experiment.yaml}
+        assert: {p_value: {max: 0.05}}
+`;
+
+const EXPERIMENT = `# A/B test: does the v2 planning adapter raise task success without slowing responses?
+apiVersion: rlhf-lens/v1
+kind: Experiment
+metadata:
+  name: planning-v1-vs-v2
+  description: Planning adapter v2 against v1 on retail planning tasks
+  owner: assistant-team
+hypothesis: The v2 planning adapter raises task success without slowing responses
+unit: user_id
+assignment: {strategy: hash, salt: planning-2026-11}
+variants:
+  - id: control
+    control: true
+    description: Current production adapter stack
+    adapters: [industry_retail, task_planning_v1]
+    traffic: 0.5
+  - id: treatment
+    description: Planning adapter retrained with DPO on the new preferences
+    adapters: [industry_retail, task_planning_v2]
+    traffic: 0.5
+targeting: {task: [planning], retailer: [amazon, walmart]}
+schedule: {start: 2026-11-01, end: 2026-11-29}
+metrics:
+  - {name: success, type: binomial, column: success, primary: true, direction: increase}
+  - name: latency_ms
+    type: continuous
+    column: latency_ms
+    direction: decrease
+    guardrail: {max_relative_change: 0.05}
+analysis:
+  method: frequentist
+  confidence: 0.95
+  correction: holm
+  min_sample_size: 10000
+  mde: 0.02
+  power: 0.8
+data: ../results/planning_ab.jsonl
+`;
+
+const SFT = `# Supervised fine-tune of the instruct model on curated planning demonstrations.
+apiVersion: rlhf-lens/v1
+kind: TrainingConfig
+metadata:
+  name: sft-llama8b-planning
+  owner: alignment-team
+method: sft
+base_model: meta-llama/Llama-3.1-8B-Instruct
+dataset:
+  train: ../data/prefs_train.jsonl
+  eval: ../data/prefs_eval.jsonl
+  format: preference
+lora: {rank: 16, alpha: 32, dropout: 0.05, target_modules: [q_proj, k_proj, v_proj, o_proj]}
+hyperparameters:
+  epochs: 2
+  batch_size: 8
+  gradient_accumulation_steps: 4
+  learning_rate: 2.0e-4
+  scheduler: cosine
+  warmup_ratio: 0.03
+  max_seq_length: 2048
+  precision: bf16
+  gradient_checkpointing: true
+  seed: 42
+hardware: {gpus: 8, gpu_memory: 80GB, gpu_type: a100-80gb}
+logging: {dir: ../runs/sft-llama8b-planning, every_steps: 10}
+`;
+
+const RM = `# Reward model: a LoRA head on Llama 3.1 8B, trained on pairwise preferences.
+apiVersion: rlhf-lens/v1
+kind: TrainingConfig
+metadata:
+  name: rm-llama8b-lora
+  owner: alignment-team
+method: reward_model
+base_model: meta-llama/Llama-3.1-8B-Instruct
+dataset:
+  train: ../data/prefs_train.jsonl
+  eval: ../data/prefs_eval.jsonl
+  format: preference
+lora: {rank: 16, alpha: 32, dropout: 0.05, target_modules: [q_proj, k_proj, v_proj, o_proj]}
+hyperparameters:
+  epochs: 1
+  batch_size: 8
+  gradient_accumulation_steps: 2
+  learning_rate: 1.0e-5
+  scheduler: cosine
+  warmup_ratio: 0.03
+  max_seq_length: 2048
+  precision: bf16
+  seed: 42
+hardware: {gpus: 8, gpu_memory: 80GB, gpu_type: a100-80gb}
+logging: {dir: ../runs/rm-llama8b-lora, every_steps: 10}
+`;
+
+const DPO = `# DPO of the planning adapter with QLoRA (4-bit NF4 base, LoRA adapters).
+apiVersion: rlhf-lens/v1
+kind: TrainingConfig
+metadata:
+  name: dpo-planning-v2
+  owner: assistant-team
+  tags: [planning, qlora]
+method: dpo
+base_model: meta-llama/Llama-3.1-8B-Instruct
+dataset:
+  train: ../data/prefs_train.jsonl
+  eval: ../data/prefs_eval.jsonl
+  format: preference
+lora: {rank: 32, alpha: 64, dropout: 0.05, target_modules: [q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj]}
+quantization: {bits: 4, type: nf4, double_quant: true}
+hyperparameters:
+  epochs: 3
+  batch_size: 4
+  gradient_accumulation_steps: 8
+  learning_rate: 5.0e-6
+  scheduler: cosine
+  warmup_ratio: 0.1
+  max_seq_length: 2048
+  beta: 0.1
+  optimizer: paged_adamw_8bit
+  precision: bf16
+  gradient_checkpointing: true
+  seed: 42
+hardware: {gpus: 4, gpu_memory: 80GB}
+logging: {dir: ../runs/dpo-planning-v2, every_steps: 10}
+`;
+
+/** Deliberately broken: a cycle, an unknown need with a typo. The comments say what lint reports. */
+const BROKEN_PIPELINE = `# Deliberately broken, for the demo and the end-to-end tests.
+apiVersion: rlhf-lens/v1
+kind: Pipeline
+metadata:
+  name: broken-refresh
+stages:
+  - id: collect
+    phase: data_collection
+    run: python -m feedback.collect
+  - id: train-rm
+    phase: training
+    needs: [collect, eval-rm]      # pipeline/cycle: train-rm -> eval-rm -> train-rm
+    training: ../configs/rm.training.yaml
+  - id: eval-rm
+    phase: evaluation
+    needs: [train-rm]
+  - id: rollout
+    phase: deployment
+    needs: [eval-rn]               # pipeline/unknown-need: did you mean eval-rm?
+`;
+
+const BROKEN_EXPERIMENT = `# Deliberately broken: the traffic shares sum to 1.1.
+apiVersion: rlhf-lens/v1
+kind: Experiment
+metadata:
+  name: broken-traffic
+unit: user_id
+variants:
+  - id: control
+    control: true
+    traffic: 0.5
+  - id: treatment
+    traffic: 0.6                   # experiment/traffic-sum: 0.5 + 0.6 = 1.1
+metrics:
+  - {name: success, type: binomial, column: success, primary: true}
+`;
+
+const BROKEN_TRAINING = `# Deliberately broken: DPO needs beta.
+apiVersion: rlhf-lens/v1
+kind: TrainingConfig
+metadata:
+  name: broken-dpo
+method: dpo                        # training/method-requirements: dpo without beta
+base_model: meta-llama/Llama-3.1-8B-Instruct
+dataset:
+  train: ../data/prefs_train.jsonl
+  format: preference
+hyperparameters:
+  epochs: 1
+  batch_size: 4
+  learning_rate: 5.0e-6
+hardware: {gpus: 1, gpu_memory: 80GB}
+`;
+
+// ---------------------------------------------------------------------------------------------
+// Preference pairs (prompt / chosen / rejected)
+// ---------------------------------------------------------------------------------------------
+
+const RETAILERS = ['amazon', 'walmart', 'target', 'costco', 'kroger'] as const;
+const PRODUCTS = ['paper towels', 'oat milk', 'AA batteries', 'dog food', 'coffee beans', 'laundry pods', 'sunscreen', 'printer ink', 'protein bars', 'diapers'] as const;
+const TASKS = [
+  (r: Random) => `Plan a weekly restock for a ${r.pick(RETAILERS)} store where ${r.pick(PRODUCTS)} and ${r.pick(PRODUCTS)} are below their reorder points.`,
+  (r: Random) => `A customer wants ${2 + r.int(9)} items delivered before ${r.pick(['Friday', 'the weekend', 'Tuesday noon'])}. Draft the fulfilment plan.`,
+  (r: Random) => `Compare two promotion calendars for ${r.pick(PRODUCTS)} on ${r.pick(RETAILERS)} and recommend one for Q${1 + r.int(4)}.`,
+  (r: Random) => `Summarise why ${r.pick(PRODUCTS)} sales dropped ${5 + r.int(30)}% last week and propose next steps.`,
+  (r: Random) => `Break down the launch of a new ${r.pick(PRODUCTS)} listing into tasks with owners and deadlines.`,
+  (r: Random) => `Given a budget of $${(1 + r.int(20)) * 500}, plan ad spend across ${r.pick(RETAILERS)} and ${r.pick(RETAILERS)} search.`,
+];
+const GOOD_STEPS = [
+  'Check current stock against the last four weeks of sell-through.',
+  'Flag items whose lead time exceeds the days of cover left.',
+  'Group orders by supplier to meet minimum order quantities.',
+  'Confirm the delivery slot with the carrier before committing.',
+  'Set a reminder to review the forecast error next week.',
+  'Split the budget by expected return on ad spend, keeping 10% for tests.',
+  'List owners and due dates for each task, with the critical path first.',
+  'Quantify the impact before recommending a change.',
+];
+const BAD_STEPS = [
+  'Order more of everything to be safe.',
+  'It depends on many factors.',
+  'Ask the customer what they want.',
+  'Run a promotion.',
+  'Sales go up and down, so no action is needed.',
+  'Spend the budget evenly.',
+];
+
+function preferencePair(r: Random): { prompt: string; chosen: string; rejected: string } {
+  const prompt = r.pick(TASKS)(r);
+  const goodCount = 2 + r.int(4);
+  const good: string[] = [];
+  for (let i = 0; i < goodCount; i++) good.push(`${i + 1}. ${r.pick(GOOD_STEPS)}`);
+  const chosen = `Here is a plan:\n${good.join('\n')}`;
+  const rejected = r.bernoulli(0.5) ? r.pick(BAD_STEPS) : `${r.pick(BAD_STEPS)} ${r.pick(BAD_STEPS)}`;
+  return { prompt, chosen, rejected };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Data files
+// ---------------------------------------------------------------------------------------------
+
+/** Pairwise labels from 5 annotators of different reliability; ~3% of ratings missing. */
+function annotationLabels(r: Random): object[] {
+  const annotators = [
+    { id: 'ann_alice', accuracy: 0.95 },
+    { id: 'ann_bob', accuracy: 0.92 },
+    { id: 'ann_chen', accuracy: 0.93 },
+    { id: 'ann_dara', accuracy: 0.88 },
+    { id: 'ann_eve', accuracy: 0.85 },
+  ];
+  const labels = ['response_a', 'response_b', 'tie'] as const;
+  const rows: object[] = [];
+  for (let item = 0; item < 1200; item++) {
+    const itemId = `pair-${String(item).padStart(5, '0')}`;
+    const truth = r.next() < 0.46 ? 'response_a' : r.next() < 0.85 ? 'response_b' : 'tie';
+    const hard = r.bernoulli(0.12); // hard items: everyone is closer to guessing
+    for (const a of annotators) {
+      if (r.bernoulli(0.03)) continue;
+      const p = hard ? a.accuracy - 0.25 : a.accuracy;
+      const label = r.bernoulli(p) ? truth : r.pick(labels.filter((l) => l !== truth));
+      rows.push({ item_id: itemId, annotator: a.id, label });
+    }
+  }
+  return rows;
+}
+
+/** Production feedback scores; round 2 shifts mildly (PSI well under 0.2). */
+function feedbackRound(r: Random, roundNo: 1 | 2): object[] {
+  const rows: object[] = [];
+  const categories = ['planning', 'search', 'support', 'catalog'] as const;
+  for (let i = 0; i < 5000; i++) {
+    const category = r.pick(categories);
+    const base = roundNo === 1 ? 0.2 : 0.32;
+    const score = r.normal(base + (category === 'planning' ? 0.15 : 0), roundNo === 1 ? 1 : 1.08);
+    rows.push({
+      id: `fb${roundNo}-${String(i).padStart(5, '0')}`,
+      round: roundNo,
+      category,
+      score: round(score, 4),
+      response_tokens: Math.max(8, Math.round(r.logNormal(180, 0.5))),
+      thumbs_up: r.bernoulli(sigmoid(score)),
+    });
+  }
+  return rows;
+}
+
+/**
+ * Reward-model scores on held-out pairs. The model's score margin d is sharper than the truth:
+ * P(the human-chosen response is the one the model prefers) = sigmoid(|d| / 1.25), so it is mildly
+ * over-confident. When the model is wrong the human-chosen response got the lower score.
+ */
+function rewardModelPredictions(r: Random): object[] {
+  const rows: object[] = [];
+  for (let i = 0; i < 4000; i++) {
+    const margin = Math.abs(r.normal(1.6, 1.3));
+    const modelRight = r.bernoulli(sigmoid(margin / 1.25));
+    const base = r.normal(0, 1.5);
+    const [chosen, rejected] = modelRight ? [base + margin, base] : [base, base + margin];
+    rows.push({ pair_id: `eval-${String(i).padStart(5, '0')}`, chosen_score: round(chosen, 4), rejected_score: round(rejected, 4) });
+  }
+  return rows;
+}
+
+/** A/B exposures: ~12k users per arm, true success lift +2 points, latency unchanged. */
+function abEvents(r: Random): object[] {
+  const rows: object[] = [];
+  for (let i = 0; i < 24000; i++) {
+    const variant = r.bernoulli(0.5) ? 'treatment' : 'control';
+    const success = r.bernoulli(variant === 'treatment' ? 0.62 : 0.6);
+    const latency = r.logNormal(variant === 'treatment' ? 812 : 805, 0.35);
+    rows.push({
+      variant,
+      user_id: `u${String(100000 + i)}`,
+      success: success ? 1 : 0,
+      latency_ms: round(latency, 1),
+      retailer: r.bernoulli(0.6) ? 'amazon' : 'walmart',
+    });
+  }
+  return rows;
+}
+
+/** Serving logs over 3 days with a latency incident and a few failed-request bursts. */
+function servingLogs(r: Random): object[] {
+  const adapters = [
+    { id: 'industry_retail+task_planning_v1', median: 780, fail: 0.03 },
+    { id: 'industry_retail+task_planning_v2', median: 800, fail: 0.025 },
+    { id: 'industry_retail+task_search_v3', median: 420, fail: 0.015 },
+    { id: 'base', median: 350, fail: 0.01 },
+  ];
+  const rows: object[] = [];
+  let t = 0;
+  const incidentStart = 31 * 3600_000;
+  const incidentEnd = incidentStart + 40 * 60_000;
+  for (let i = 0; i < 12000; i++) {
+    t += Math.round(1000 + r.next() * 42000);
+    const adapter = r.pick(adapters);
+    const inIncident = t >= incidentStart && t < incidentEnd;
+    let latency = r.logNormal(adapter.median, 0.3) * (inIncident ? 4 : 1);
+    if (r.bernoulli(0.001)) latency *= 12; // rare cold starts
+    const success = !r.bernoulli(inIncident ? 0.25 : adapter.fail);
+    const row: Record<string, unknown> = {
+      timestamp: isoAt(t),
+      adapter_id: adapter.id,
+      latency_ms: round(latency, 1),
+      success,
+    };
+    if (r.bernoulli(0.3)) row.rating = Math.min(5, Math.max(1, Math.round(r.normal(success ? 4.1 : 2.2, 0.8))));
+    rows.push(row);
+  }
+  return rows;
+}
+
+/** Hugging Face trainer_state.json of a TRL reward-model run, with one loss spike at step 430. */
+function trainerState(r: Random): object {
+  const maxSteps = 600;
+  const loggingSteps = 10;
+  const evalSteps = 50;
+  const peakLr = 1e-5;
+  const warmup = 18;
+  const log: object[] = [];
+  const lrAt = (step: number): number =>
+    step < warmup ? (peakLr * step) / warmup : peakLr * 0.5 * (1 + Math.cos((Math.PI * (step - warmup)) / (maxSteps - warmup)));
+  for (let step = loggingSteps; step <= maxSteps; step += loggingSteps) {
+    const progress = step / maxSteps;
+    let margin = 2.1 * (1 - Math.exp(-4 * progress)) + r.normal(0, 0.08);
+    let loss = 0.69 * Math.exp(-2.2 * progress) + 0.22 + r.normal(0, 0.015);
+    let grad = 2.5 * Math.exp(-1.5 * progress) + 0.6 + Math.abs(r.normal(0, 0.15));
+    if (step === 430) {
+      loss *= 3.1;
+      grad *= 9;
+      margin *= 0.4;
+    }
+    const chosen = margin / 2 + r.normal(0.05, 0.05);
+    log.push({
+      epoch: round(progress, 4),
+      grad_norm: round(grad, 4),
+      learning_rate: Number(lrAt(step).toPrecision(6)),
+      loss: round(loss, 4),
+      'rewards/accuracies': round(Math.min(1, sigmoid(margin * 1.6) + r.normal(0, 0.02)), 4),
+      'rewards/chosen': round(chosen, 4),
+      'rewards/margins': round(margin, 4),
+      'rewards/rejected': round(chosen - margin, 4),
+      step,
+    });
+    if (step % evalSteps === 0) {
+      const evalLoss = 0.69 * Math.exp(-1.9 * progress) + 0.3 + r.normal(0, 0.008);
+      log.push({
+        epoch: round(progress, 4),
+        eval_accuracy: round(0.5 + 0.27 * (1 - Math.exp(-4 * progress)) + r.normal(0, 0.005), 4),
+        eval_loss: round(evalLoss, 4),
+        eval_runtime: round(61 + r.normal(0, 1.5), 3),
+        eval_samples_per_second: round(32.7 + r.normal(0, 0.4), 3),
+        eval_steps_per_second: round(4.09 + r.normal(0, 0.05), 3),
+        step,
+      });
+    }
+  }
+  log.push({ epoch: 1, step: maxSteps, total_flos: 0, train_loss: 0.412, train_runtime: 14521.3, train_samples_per_second: 5.29, train_steps_per_second: 0.041 });
+  return {
+    best_global_step: null,
+    best_metric: null,
+    best_model_checkpoint: null,
+    epoch: 1,
+    eval_steps: evalSteps,
+    global_step: maxSteps,
+    is_hyper_param_search: false,
+    is_local_process_zero: true,
+    is_world_process_zero: true,
+    log_history: log,
+    logging_steps: loggingSteps,
+    max_steps: maxSteps,
+    num_input_tokens_seen: 0,
+    num_train_epochs: 1,
+    save_steps: 200,
+    stateful_callbacks: {
+      TrainerControl: {
+        args: { should_epoch_stop: false, should_evaluate: false, should_log: false, should_save: true, should_training_stop: true },
+        attributes: {},
+      },
+    },
+    total_flos: 0,
+    train_batch_size: 8,
+    trial_name: null,
+    trial_params: null,
+  };
+}
+
+/** Active-learning pool: 3-class probabilities (some confident, some not) and 8-d embeddings. */
+function activeLearningPool(r: Random): object[] {
+  const rows: object[] = [];
+  const centres = Array.from({ length: 4 }, () => Array.from({ length: 8 }, () => r.normal(0, 1)));
+  for (let i = 0; i < 2000; i++) {
+    const sharpness = r.bernoulli(0.7) ? 3 : 0.4;
+    const logits = [r.normal(0, sharpness), r.normal(0, sharpness), r.normal(0, sharpness)];
+    const top = Math.max(...logits);
+    const exps = logits.map((l) => Math.exp(l - top));
+    const total = exps.reduce((a, b) => a + b, 0);
+    const centre = r.pick(centres);
+    rows.push({
+      id: `pool-${String(i).padStart(5, '0')}`,
+      probs: exps.map((e) => round(e / total, 4)),
+      embedding: centre.map((c) => round(c + r.normal(0, 0.35), 3)),
+    });
+  }
+  return rows;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** Every file of the workspace, path (relative to the workspace) to content. Seeds are per file. */
+export function workspaceFiles(): Map<string, string> {
+  const files = new Map<string, string>();
+  files.set('pipelines/reward-model-refresh.pipeline.yaml', PIPELINE);
+  files.set('pipelines/broken.pipeline.yaml', BROKEN_PIPELINE);
+  files.set('experiments/planning-v1-vs-v2.experiment.yaml', EXPERIMENT);
+  files.set('experiments/broken.experiment.yaml', BROKEN_EXPERIMENT);
+  files.set('configs/sft.training.yaml', SFT);
+  files.set('configs/rm.training.yaml', RM);
+  files.set('configs/dpo.training.yaml', DPO);
+  files.set('configs/broken.training.yaml', BROKEN_TRAINING);
+
+  const prefs = new Random(1);
+  const pairs = Array.from({ length: 3500 }, () => preferencePair(prefs));
+  files.set('data/prefs_train.jsonl', jsonl(pairs.slice(0, 3000)));
+  files.set('data/prefs_eval.jsonl', jsonl(pairs.slice(3000)));
+  files.set('data/labels.jsonl', jsonl(annotationLabels(new Random(2))));
+  files.set('data/feedback_round1.jsonl', jsonl(feedbackRound(new Random(3), 1)));
+  files.set('data/feedback_round2.jsonl', jsonl(feedbackRound(new Random(4), 2)));
+  files.set('eval/rm_preds.jsonl', jsonl(rewardModelPredictions(new Random(5))));
+  files.set('results/planning_ab.jsonl', jsonl(abEvents(new Random(6))));
+  files.set('logs/serving.jsonl', jsonl(servingLogs(new Random(7))));
+  files.set('runs/rm-llama8b-lora/trainer_state.json', JSON.stringify(trainerState(new Random(8)), null, 2) + '\n');
+  files.set('data/pool.jsonl', jsonl(activeLearningPool(new Random(9))));
+  return files;
+}
+
+export function writeWorkspace(outDir: string): string[] {
+  const written: string[] = [];
+  for (const [rel, content] of workspaceFiles()) {
+    const target = path.join(outDir, rel);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, content);
+    written.push(rel);
+  }
+  return written;
+}
+
+const invokedDirectly = process.argv[1] !== undefined && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname);
+if (invokedDirectly) {
+  const outDir = path.resolve(process.argv[2] ?? path.join(path.dirname(new URL(import.meta.url).pathname), 'workspace'));
+  const files = writeWorkspace(outDir);
+  console.log(`wrote ${files.length} files to ${path.relative(process.cwd(), outDir) || '.'}`);
+}
