@@ -85,3 +85,20 @@ export function findExpressions(text: string, base = 0): Expression[] {
     from = close + 2;
   }
 }
+
+/** Why a dotted reference has the wrong shape for its root, or undefined when it is well formed. */
+export function referenceShapeError(segments: readonly Segment[]): string | undefined {
+  const [root, ...rest] = segments.map((s) => s.name);
+  switch (root) {
+    case 'params':
+      return rest.length === 1 ? undefined : 'Write a parameter reference as params.NAME.';
+    case 'env':
+      return rest.length === 1 ? undefined : 'Write an environment variable reference as env.NAME.';
+    case 'metadata':
+      return rest.length === 1 && rest[0] === 'name' ? undefined : 'Only metadata.name can be used in an expression.';
+    case 'stages':
+      return rest.length === 3 && rest[1] === 'outputs' ? undefined : 'Write a stage output reference as stages.ID.outputs.NAME.';
+    default:
+      return `Unknown expression root "${root}"; an expression starts with params, stages, env or metadata.`;
+  }
+}

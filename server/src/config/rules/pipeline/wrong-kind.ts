@@ -1,0 +1,24 @@
+import type { Rule } from '../rule';
+import { fileReferences, resolveReference } from '../../references';
+
+export const wrongKindRule: Rule = {
+  id: 'pipeline/wrong-kind',
+  kinds: ['Pipeline'],
+  defaultSeverity: 'error',
+  description: '`training:` or `experiment:` points at a file that is not a config of that kind.',
+  check(doc, ctx) {
+    for (const ref of fileReferences(doc)) {
+      if (!ref.expectedKind) continue;
+      const actual = ctx.facts.configKind(resolveReference(ctx.path, ref.value));
+      if (actual === undefined || actual === ref.expectedKind) continue;
+      const key = String(ref.path[ref.path.length - 1]);
+      ctx.report({
+        range: doc.valueRange(ref.path),
+        message:
+          actual === null
+            ? `"${ref.value}" is not an RLHF Lens config; "${key}:" must point at a ${ref.expectedKind} file.`
+            : `"${ref.value}" is a ${actual}; "${key}:" must point at a ${ref.expectedKind} file.`,
+      });
+    }
+  },
+};
