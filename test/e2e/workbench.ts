@@ -1,0 +1,175 @@
+/**
+ * Drives the VS Code workbench in Debian's chromium the way a user does: command palette, quick
+ * open, keyboard, the Problems panel, the explorer's context menu, webview frames. Every wait has a
+ * deadline and fails with what the page showed instead.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+  });
+}
+
+export class Workbench {
+  constructor(
+    readonly page: Page,
+    private readonly shotsDir: string,
+  ) {}
+
+  static async open(browser: Browser, url: string, shotsDir: string): Promise<Workbench> {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(url);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await page.locator('.explorer-folders-view, .explorer-viewlet').first().waitFor({ timeout: 60_000 });
+    return new Workbench(page, shotsDir);
+  }
+
+  async screenshot(name: string): Promise<string> {
+    fs.mkdirSync(this.shotsDir, { recursive: true });
+    const file = path.join(this.shotsDir, `${name}.png`);
+    await this.page.screenshot({ path: file });
+    return file;
+  }
+
+  private quickInput() {
+    return this.page.locator('.quick-input-widget');
+  }
+
+  /** Runs a command by its palette title, e.g. "RLHF Lens: Open Dashboard". */
+  async runCommand(title: string): Promise<void> {
+    await this.page.keyboard.press('F1');
+    const input = this.quickInput().locator('input');
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill(`>${title}`);
+    const row = this.quickInput().locator('.monaco-list-row', { hasText: title }).first();
+    await row.waitFor({ timeout: 10_000 });
+    await row.click();
+  }
+
+  /** Opens a workspace file through quick open; resolves when its editor tab is active. */
+  async openFile(relativePath: string): Promise<void> {
+    await this.page.keyboard.press('Control+P');
+    const input = this.quickInput().locator('input');
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill(relativePath);
+    const name = path.basename(relativePath);
+    await this.quickInput().locator('.monaco-list-row', { hasText: name }).first().waitFor({ timeout: 15_000 });
+    await this.page.keyboard.press('Enter');
+    await this.page.locator('.tab.active', { hasText: name }).waitFor({ timeout: 15_000 });
+    await this.page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ timeout: 15_000 });
+  }
+
+  /** Puts the cursor at a 1-based line and column of the active editor. */
+  async goTo(line: number, column: number): Promise<void> {
+    await this.page.keyboard.press('Control+G');
+    const input = this.quickInput().locator('input');
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill(`:${line}:${column}`);
+    await this.page.keyboard.press('Enter');
+    await input.waitFor({ state: 'hidden', timeout: 10_000 });
+  }
+
+  async save(): Promise<void> {
+    await this.page.keyboard.press('Control+S');
+    await this.page.locator('.tab.active.dirty').waitFor({ state: 'detached', timeout: 10_000 });
+  }
+
+  /** Shows the Problems panel and returns the text of each row once `ready` accepts them. */
+  async problems(ready: (rows: string[]) => boolean, timeoutMs = 30_000): Promise<string[]> {
+    if (!(await this.page.locator('.markers-panel').isVisible())) await this.page.keyboard.press('Control+Shift+M');
+    await this.page.locator('.markers-panel').waitFor({ timeout: 10_000 });
+    const deadline = Date.now() + timeoutMs;
+    let rows: string[] = [];
+    while (Date.now() < deadline) {
+      rows = await this.page.locator('.markers-panel .monaco-list-row').allTextContents();
+      if (ready(rows)) return rows;
+      await this.page.waitForTimeout(250);
+    }
+    throw new Error(`Problems panel never showed what was expected; it showed:\n${rows.join('\n')}`);
+  }
+
+  /** Shows the hover at the cursor and returns its text. */
+  async hoverAtCursor(): Promise<string> {
+    await this.runCommand('Show or Focus Hover');
+    const hover = this.page.locator('.monaco-hover:not(.hidden) .monaco-hover-content, .monaco-hover:not(.hidden) .hover-contents').first();
+    await hover.waitFor({ state: 'visible', timeout: 15_000 });
+    await this.page.waitForTimeout(300);
+    return (await hover.textContent()) ?? '';
+  }
+
+  /** Triggers completion at the cursor; returns the label of the focused suggestion. */
+  async triggerSuggest(): Promise<string> {
+    await this.page.keyboard.press('Control+Space');
+    const focused = this.page.locator('.suggest-widget.visible .monaco-list-row.focused');
+    await focused.waitFor({ state: 'visible', timeout: 15_000 });
+    return ((await focused.locator('.label-name').first().textContent()) ?? '').trim();
+  }
+
+  /** Opens the quick-fix menu at the cursor and applies the action with this title. */
+  async applyQuickFix(title: string): Promise<void> {
+    await this.page.keyboard.press('Control+.');
+    const item = this.page.locator('.action-widget .monaco-list-row', { hasText: title }).first();
+    await item.waitFor({ state: 'visible', timeout: 15_000 });
+    await item.click();
+  }
+
+  /** Right-clicks an explorer entry (its parent folders already expanded) and picks a menu item. */
+  async explorerContextMenu(relativePath: string, item: string): Promise<void> {
+    const parts = relativePath.split('/');
+    for (let i = 0; i < parts.length; i++) {
+      const row = this.page.locator(`.explorer-folders-view .monaco-list-row[aria-label="${parts[i]}"], .explorer-folders-view .monaco-list-row:has(.label-name:text-is("${parts[i]}"))`).first();
+      await row.waitFor({ timeout: 15_000 });
+      if (i < parts.length - 1) {
+        if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
+      } else {
+        await row.click({ button: 'right' });
+      }
+    }
+    const menuItem = this.page.locator('.context-view .action-item .action-label', { hasText: item }).first();
+    await menuItem.waitFor({ state: 'visible', timeout: 10_000 });
+    await menuItem.click();
+  }
+
+  /** Waits for a webview whose document contains `selector`; returns its content frame. */
+  async webviewWith(selector: string, timeoutMs = 30_000): Promise<Frame> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      for (const frame of this.page.frames()) {
+        if (frame === this.page.mainFrame()) continue;
+        try {
+          if ((await frame.locator(selector).count()) > 0) return frame;
+        } catch {
+          // the frame navigated away while we looked
+        }
+      }
+      await this.page.waitForTimeout(300);
+    }
+    throw new Error(`no webview showed ${selector} within ${timeoutMs} ms`);
+  }
+
+  /** Visible notification toasts' texts. */
+  async notifications(): Promise<string[]> {
+    return this.page.locator('.notifications-toasts .notification-list-item-message').allTextContents();
+  }
+}
+
+/** Counts the painted (non-transparent) pixels of every canvas in a frame. */
+export async function paintedPixels(frame: Frame): Promise<number[]> {
+  return frame.evaluate(() =>
+    Array.from(document.querySelectorAll('canvas')).map((c) => {
+      const ctx = c.getContext('2d');
+      if (!ctx || c.width === 0 || c.height === 0) return 0;
+      const data = ctx.getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) n++;
+      return n;
+    }),
+  );
+}
