@@ -1,0 +1,294 @@
+/**
+ * A/B(/n) test analysis: a sample-ratio check, then per metric and non-control variant a test of
+ * the difference against the control, multiplicity-adjusted p-values, and a decision in words that
+ * respects the primary metric and the guardrails.
+ */
+import gammaln from '@stdlib/math-base-special-gammaln';
+import { chiSquareSf, normalQuantile, normalSf, normalTwoSidedP, studentTQuantile, studentTTwoSidedP } from './stats/distributions';
+import {
+  AnalysisError,
+  type AbInput,
+  type AbMetricSpec,
+  type AbOptions,
+  type AbResult,
+  type AbVariantResult,
+  type BinomialSummary,
+  type ContinuousSummary,
+} from './types';
+
+/** Default mSPRT mixing variance, as a multiple of the metric's per-unit variance (effect sd = 0.1 sd). */
+export const DEFAULT_SEQUENTIAL_TAU2 = 0.01;
+
+function logBeta(a: number, b: number): number {
+  return gammaln(a) + gammaln(b) - gammaln(a + b);
+}
+
+/**
+ * P(X > Y) for X ~ Beta(aX, bX), Y ~ Beta(aY, bY) with integer aX (Evan Miller's closed form),
+ * summing aX terms.
+ */
+function betaGreaterByA(aX: number, bX: number, aY: number, bY: number): number {
+  let total = 0;
+  const lbY = logBeta(aY, bY);
+  for (let i = 0; i < aX; i++) {
+    total += Math.exp(logBeta(aY + i, bX + bY) - Math.log(bX + i) - logBeta(1 + i, bX) - lbY);
+  }
+  return total;
+}
+
+/**
+ * P(X > Y) for independent Beta posteriors with integer parameters, exact. Of the four equivalent
+ * sums it takes the one with the fewest terms.
+ */
+export function probBetaGreater(aX: number, bX: number, aY: number, bY: number): number {
+  const m = Math.min(aX, bX, aY, bY);
+  let p: number;
+  if (m === aX) p = betaGreaterByA(aX, bX, aY, bY);
+  else if (m === aY) p = 1 - betaGreaterByA(aY, bY, aX, bX);
+  // 1 - X ~ Beta(bX, aX): X > Y  <=>  1 - Y > 1 - X
+  else if (m === bY) p = betaGreaterByA(bY, aY, bX, aX);
+  else p = 1 - betaGreaterByA(bX, aX, bY, aY);
+  return Math.min(1, Math.max(0, p));
+}
+
+/** Two-sided pooled two-proportion z-test; z and p. */
+export function twoProportionZTest(variant: BinomialSummary, control: BinomialSummary): { z: number; p: number } {
+  const p1 = variant.successes / variant.n;
+  const p0 = control.successes / control.n;
+  const pooled = (variant.successes + control.successes) / (variant.n + control.n);
+  const se = Math.sqrt(pooled * (1 - pooled) * (1 / variant.n + 1 / control.n));
+  if (se === 0) return { z: 0, p: 1 };
+  const z = (p1 - p0) / se;
+  return { z, p: normalTwoSidedP(z) };
+}
+
+/** Unpooled Wald interval of p_variant - p_control. */
+export function waldDifferenceCi(variant: BinomialSummary, control: BinomialSummary, confidence: number): [number, number] {
+  const p1 = variant.successes / variant.n;
+  const p0 = control.successes / control.n;
+  const se = Math.sqrt((p1 * (1 - p1)) / variant.n + (p0 * (1 - p0)) / control.n);
+  const q = normalQuantile(1 - (1 - confidence) / 2);
+  return [p1 - p0 - q * se, p1 - p0 + q * se];
+}
+
+/** Welch's t-test with the Welch-Satterthwaite interval of mean_variant - mean_control. */
+export function welchTest(variant: ContinuousSummary, control: ContinuousSummary, confidence: number): { t: number; df: number; p: number; ci: [number, number] } {
+  const a = variant.variance / variant.n;
+  const b = control.variance / control.n;
+  const diff = variant.mean - control.mean;
+  const se = Math.sqrt(a + b);
+  if (se === 0) return { t: 0, df: variant.n + control.n - 2, p: diff === 0 ? 1 : 0, ci: [diff, diff] };
+  const df = ((a + b) * (a + b)) / ((a * a) / (variant.n - 1) + (b * b) / (control.n - 1));
+  const t = diff / se;
+  const q = studentTQuantile(1 - (1 - confidence) / 2, df);
+  return { t, df, p: studentTTwoSidedP(t, df), ci: [diff - q * se, diff + q * se] };
+}
+
+/**
+ * Always-valid p-value and interval of the mixture SPRT (Johari et al. 2017) for a difference
+ * with estimate `diff`, squared standard error `v`, and normal mixing variance `tau2`.
+ */
+export function msprt(diff: number, v: number, tau2: number, confidence: number): { p: number; ci: [number, number] } {
+  if (v === 0) return { p: diff === 0 ? 1 : 0, ci: [diff, diff] };
+  const logLr = 0.5 * Math.log(v / (v + tau2)) + (diff * diff * tau2) / (2 * v * (v + tau2));
+  const p = Math.min(1, Math.exp(-logLr));
+  const alpha = 1 - confidence;
+  const half = Math.sqrt(((v * (v + tau2)) / tau2) * (Math.log((v + tau2) / v) - 2 * Math.log(alpha)));
+  return { p, ci: [diff - half, diff + half] };
+}
+
+/** Chi-square goodness of fit of observed counts against expected shares. */
+export function srmTest(observed: number[], shares: number[]): { chi2: number; p: number } {
+  const total = observed.reduce((s, x) => s + x, 0);
+  let chi2 = 0;
+  for (let i = 0; i < observed.length; i++) {
+    const e = total * shares[i]!;
+    chi2 += ((observed[i]! - e) * (observed[i]! - e)) / e;
+  }
+  return { chi2, p: chiSquareSf(chi2, observed.length - 1) };
+}
+
+/** Adjusted p-values (Holm step-down or Bonferroni) across one family of tests. */
+export function adjustPValues(p: number[], correction: 'none' | 'bonferroni' | 'holm'): number[] {
+  const m = p.length;
+  if (correction === 'none') return p.slice();
+  if (correction === 'bonferroni') return p.map((x) => Math.min(1, x * m));
+  const order = p.map((_, i) => i).sort((i, j) => p[i]! - p[j]!);
+  const out = new Array<number>(m);
+  let running = 0;
+  order.forEach((idx, rank) => {
+    running = Math.max(running, Math.min(1, (m - rank) * p[idx]!));
+    out[idx] = running;
+  });
+  return out;
+}
+
+/** Per-variant sample size for a two-sided two-proportion z-test to detect an absolute change `mde` from `baseline`. */
+export function requiredSampleSizeBinomial(baseline: number, mde: number, confidence = 0.95, power = 0.8): number {
+  if (!(baseline > 0 && baseline < 1)) throw new AnalysisError(`baseline rate must be in (0, 1), got ${baseline}`, 'bad-option');
+  const p2 = baseline + mde;
+  if (!(mde !== 0 && p2 > 0 && p2 < 1)) throw new AnalysisError(`baseline + mde must be in (0, 1) and mde non-zero, got ${baseline} + ${mde}`, 'bad-option');
+  const za = normalQuantile(1 - (1 - confidence) / 2);
+  const zb = normalQuantile(power);
+  const pBar = (baseline + p2) / 2;
+  const num = za * Math.sqrt(2 * pBar * (1 - pBar)) + zb * Math.sqrt(baseline * (1 - baseline) + p2 * (1 - p2));
+  return Math.ceil((num * num) / (mde * mde));
+}
+
+/** Power of that test with `n` units per variant (the far tail ignored, as in the usual formula). */
+export function powerBinomial(baseline: number, mde: number, n: number, confidence = 0.95): number {
+  const p2 = baseline + mde;
+  const za = normalQuantile(1 - (1 - confidence) / 2);
+  const pBar = (baseline + p2) / 2;
+  const se0 = Math.sqrt((2 * pBar * (1 - pBar)) / n);
+  const se1 = Math.sqrt((baseline * (1 - baseline) + p2 * (1 - p2)) / n);
+  return normalSf((za * se0 - Math.abs(mde)) / se1);
+}
+
+function requireVariant<T>(byVariant: Record<string, T>, variant: string, metric: string): T {
+  const s = byVariant[variant];
+  if (!s) throw new AnalysisError(`metric "${metric}" has no data for variant "${variant}"`);
+  return s;
+}
+
+export function analyzeAb(input: AbInput, options: AbOptions): AbResult {
+  const { variants, control } = options;
+  const confidence = options.confidence ?? 0.95;
+  const correction = options.correction ?? 'holm';
+  const method = options.method ?? 'frequentist';
+  const tau2Factor = options.sequentialTau2 ?? DEFAULT_SEQUENTIAL_TAU2;
+  if (!(confidence > 0 && confidence < 1)) throw new AnalysisError(`confidence must be in (0, 1), got ${confidence}`, 'bad-option');
+  if (variants.length < 2) throw new AnalysisError('an A/B test needs at least two variants', 'bad-option');
+  if (!variants.includes(control)) throw new AnalysisError(`control "${control}" is not one of the variants ${variants.join(', ')}`, 'bad-option');
+  const treatments = variants.filter((v) => v !== control);
+
+  const trafficTotal = variants.reduce((s, v) => s + (options.traffic[v] ?? 0), 0);
+  if (!(trafficTotal > 0)) throw new AnalysisError('the configured traffic shares sum to zero', 'bad-option');
+  const expected_share: Record<string, number> = {};
+  const observed: Record<string, number> = {};
+  for (const v of variants) {
+    expected_share[v] = (options.traffic[v] ?? 0) / trafficTotal;
+    if (!(expected_share[v]! > 0)) throw new AnalysisError(`variant "${v}" has no configured traffic`, 'bad-option');
+    observed[v] = input.units[v] ?? 0;
+  }
+  const totalUnits = variants.reduce((s, v) => s + observed[v]!, 0);
+  if (totalUnits === 0) throw new AnalysisError('no units were observed in any variant');
+  const srmFit = srmTest(variants.map((v) => observed[v]!), variants.map((v) => expected_share[v]!));
+  const srm = { observed, expected_share, chi2: srmFit.chi2, p_value: srmFit.p, mismatch: srmFit.p < 0.001 };
+
+  const metrics: AbResult['metrics'] = input.metrics.map((metric) => {
+    const partial = treatments.map((variant): Omit<AbVariantResult, 'p_value_adjusted' | 'significant'> => {
+      if (metric.type === 'binomial') {
+        const v = requireVariant(metric.byVariant, variant, metric.name);
+        const c = requireVariant(metric.byVariant, control, metric.name);
+        if (v.n === 0 || c.n === 0) throw new AnalysisError(`metric "${metric.name}": variant "${v.n === 0 ? variant : control}" has no units`);
+        const mean = v.successes / v.n;
+        const controlMean = c.successes / c.n;
+        let p: number;
+        let ci: [number, number];
+        if (method === 'sequential') {
+          const pooled = (v.successes + c.successes) / (v.n + c.n);
+          const variance = (mean * (1 - mean)) / v.n + (controlMean * (1 - controlMean)) / c.n;
+          ({ p, ci } = msprt(mean - controlMean, variance, tau2Factor * pooled * (1 - pooled), confidence));
+        } else {
+          p = twoProportionZTest(v, c).p;
+          ci = waldDifferenceCi(v, c, confidence);
+        }
+        return {
+          variant,
+          n: v.n,
+          mean,
+          control_n: c.n,
+          control_mean: controlMean,
+          abs_diff: mean - controlMean,
+          rel_lift: controlMean === 0 ? null : (mean - controlMean) / controlMean,
+          ci_low: ci[0],
+          ci_high: ci[1],
+          p_value: p,
+          chance_to_beat_control: probBetaGreater(1 + v.successes, 1 + v.n - v.successes, 1 + c.successes, 1 + c.n - c.successes),
+        };
+      }
+      const v = requireVariant(metric.byVariant, variant, metric.name);
+      const c = requireVariant(metric.byVariant, control, metric.name);
+      if (v.n < 2 || c.n < 2) throw new AnalysisError(`metric "${metric.name}": variant "${v.n < 2 ? variant : control}" needs at least 2 units for a t-test`);
+      let p: number;
+      let ci: [number, number];
+      if (method === 'sequential') {
+        const variance = v.variance / v.n + c.variance / c.n;
+        ({ p, ci } = msprt(v.mean - c.mean, variance, tau2Factor * ((v.variance + c.variance) / 2), confidence));
+      } else {
+        const w = welchTest(v, c, confidence);
+        p = w.p;
+        ci = w.ci;
+      }
+      return {
+        variant,
+        n: v.n,
+        mean: v.mean,
+        control_n: c.n,
+        control_mean: c.mean,
+        abs_diff: v.mean - c.mean,
+        rel_lift: c.mean === 0 ? null : (v.mean - c.mean) / c.mean,
+        ci_low: ci[0],
+        ci_high: ci[1],
+        p_value: p,
+        chance_to_beat_control: null,
+      };
+    });
+    const adjusted = adjustPValues(partial.map((r) => r.p_value), correction);
+    const results = partial.map((r, i): AbVariantResult => {
+      const pAdj = adjusted[i]!;
+      const significant =
+        method === 'bayesian' && r.chance_to_beat_control !== null
+          ? r.chance_to_beat_control >= confidence || r.chance_to_beat_control <= 1 - confidence
+          : pAdj < 1 - confidence;
+      return { ...r, p_value_adjusted: pAdj, significant };
+    });
+    return { name: metric.name, type: metric.type, results };
+  });
+
+  return { control, method, srm, metrics, decision: decide(metrics, options.metricSpecs ?? [], control, srm) };
+}
+
+function formatPercent(x: number | null): string {
+  return x === null ? 'n/a' : `${x >= 0 ? '+' : ''}${(x * 100).toFixed(2)}%`;
+}
+
+/** The decision in words: SRM first, then the primary metric, then guardrails. */
+function decide(metrics: AbResult['metrics'], specs: AbMetricSpec[], control: string, srm: AbResult['srm']): AbResult['decision'] {
+  if (srm.mismatch) {
+    return { winner: null, reason: `Sample ratio mismatch (chi-square p = ${srm.p_value.toExponential(2)}): traffic does not match the configured split, so the results are not trustworthy.` };
+  }
+  if (metrics.length === 0) return { winner: null, reason: 'No metrics to compare.' };
+  const specOf = (name: string): AbMetricSpec => specs.find((s) => s.name === name) ?? { name };
+  const primary = metrics.find((m) => specOf(m.name).primary) ?? metrics[0]!;
+  const sign = specOf(primary.name).direction === 'decrease' ? -1 : 1;
+
+  const guardrailFailures = (variant: string): string[] => {
+    const out: string[] = [];
+    for (const m of metrics) {
+      const spec = specOf(m.name);
+      if (!spec.guardrail || m === primary) continue;
+      const r = m.results.find((x) => x.variant === variant);
+      if (!r || r.rel_lift === null) continue;
+      const worse = (spec.direction === 'decrease' ? 1 : -1) * r.rel_lift;
+      if (worse > spec.guardrail.max_relative_change) out.push(`${m.name} ${formatPercent(r.rel_lift)} (limit ${(spec.guardrail.max_relative_change * 100).toFixed(2)}%)`);
+    }
+    return out;
+  };
+
+  const better = primary.results.filter((r) => r.significant && sign * r.abs_diff > 0).sort((a, b) => sign * (b.abs_diff - a.abs_diff));
+  const blocked: string[] = [];
+  for (const r of better) {
+    const failures = guardrailFailures(r.variant);
+    if (failures.length === 0) {
+      return { winner: r.variant, reason: `${r.variant} improves ${primary.name} by ${formatPercent(r.rel_lift)} (adjusted p = ${r.p_value_adjusted.toPrecision(3)}) and passes every guardrail.` };
+    }
+    blocked.push(`${r.variant} improves ${primary.name} but breaks a guardrail: ${failures.join(', ')}`);
+  }
+  if (blocked.length > 0) return { winner: null, reason: `${blocked.join('; ')}.` };
+  if (primary.results.length > 0 && primary.results.every((r) => r.significant && sign * r.abs_diff < 0)) {
+    return { winner: control, reason: `Every variant is significantly worse than ${control} on ${primary.name}.` };
+  }
+  return { winner: null, reason: `No variant differs significantly from ${control} on ${primary.name} yet.` };
+}

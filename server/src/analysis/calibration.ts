@@ -1,0 +1,346 @@
+/**
+ * Calibration of a classifier or reward model: every input shape is reduced to top-label
+ * (confidence, correct) pairs, then binned (ECE, MCE, adaptive ECE) and scored (Brier, NLL).
+ * Score inputs (logits, reward-model pairs) also get temperature scaling.
+ */
+import { quantileSorted } from './stats/quantile';
+import { mulberry32 } from './stats/random';
+import { AnalysisError, type CalibrationBin, type CalibrationInput, type CalibrationOptions, type CalibrationResult } from './types';
+
+const NLL_CLIP = 1e-12;
+
+interface TopLabel {
+  confidence: Float64Array;
+  correct: Uint8Array;
+}
+
+function sigmoid(x: number): number {
+  return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+}
+
+/** Reduces any calibration input to top-label (confidence, correct), with scores scaled by 1/temperature. */
+export function toTopLabel(input: CalibrationInput, temperature = 1): TopLabel {
+  switch (input.kind) {
+    case 'top-label':
+      return { confidence: input.confidence, correct: input.correct };
+    case 'binary': {
+      const n = input.prob.length;
+      const confidence = new Float64Array(n);
+      const correct = new Uint8Array(n);
+      for (let i = 0; i < n; i++) {
+        const p = input.prob[i]!;
+        // The predicted class is the argmax of (1 - p, p); a tie predicts 0, as numpy.argmax does.
+        const predicted = p > 0.5 ? 1 : 0;
+        confidence[i] = predicted === 1 ? p : 1 - p;
+        correct[i] = predicted === input.label[i] ? 1 : 0;
+      }
+      return { confidence, correct };
+    }
+    case 'pairs': {
+      const n = input.chosen.length;
+      const confidence = new Float64Array(n);
+      const correct = new Uint8Array(n);
+      for (let i = 0; i < n; i++) {
+        const d = (input.chosen[i]! - input.rejected[i]!) / temperature;
+        // The model prefers the higher-scored response; it is right when that is the chosen one.
+        confidence[i] = sigmoid(Math.abs(d));
+        correct[i] = d > 0 ? 1 : 0;
+      }
+      return { confidence, correct };
+    }
+    case 'multiclass': {
+      const { values, classes: k, label } = input;
+      const n = label.length;
+      const confidence = new Float64Array(n);
+      const correct = new Uint8Array(n);
+      for (let i = 0; i < n; i++) {
+        const o = i * k;
+        let arg = 0;
+        for (let j = 1; j < k; j++) if (values[o + j]! > values[o + arg]!) arg = j;
+        if (input.logits) {
+          const top = values[o + arg]!;
+          let s = 0;
+          for (let j = 0; j < k; j++) s += Math.exp((values[o + j]! - top) / temperature);
+          confidence[i] = 1 / s;
+        } else {
+          confidence[i] = values[o + arg]!;
+        }
+        correct[i] = arg === label[i] ? 1 : 0;
+      }
+      return { confidence, correct };
+    }
+  }
+}
+
+function inputLength(input: CalibrationInput): number {
+  switch (input.kind) {
+    case 'top-label':
+      return input.confidence.length;
+    case 'binary':
+      return input.prob.length;
+    case 'pairs':
+      return input.chosen.length;
+    case 'multiclass':
+      return input.label.length;
+  }
+}
+
+function validate(input: CalibrationInput): void {
+  const n = inputLength(input);
+  if (n === 0) throw new AnalysisError('calibration needs at least one row; none were usable');
+  if (input.kind === 'multiclass') {
+    if (input.classes < 2) throw new AnalysisError('calibration needs at least two classes per row', 'shape');
+    if (input.values.length !== n * input.classes) throw new AnalysisError(`expected ${n} x ${input.classes} values, got ${input.values.length}`, 'shape');
+    for (let i = 0; i < n; i++) {
+      const y = input.label[i]!;
+      if (y < 0 || y >= input.classes) throw new AnalysisError(`row ${i + 1}: label ${y} is outside 0..${input.classes - 1}`, 'shape');
+    }
+  }
+  if (input.kind === 'top-label' || input.kind === 'binary') {
+    const p = input.kind === 'binary' ? input.prob : input.confidence;
+    for (let i = 0; i < p.length; i++) {
+      const v = p[i]!;
+      if (!(v >= 0 && v <= 1)) throw new AnalysisError(`row ${i + 1}: probability ${v} is outside [0, 1]`, 'shape');
+    }
+  }
+}
+
+/** Equal-width bin edges as numpy.linspace(0, 1, bins + 1) computes them. */
+function binEdges(bins: number): Float64Array {
+  const edges = new Float64Array(bins + 1);
+  const step = 1 / bins;
+  for (let i = 0; i < bins; i++) edges[i] = i * step;
+  edges[bins] = 1;
+  return edges;
+}
+
+/** Bin of each confidence: bin i holds (edges[i], edges[i+1]]; the first bin also holds 0. */
+function binIndex(confidence: Float64Array, edges: Float64Array): Uint16Array {
+  const bins = edges.length - 1;
+  const out = new Uint16Array(confidence.length);
+  for (let i = 0; i < confidence.length; i++) {
+    const c = confidence[i]!;
+    let b = Math.ceil(c * bins) - 1;
+    if (b < 0) b = 0;
+    if (b >= bins) b = bins - 1;
+    // Correct rounding at the edges so membership matches the edge values exactly.
+    while (b > 0 && c <= edges[b]!) b--;
+    while (b < bins - 1 && c > edges[b + 1]!) b++;
+    out[i] = b;
+  }
+  return out;
+}
+
+function eceFromSums(count: Float64Array, sumConf: Float64Array, sumCorrect: Float64Array, n: number): { ece: number; mce: number } {
+  let ece = 0;
+  let mce = 0;
+  for (let b = 0; b < count.length; b++) {
+    const c = count[b]!;
+    if (c === 0) continue;
+    const gap = Math.abs(sumCorrect[b]! / c - sumConf[b]! / c);
+    ece += (c / n) * gap;
+    if (gap > mce) mce = gap;
+  }
+  return { ece, mce };
+}
+
+function adaptiveEce(top: TopLabel, bins: number): number {
+  const { confidence, correct } = top;
+  const n = confidence.length;
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  // Stable by confidence (ties keep row order), as numpy.argsort(kind='stable').
+  order.sort((a, b) => confidence[a]! - confidence[b]! || a - b);
+  const base = Math.floor(n / bins);
+  const extra = n % bins;
+  let ece = 0;
+  let start = 0;
+  for (let b = 0; b < bins; b++) {
+    const size = base + (b < extra ? 1 : 0);
+    if (size === 0) continue;
+    let sc = 0;
+    let sk = 0;
+    for (let j = start; j < start + size; j++) {
+      sc += confidence[order[j]!]!;
+      sk += correct[order[j]!]!;
+    }
+    ece += (size / n) * Math.abs(sk / size - sc / size);
+    start += size;
+  }
+  return ece;
+}
+
+function topLabelNll(top: TopLabel): number {
+  let s = 0;
+  const n = top.confidence.length;
+  for (let i = 0; i < n; i++) {
+    const c = top.confidence[i]!;
+    let p = top.correct[i] ? c : 1 - c;
+    if (p < NLL_CLIP) p = NLL_CLIP;
+    else if (p > 1 - NLL_CLIP) p = 1 - NLL_CLIP;
+    s -= Math.log(p);
+  }
+  return s / n;
+}
+
+/** ECE of top-label pairs with equal-width bins. */
+function binnedEce(top: TopLabel, edges: Float64Array): { ece: number; mce: number; count: Float64Array; sumConf: Float64Array; sumCorrect: Float64Array; index: Uint16Array } {
+  const bins = edges.length - 1;
+  const index = binIndex(top.confidence, edges);
+  const count = new Float64Array(bins);
+  const sumConf = new Float64Array(bins);
+  const sumCorrect = new Float64Array(bins);
+  for (let i = 0; i < index.length; i++) {
+    const b = index[i]!;
+    count[b]! += 1;
+    sumConf[b]! += top.confidence[i]!;
+    sumCorrect[b]! += top.correct[i]!;
+  }
+  return { ...eceFromSums(count, sumConf, sumCorrect, index.length), count, sumConf, sumCorrect, index };
+}
+
+/**
+ * The temperature minimising the cross-entropy of the true class (Guo et al. 2017) for logits,
+ * which for reward pairs is the logistic NLL of "chosen beats rejected". The loss is convex in
+ * beta = 1/T, so Newton's method on beta converges in a few steps.
+ */
+export function fitTemperature(input: CalibrationInput & ({ kind: 'pairs' } | { kind: 'multiclass' })): number | null {
+  const derivatives = (beta: number): [number, number] => {
+    let g = 0;
+    let h = 0;
+    if (input.kind === 'pairs') {
+      const n = input.chosen.length;
+      for (let i = 0; i < n; i++) {
+        const d = input.chosen[i]! - input.rejected[i]!;
+        const s = sigmoid(beta * d);
+        g -= d * (1 - s);
+        h += d * d * s * (1 - s);
+      }
+      return [g / n, h / n];
+    }
+    const { values, classes: k, label } = input;
+    const n = label.length;
+    for (let i = 0; i < n; i++) {
+      const o = i * k;
+      let top = -Infinity;
+      for (let j = 0; j < k; j++) top = Math.max(top, values[o + j]!);
+      let z = 0;
+      let m1 = 0;
+      let m2 = 0;
+      for (let j = 0; j < k; j++) {
+        const v = values[o + j]!;
+        const w = Math.exp(beta * (v - top));
+        z += w;
+        m1 += w * v;
+        m2 += w * v * v;
+      }
+      m1 /= z;
+      m2 /= z;
+      g += m1 - values[o + label[i]!]!;
+      h += Math.max(0, m2 - m1 * m1);
+    }
+    return [g / n, h / n];
+  };
+  let beta = 1;
+  for (let iter = 0; iter < 100; iter++) {
+    const [g, h] = derivatives(beta);
+    if (!(h > 0)) return null;
+    let next = beta - g / h;
+    if (next <= 0) next = beta / 2;
+    if (next > 1e4) return null; // separable data: the loss keeps falling as T -> 0
+    if (Math.abs(next - beta) <= 1e-13 * beta) return 1 / next;
+    beta = next;
+  }
+  return 1 / beta;
+}
+
+export function calibrate(input: CalibrationInput, options: CalibrationOptions = {}): CalibrationResult {
+  validate(input);
+  const bins = options.bins ?? 15;
+  if (!Number.isInteger(bins) || bins < 1 || bins > 10000) throw new AnalysisError(`bins must be an integer from 1 to 10000, got ${bins}`, 'bad-option');
+  const top = toTopLabel(input);
+  const n = top.confidence.length;
+  const edges = binEdges(bins);
+  const binned = binnedEce(top, edges);
+
+  let sumConf = 0;
+  let sumCorrect = 0;
+  let brier = 0;
+  for (let i = 0; i < n; i++) {
+    const c = top.confidence[i]!;
+    const k = top.correct[i]!;
+    sumConf += c;
+    sumCorrect += k;
+    brier += (c - k) * (c - k);
+  }
+
+  const binRows: CalibrationBin[] = [];
+  for (let b = 0; b < bins; b++) {
+    const count = binned.count[b]!;
+    binRows.push({
+      lower: edges[b]!,
+      upper: edges[b + 1]!,
+      count,
+      mean_confidence: count ? binned.sumConf[b]! / count : null,
+      accuracy: count ? binned.sumCorrect[b]! / count : null,
+    });
+  }
+
+  let temperature: CalibrationResult['temperature'] = null;
+  if (input.kind === 'pairs' || (input.kind === 'multiclass' && input.logits)) {
+    const t = fitTemperature(input);
+    if (t !== null) {
+      const scaled = toTopLabel(input, t);
+      temperature = { value: t, nll: topLabelNll(scaled), ece: binnedEce(scaled, edges).ece };
+    }
+  }
+
+  return {
+    n,
+    accuracy: sumCorrect / n,
+    mean_confidence: sumConf / n,
+    ece: binned.ece,
+    mce: binned.mce,
+    adaptive_ece: adaptiveEce(top, bins),
+    brier: brier / n,
+    nll: topLabelNll(top),
+    bins: binRows,
+    temperature,
+    ece_ci: bootstrapEce(top, binned.index, bins, options),
+  };
+}
+
+/**
+ * Percentile bootstrap of the ECE: resample rows with replacement (index = floor(u * n) with
+ * mulberry32(seed)), recompute the ECE on the fixed bins, take the (1 - level)/2 and
+ * (1 + level)/2 quantiles of the resampled ECEs (numpy linear interpolation).
+ */
+function bootstrapEce(top: TopLabel, index: Uint16Array, bins: number, options: CalibrationOptions): CalibrationResult['ece_ci'] {
+  const iterations = options.bootstrapIterations ?? 0;
+  if (iterations === 0) return null;
+  if (!Number.isInteger(iterations) || iterations < 2) throw new AnalysisError(`bootstrapIterations must be an integer >= 2, got ${iterations}`, 'bad-option');
+  const seed = options.bootstrapSeed ?? 1;
+  const level = options.bootstrapLevel ?? 0.95;
+  if (!(level > 0 && level < 1)) throw new AnalysisError(`bootstrapLevel must be in (0, 1), got ${level}`, 'bad-option');
+  const random = mulberry32(seed);
+  const n = index.length;
+  const eces = new Float64Array(iterations);
+  const count = new Float64Array(bins);
+  const sumConf = new Float64Array(bins);
+  const sumCorrect = new Float64Array(bins);
+  for (let it = 0; it < iterations; it++) {
+    count.fill(0);
+    sumConf.fill(0);
+    sumCorrect.fill(0);
+    for (let r = 0; r < n; r++) {
+      const i = Math.floor(random() * n);
+      const b = index[i]!;
+      count[b]! += 1;
+      sumConf[b]! += top.confidence[i]!;
+      sumCorrect[b]! += top.correct[i]!;
+    }
+    eces[it] = eceFromSums(count, sumConf, sumCorrect, n).ece;
+  }
+  eces.sort();
+  return { low: quantileSorted(eces, (1 - level) / 2), high: quantileSorted(eces, (1 + level) / 2), level, iterations, seed };
+}

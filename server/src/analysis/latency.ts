@@ -1,0 +1,91 @@
+/**
+ * Serving-latency analysis: overall and per-group percentiles (numpy's linear interpolation),
+ * tumbling time windows, and anomalies by a rolling robust z-score over the preceding requests.
+ */
+import { quantileSorted } from './stats/quantile';
+import { MAD_TO_SD, RollingRobust } from './stats/robust';
+import { AnalysisError, type LatencyInput, type LatencyOptions, type LatencyResult, type LatencyStats } from './types';
+
+function statsOf(key: string, latency: Float64Array, success: Uint8Array, rows: ArrayLike<number> | null): LatencyStats {
+  const n = rows ? rows.length : latency.length;
+  const values = new Float64Array(n);
+  let sum = 0;
+  let ok = 0;
+  for (let j = 0; j < n; j++) {
+    const i = rows ? rows[j]! : j;
+    values[j] = latency[i]!;
+    sum += latency[i]!;
+    ok += success[i]!;
+  }
+  values.sort();
+  return {
+    key,
+    count: n,
+    success_rate: ok / n,
+    mean: sum / n,
+    p50: quantileSorted(values, 0.5),
+    p95: quantileSorted(values, 0.95),
+    p99: quantileSorted(values, 0.99),
+    max: values[n - 1]!,
+  };
+}
+
+export function analyzeLatency(input: LatencyInput, options: LatencyOptions = {}): LatencyResult {
+  const n = input.latency.length;
+  if (n === 0) throw new AnalysisError('latency needs at least one request; none were usable');
+  if (input.timestamp.length !== n || input.success.length !== n || (input.group && input.group.length !== n)) {
+    throw new AnalysisError('latency input columns have different lengths', 'shape');
+  }
+  const windowMs = options.windowMs ?? 60_000;
+  const anomalyWindow = options.anomalyWindow ?? 100;
+  const threshold = options.anomalyThreshold ?? 5;
+  const maxAnomalies = options.maxAnomalies ?? 100;
+  if (!(windowMs > 0)) throw new AnalysisError(`windowMs must be positive, got ${windowMs}`, 'bad-option');
+  if (!(Number.isInteger(anomalyWindow) && anomalyWindow >= 3)) throw new AnalysisError(`anomalyWindow must be an integer >= 3, got ${anomalyWindow}`, 'bad-option');
+
+  const overall = statsOf('all', input.latency, input.success, null);
+
+  const byGroup = new Map<string, number[]>();
+  if (input.group) {
+    input.group.forEach((g, i) => {
+      let rows = byGroup.get(g);
+      if (!rows) byGroup.set(g, (rows = []));
+      rows.push(i);
+    });
+  }
+  const groups = [...byGroup.entries()]
+    .map(([key, rows]) => statsOf(key, input.latency, input.success, rows))
+    .sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+
+  // Time order (stable for equal timestamps) drives windows and the rolling baseline.
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  order.sort((a, b) => input.timestamp[a]! - input.timestamp[b]! || a - b);
+
+  const byWindow = new Map<number, number[]>();
+  for (const i of order) {
+    const start = Math.floor(input.timestamp[i]! / windowMs) * windowMs;
+    let rows = byWindow.get(start);
+    if (!rows) byWindow.set(start, (rows = []));
+    rows.push(i);
+  }
+  const windows = [...byWindow.entries()].map(([start, rows]) => ({
+    ...statsOf(new Date(start).toISOString(), input.latency, input.success, rows),
+    start,
+    end: start + windowMs,
+  }));
+
+  const anomalies: LatencyResult['anomalies'] = [];
+  const recent = new RollingRobust(anomalyWindow);
+  for (const i of order) {
+    const x = input.latency[i]!;
+    if (recent.length === anomalyWindow && anomalies.length < maxAnomalies) {
+      const med = recent.median();
+      const dev = MAD_TO_SD * recent.mad();
+      const z = dev > 0 ? (x - med) / dev : 0;
+      if (z >= threshold) anomalies.push({ index: i, timestamp: input.timestamp[i]!, key: input.group ? input.group[i]! : 'all', latency: x, z });
+    }
+    recent.push(x);
+  }
+  return { overall, groups, windows, anomalies };
+}
