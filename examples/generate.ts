@@ -125,7 +125,7 @@ stages:
       - name: training run is healthy
         analysis: training
         data: ../runs/rm-llama8b-lora/trainer_state.json
-        assert: {eval_loss: {max: 0.6}}
+        assert: {eval_loss.last: {max: 0.6}}
         on_fail: warn
 
   - id: train-policy
