@@ -9,6 +9,7 @@ import { DEFAULT_SETTINGS, readSettings, type ServerContext } from './server-con
 import { Methods, SetTrustParams, InitializationOptions, type StatusResult } from './protocol/lsp';
 import { MessageError } from './protocol/check';
 import { registerDiagnostics } from './handlers/diagnostics';
+import { EDITOR_CAPABILITIES, registerEditorFeatures } from './handlers/editor-features';
 import { VERSION } from './version';
 
 export function startServer(): void {
@@ -60,6 +61,7 @@ export function startServer(): void {
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
+        ...EDITOR_CAPABILITIES,
       },
       serverInfo: { name: 'rlhf-lens', version: VERSION },
     };
@@ -90,6 +92,7 @@ export function startServer(): void {
   });
 
   registerDiagnostics(ctx);
+  registerEditorFeatures(ctx);
 
   documents.listen(connection);
   connection.listen();

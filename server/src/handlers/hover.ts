@@ -1,0 +1,18 @@
+/** textDocument/hover: converts config/hover's markdown and span. */
+import { MarkupKind, type Hover } from 'vscode-languageserver/node';
+import type { ServerContext } from '../server-context';
+import { hoverAt } from '../config/hover';
+import { openConfig } from './open-config';
+
+export function registerHover(ctx: ServerContext): void {
+  ctx.connection.onHover(
+    (params): Hover | null =>
+      ctx.guard('hover', () => {
+        const open = openConfig(ctx, params.textDocument.uri);
+        if (!open) return null;
+        const found = hoverAt(open.text, open.lines.offsetAt(params.position), open.path);
+        if (!found) return null;
+        return { contents: { kind: MarkupKind.Markdown, value: found.markdown }, range: open.lines.range(found.range.start, found.range.end) };
+      }) ?? null,
+  );
+}
