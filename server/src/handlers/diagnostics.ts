@@ -1,26 +1,56 @@
 /**
  * Publishes diagnostics for open config documents, debounced per document.
  * A result computed for an older version of a document is dropped, never published.
+ *
+ * Cross-file facts come from the file system (open buffers win over the disk). Each document
+ * remembers which files its check asked about, so when one of them changes (on disk or in an
+ * editor) the documents that depend on it are checked again.
  */
+import * as path from 'node:path';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ServerContext } from '../server-context';
 import { isConfigFile } from '../config/kind';
-import { lintText } from '../config/lint';
+import { lintText, type SeveritySetting } from '../config/lint';
+import { FileSystemFacts, recordingFacts } from '../workspace/index';
+import { loadRuleSettings, SETTINGS_FILE, type RuleSettings } from '../workspace/rule-settings';
 import { toLspDiagnostic, uriToPath } from './convert';
 
 export function registerDiagnostics(ctx: ServerContext): void {
   const timers = new Map<string, NodeJS.Timeout>();
+  const facts = new FileSystemFacts();
+  /** uri -> normalized paths its last check asked about. */
+  const dependencies = new Map<string, Set<string>>();
+  /** workspace folder -> its `.rlhf-lens.yaml`, loaded on first use. */
+  const folderSettings = new Map<string, RuleSettings>();
+
+  const settingsFor = (filePath: string): RuleSettings | undefined => {
+    const folder = ctx.workspaceFolders
+      .filter((f) => filePath === f || filePath.startsWith(f.endsWith(path.sep) ? f : f + path.sep))
+      .sort((a, b) => b.length - a.length)[0];
+    if (folder === undefined) return undefined;
+    let s = folderSettings.get(folder);
+    if (!s) {
+      s = loadRuleSettings(folder);
+      for (const p of s.problems) ctx.connection.console.warn(`rlhf-lens: ${p}`);
+      folderSettings.set(folder, s);
+    }
+    return s;
+  };
 
   const validate = (doc: TextDocument): void => {
     const uri = doc.uri;
     const version = doc.version;
-    const path = uriToPath(uri);
+    const filePath = uriToPath(uri);
     const text = doc.getText();
-    if (!ctx.settings.validationEnabled || !isConfigFile(path, text)) {
+    if (!ctx.settings.validationEnabled || !isConfigFile(filePath, text)) {
+      dependencies.delete(uri);
       void ctx.connection.sendDiagnostics({ uri, diagnostics: [] });
       return;
     }
-    const diags = lintText(text, { path });
+    const asked = new Set<string>();
+    const severities: Record<string, SeveritySetting> = { ...ctx.settings.rules, ...(settingsFor(filePath)?.severities ?? {}) };
+    const diags = lintText(text, { path: filePath, facts: recordingFacts(facts, asked), severities });
+    dependencies.set(uri, asked);
     const current = ctx.documents.get(uri);
     if (!current || current.version !== version) return; // stale
     void ctx.connection.sendDiagnostics({
@@ -43,13 +73,52 @@ export function registerDiagnostics(ctx: ServerContext): void {
     );
   };
 
-  ctx.documents.onDidOpen((e) => schedule(e.document, 0));
-  ctx.documents.onDidChangeContent((e) => schedule(e.document, ctx.settings.debounceMs));
+  /** Re-checks open documents whose last check asked about `filePath`. */
+  const scheduleDependents = (filePath: string, except?: string): void => {
+    const key = path.normalize(filePath);
+    for (const [uri, asked] of dependencies) {
+      if (uri === except || !asked.has(key)) continue;
+      const doc = ctx.documents.get(uri);
+      if (doc) schedule(doc, ctx.settings.debounceMs);
+    }
+  };
+
+  const bufferChanged = (doc: TextDocument, delay: number): void => {
+    const filePath = uriToPath(doc.uri);
+    if (path.isAbsolute(filePath)) {
+      facts.override(filePath, doc.getText());
+      scheduleDependents(filePath, doc.uri);
+    }
+    schedule(doc, delay);
+  };
+
+  ctx.documents.onDidOpen((e) => bufferChanged(e.document, 0));
+  ctx.documents.onDidChangeContent((e) => bufferChanged(e.document, ctx.settings.debounceMs));
   ctx.documents.onDidClose((e) => {
     const t = timers.get(e.document.uri);
     if (t) clearTimeout(t);
     timers.delete(e.document.uri);
+    dependencies.delete(e.document.uri);
+    const filePath = uriToPath(e.document.uri);
+    if (path.isAbsolute(filePath)) {
+      facts.override(filePath, undefined);
+      scheduleDependents(filePath);
+    }
     void ctx.connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  });
+  ctx.connection.onDidChangeWatchedFiles((params) => {
+    ctx.guard('workspace/didChangeWatchedFiles', () => {
+      let settingsChanged = false;
+      for (const change of params.changes) {
+        const filePath = uriToPath(change.uri);
+        facts.invalidate(filePath);
+        if (path.basename(filePath) === SETTINGS_FILE) {
+          folderSettings.delete(path.dirname(filePath));
+          settingsChanged = true;
+        } else scheduleDependents(filePath);
+      }
+      if (settingsChanged) ctx.revalidateAll();
+    });
   });
   ctx.revalidateAll = () => {
     for (const doc of ctx.documents.all()) schedule(doc, 0);

@@ -1,0 +1,118 @@
+/**
+ * WorkspaceFacts over the file system, for the language server and the CLI: what exists, which kind
+ * of config a YAML file is, and a sample of a data file. Answers are cached per file and dropped
+ * when the file's mtime or size changes; open editor buffers override the disk.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { KINDS, kindFromPath, looksLikeRlhfLens, type ConfigKind } from '../config/kind';
+import type { DataFileSample, WorkspaceFacts } from '../config/workspace-facts';
+import { parseDataSample } from './data-sample';
+
+/** Bytes read from the head of a file for kinds and samples. */
+export const HEAD_BYTES = 64 * 1024;
+
+interface CacheEntry {
+  mtimeMs: number;
+  size: number;
+  kind?: ConfigKind | null;
+  sample?: DataFileSample | null;
+}
+
+const KIND_LINE = /^kind:\s*["']?([A-Za-z]+)["']?\s*(?:#.*)?$/m;
+
+export function kindOfText(filePath: string, text: string): ConfigKind | null {
+  const declared = KIND_LINE.exec(text)?.[1];
+  if (declared && (KINDS as readonly string[]).includes(declared)) return declared as ConfigKind;
+  const fromName = kindFromPath(filePath);
+  if (fromName) return fromName;
+  return null;
+}
+
+function readHead(filePath: string, size: number): string {
+  const fd = fs.openSync(filePath, 'r');
+  try {
+    const buf = Buffer.alloc(Math.min(size, HEAD_BYTES));
+    const n = fs.readSync(fd, buf, 0, buf.length, 0);
+    return buf.subarray(0, n).toString('utf8');
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+export class FileSystemFacts implements WorkspaceFacts {
+  private readonly overrides = new Map<string, string>();
+  private readonly cache = new Map<string, CacheEntry>();
+
+  /** Uses `text` instead of the disk for `filePath` (an open editor buffer); undefined removes it. */
+  override(filePath: string, text: string | undefined): void {
+    if (text === undefined) this.overrides.delete(filePath);
+    else this.overrides.set(filePath, text);
+  }
+
+  /** Forgets what is known about a file (it changed on disk). */
+  invalidate(filePath: string): void {
+    this.cache.delete(filePath);
+  }
+
+  exists(absPath: string): boolean {
+    return this.overrides.has(absPath) || fs.existsSync(absPath);
+  }
+
+  configKind(absPath: string): ConfigKind | null | undefined {
+    if (!/\.ya?ml$/i.test(absPath)) return this.exists(absPath) ? null : undefined;
+    const open = this.overrides.get(absPath);
+    if (open !== undefined) return looksLikeRlhfLens(open) || kindFromPath(absPath) ? kindOfText(absPath, open) : null;
+    const entry = this.entry(absPath);
+    if (!entry) return undefined;
+    if (entry.kind === undefined) {
+      try {
+        const head = readHead(absPath, entry.size);
+        entry.kind = looksLikeRlhfLens(head) || kindFromPath(absPath) ? kindOfText(absPath, head) : null;
+      } catch {
+        return undefined;
+      }
+    }
+    return entry.kind;
+  }
+
+  dataSample(absPath: string): DataFileSample | undefined {
+    const open = this.overrides.get(absPath);
+    if (open !== undefined) return parseDataSample(absPath, open.slice(0, HEAD_BYTES), open.length <= HEAD_BYTES);
+    const entry = this.entry(absPath);
+    if (!entry) return undefined;
+    if (entry.sample === undefined) {
+      try {
+        entry.sample = parseDataSample(absPath, readHead(absPath, entry.size), entry.size <= HEAD_BYTES) ?? null;
+      } catch {
+        return undefined;
+      }
+    }
+    return entry.sample ?? undefined;
+  }
+
+  private entry(absPath: string): CacheEntry | undefined {
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(absPath);
+    } catch {
+      this.cache.delete(absPath);
+      return undefined;
+    }
+    if (!st.isFile()) return undefined;
+    const cached = this.cache.get(absPath);
+    if (cached && cached.mtimeMs === st.mtimeMs && cached.size === st.size) return cached;
+    const fresh: CacheEntry = { mtimeMs: st.mtimeMs, size: st.size };
+    this.cache.set(absPath, fresh);
+    return fresh;
+  }
+}
+
+/** Wraps facts to record every path asked about, so a change to one of them can re-check the asker. */
+export function recordingFacts(facts: WorkspaceFacts, asked: Set<string>): WorkspaceFacts {
+  return {
+    exists: (p) => (asked.add(path.normalize(p)), facts.exists(p)),
+    configKind: (p) => (asked.add(path.normalize(p)), facts.configKind(p)),
+    dataSample: (p) => (asked.add(path.normalize(p)), facts.dataSample(p)),
+  };
+}
