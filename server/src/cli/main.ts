@@ -2,6 +2,7 @@
 import { UsageError } from './args';
 import { EXIT_OK, EXIT_USAGE, processIO, type CliIO } from './io';
 import { runLint, LINT_HELP } from './lint';
+import { runAnalyze, ANALYZE_HELP } from './analyze';
 import { VERSION } from '../version';
 
 const LSP_HELP = `Usage: rlhf-lens lsp [--stdio | --node-ipc | --socket=PORT]
@@ -18,6 +19,7 @@ interface Command {
 
 const COMMANDS: Record<string, Command> = {
   lint: { summary: 'check pipeline, experiment and training-config YAML files', help: LINT_HELP, run: runLint },
+  analyze: { summary: 'run one analysis (calibration, ab, agreement, drift, training, latency, uncertainty) on a data file', help: ANALYZE_HELP, run: runAnalyze },
   lsp: {
     summary: 'start the language server (stdio, node-ipc or socket)',
     help: LSP_HELP,

@@ -1,0 +1,97 @@
+/** Plain-text rendering of analysis results for the terminal: aligned tables, rounded numbers. */
+
+export function fmt(v: unknown): string {
+  if (v === null || v === undefined) return '-';
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) return String(v);
+    if (Number.isInteger(v)) return String(v);
+    const a = Math.abs(v);
+    if (a !== 0 && (a < 1e-3 || a >= 1e7)) return v.toExponential(3);
+    return String(Number(v.toPrecision(6)));
+  }
+  if (typeof v === 'boolean') return v ? 'yes' : 'no';
+  return String(v);
+}
+
+/** Columns left-aligned for text, right-aligned for numbers. */
+export function table(headers: string[], rows: unknown[][]): string {
+  const cells = rows.map((r) => r.map(fmt));
+  const numeric = headers.map((_, i) => rows.length > 0 && rows.every((r) => typeof r[i] === 'number' || r[i] === null || r[i] === undefined));
+  const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i]!.length)));
+  const line = (r: string[]) => r.map((c, i) => (numeric[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n') + '\n';
+}
+
+export function keyValues(pairs: [string, unknown][]): string {
+  const width = Math.max(...pairs.map(([k]) => k.length));
+  return pairs.map(([k, v]) => `${k.padEnd(width)}  ${fmt(v)}`).join('\n') + '\n';
+}
+
+type R = Record<string, unknown>;
+const list = (v: unknown): R[] => (Array.isArray(v) ? (v as R[]) : []);
+
+function calibration(r: R): string {
+  let out = keyValues(['n', 'accuracy', 'mean_confidence', 'ece', 'mce', 'adaptive_ece', 'brier', 'nll'].map((k) => [k, r[k]]));
+  const t = r['temperature'] as R | null;
+  if (t) out += keyValues([['temperature', t['value']], ['ece after temperature', t['ece']]]);
+  out += '\n' + table(['lower', 'upper', 'count', 'mean_confidence', 'accuracy'], list(r['bins']).map((b) => [b['lower'], b['upper'], b['count'], b['mean_confidence'], b['accuracy']]));
+  return out;
+}
+
+function ab(r: R): string {
+  const srm = r['srm'] as R;
+  let out = `control: ${fmt(r['control'])}   method: ${fmt(r['method'])}\n`;
+  out += `sample ratio: chi2 ${fmt(srm['chi2'])}, p ${fmt(srm['p_value'])}${srm['mismatch'] ? '  MISMATCH' : ''}\n`;
+  for (const m of list(r['metrics'])) {
+    out += `\n${fmt(m['name'])} (${fmt(m['type'])})\n`;
+    out += table(
+      ['variant', 'n', 'mean', 'control_mean', 'abs_diff', 'rel_lift', 'ci_low', 'ci_high', 'p_value', 'p_adj', 'significant', 'P(beat)'],
+      list(m['results']).map((x) => [x['variant'], x['n'], x['mean'], x['control_mean'], x['abs_diff'], x['rel_lift'], x['ci_low'], x['ci_high'], x['p_value'], x['p_value_adjusted'], x['significant'], x['chance_to_beat_control']]),
+    );
+  }
+  const d = r['decision'] as R;
+  return out + `\ndecision: ${d['winner'] ? `${fmt(d['winner'])} wins` : 'no winner'}: ${fmt(d['reason'])}\n`;
+}
+
+function agreement(r: R): string {
+  let out = keyValues(['n_items', 'n_annotators', 'n_ratings', 'level', 'percent_agreement', 'krippendorff_alpha', 'fleiss_kappa', 'mean_cohen_kappa'].map((k) => [k, r[k]]));
+  if (r['fleiss_kappa_reason']) out += `(fleiss_kappa: ${fmt(r['fleiss_kappa_reason'])})\n`;
+  const pairs = list(r['cohen_kappa_pairs']);
+  if (pairs.length) out += '\n' + table(['a', 'b', 'n', 'kappa'], pairs.slice(0, 20).map((p) => [p['a'], p['b'], p['n'], p['kappa']]));
+  const dis = list(r['disagreements']);
+  if (dis.length) out += '\n' + table(['item', 'ratings', 'agreement', 'labels'], dis.slice(0, 10).map((d) => [d['item'], d['n'], d['agreement'], JSON.stringify(d['labels'])]));
+  return out;
+}
+
+function drift(r: R): string {
+  let out = keyValues(['kind', 'n_reference', 'n_current', 'psi', 'ks_statistic', 'ks_p_value', 'wasserstein', 'js_distance', 'chi2', 'chi2_p_value', 'threshold', 'drifted'].filter((k) => r[k] !== null && r[k] !== undefined).map((k) => [k, r[k]]));
+  out += '\n' + table(['bin', 'reference_share', 'current_share'], list(r['bins']).map((b) => [b['category'] ?? `${fmt(b['lower'] ?? '-inf')} .. ${fmt(b['upper'] ?? '+inf')}`, b['reference_share'], b['current_share']]));
+  return out;
+}
+
+function training(r: R): string {
+  let out = `run: ${fmt(r['run'])}   last step: ${fmt(r['steps'])}\n\n`;
+  const metrics = Object.entries((r['metrics'] ?? {}) as Record<string, R>);
+  out += table(['metric', 'count', 'first', 'last', 'min', 'min_step', 'max', 'max_step'], metrics.map(([k, m]) => [k, m['count'], m['first'], m['last'], m['min'], m['min_step'], m['max'], m['max_step']]));
+  const alerts = list(r['alerts']);
+  out += `\n${alerts.length} alert${alerts.length === 1 ? '' : 's'}\n`;
+  for (const a of alerts.slice(0, 20)) out += `  step ${fmt(a['step'])}  ${fmt(a['type'])}  ${fmt(a['metric'])}: ${fmt(a['message'])}\n`;
+  return out;
+}
+
+function latency(r: R): string {
+  const rows = [r['overall'] as R, ...list(r['groups'])];
+  let out = table(['group', 'count', 'success_rate', 'mean', 'p50', 'p95', 'p99', 'max'], rows.map((g) => [g['key'], g['count'], g['success_rate'], g['mean'], g['p50'], g['p95'], g['p99'], g['max']]));
+  out += `\n${list(r['windows']).length} time windows, ${list(r['anomalies']).length} anomalies\n`;
+  return out;
+}
+
+function uncertainty(r: R): string {
+  return `method: ${fmt(r['method'])}\n\n` + table(['rank', 'id', 'score'], list(r['selected']).map((s) => [s['rank'], s['id'], s['score']]));
+}
+
+const RENDERERS: Record<string, (r: R) => string> = { calibration, ab, agreement, drift, training, latency, uncertainty };
+
+export function renderResult(analysis: string, result: R): string {
+  return (RENDERERS[analysis] ?? ((x: R) => JSON.stringify(x, null, 2) + '\n'))(result);
+}

@@ -1,0 +1,126 @@
+/** `rlhf-lens analyze`: one analysis on one data file, printed as a table or as the contract's JSON. */
+import * as path from 'node:path';
+import { parseArgs, UsageError, type ParsedArgs } from './args';
+import { EXIT_OK, EXIT_USAGE, type CliIO } from './io';
+import { renderResult, fmt } from './analysis-text';
+import { IngestError, DATA_FORMATS } from '../ingest/rows';
+import { parseColumnMap } from '../ingest/read';
+import { AnalysisError } from '../analysis/types';
+import { ANALYSIS_NAMES, isAnalysisName, OptionError, parseRunOptions } from '../engine/options';
+import { analyzeWithCache, displayPath, resultJson } from '../engine/analyze';
+import { runAnalysis } from '../engine/run';
+import { Store } from '../engine/store';
+
+export const ANALYZE_HELP = `Usage: rlhf-lens analyze <analysis> FILE [options]
+
+Runs one analysis on a data file (JSONL, CSV/TSV, JSON array, .gz, trainer_state.json,
+Lightning metrics.csv, MLflow run folder). Analyses: ${ANALYSIS_NAMES.join(', ')}.
+
+Options:
+  --format text|json     output format (default text); json has the fields of docs/analyses.md plus skipped
+  --column FIELD=COLUMN  read FIELD from COLUMN of the file (repeatable), e.g. --column label=human_label
+  --bins N               calibration: number of bins (default 15)
+  --experiment FILE      ab: the Experiment file (FILE may also be the Experiment itself, with data:)
+  --level LEVEL          agreement: nominal (default), ordinal, interval or ratio
+  --reference FILE       drift: the reference sample (FILE is the current one)
+  --current FILE         drift: the current sample (FILE is then the reference)
+  --column NAME          drift: the column to compare
+  --threshold X          drift: PSI at or above which the data has drifted (default 0.2)
+  --group-by COLUMN      latency: group by this column (e.g. adapter_id)
+  --method M             uncertainty: entropy (default), margin, least_confidence or diversity
+  --top K                uncertainty: rows to select (default 10)
+  --input-format F       force the data format: ${DATA_FORMATS.join(', ')}
+  --db PATH              keep results in this SQLite file and reuse them when inputs are unchanged
+                         (default: in memory, nothing kept)
+  --help                 show this help
+
+Exit codes: 0 done, 2 usage error or unusable input.
+`;
+
+const SPEC = {
+  format: { value: true, choices: ['text', 'json'] },
+  column: { value: true, repeat: true },
+  bins: { value: true },
+  experiment: { value: true },
+  level: { value: true, choices: ['nominal', 'ordinal', 'interval', 'ratio'] },
+  reference: { value: true },
+  current: { value: true },
+  threshold: { value: true },
+  'group-by': { value: true },
+  method: { value: true, choices: ['entropy', 'margin', 'least_confidence', 'diversity'] },
+  top: { value: true },
+  'input-format': { value: true, choices: [...DATA_FORMATS] },
+  db: { value: true },
+  help: {},
+} as const;
+
+/** CLI flags to the options record every front door shares. `--column` is a mapping with `=`, else the drift column. */
+function runOptionsRecord(args: ParsedArgs): Record<string, unknown> {
+  const o = args.options;
+  const columns = (o['column'] as string[] | undefined) ?? [];
+  const mappings = columns.filter((c) => c.includes('='));
+  const plain = columns.filter((c) => !c.includes('='));
+  if (plain.length > 1) throw new UsageError(`--column NAME may be given once (got ${plain.join(', ')})`);
+  let columnMap: Record<string, string> | undefined;
+  try {
+    columnMap = mappings.length ? parseColumnMap(mappings) : undefined;
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  return {
+    bins: o['bins'],
+    experiment: o['experiment'],
+    level: o['level'],
+    reference: o['reference'],
+    current: o['current'],
+    column: plain[0],
+    threshold: o['threshold'],
+    group_by: o['group-by'],
+    method: o['method'],
+    top: o['top'],
+    format: o['input-format'],
+    columns: columnMap,
+  };
+}
+
+export async function runAnalyze(argv: string[], io: CliIO): Promise<number> {
+  const args = parseArgs(argv, SPEC);
+  if (args.options['help']) {
+    io.out(ANALYZE_HELP);
+    return EXIT_OK;
+  }
+  const [analysis, file, ...extra] = args.positionals;
+  if (!analysis) throw new UsageError('name an analysis');
+  if (!isAnalysisName(analysis)) throw new UsageError(`unknown analysis "${analysis}" (one of ${ANALYSIS_NAMES.join(', ')})`);
+  if (!file) throw new UsageError('give the data FILE to analyse');
+  if (extra.length) throw new UsageError(`one FILE at a time (also got ${extra.join(' ')})`);
+  const json = args.options['format'] === 'json';
+  try {
+    const options = parseRunOptions(runOptionsRecord(args), io.cwd);
+    const dbPath = typeof args.options['db'] === 'string' ? path.resolve(io.cwd, args.options['db']) : undefined;
+    const store = await Store.open(dbPath);
+    if (store.recovered) io.err(`rlhf-lens analyze: ${dbPath} was not a readable database; moved it to ${store.recovered} and started a new one\n`);
+    try {
+      const response = await analyzeWithCache({ analysis, file: path.resolve(io.cwd, file), options }, (req) => runAnalysis(req.analysis, req.file, req.options), store);
+      if (json) io.out(JSON.stringify(resultJson(response), null, 2) + '\n');
+      else {
+        const shown = response.files.map((f) => displayPath(f, io.cwd)).join(' vs ');
+        io.out(`${analysis} of ${shown} (${response.format}, ${response.rowsRead} rows${response.cached ? ', cached' : ''})\n\n`);
+        io.out(renderResult(analysis, response.result));
+        if (response.skipped.count > 0) {
+          io.out(`\n${response.skipped.count} row${response.skipped.count === 1 ? '' : 's'} skipped:\n`);
+          for (const s of response.skipped.first) io.out(`  line ${fmt(s.line)}: ${s.reason}\n`);
+        }
+      }
+    } finally {
+      store.close();
+    }
+    return EXIT_OK;
+  } catch (err) {
+    if (err instanceof IngestError || err instanceof OptionError || err instanceof AnalysisError) {
+      io.err(`rlhf-lens analyze: ${err.message}\n`);
+      return EXIT_USAGE;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * One analysis request end to end, with the cache: hash the inputs, answer from the store when the
+ * same analysis already ran on the same bytes with the same options, else execute (in-process for
+ * the CLI, in a worker for the language server) and remember the outcome and the run.
+ */
+import * as path from 'node:path';
+import { contentHash, textHash } from './hash';
+import { canonicalOptions, type AnalysisName, type RunOptions } from './options';
+import { inputFiles, type AnalysisOutcome } from './run';
+import type { Store } from './store';
+
+export interface AnalyzeRequest {
+  analysis: AnalysisName;
+  /** Absolute path of the data file (or MLflow folder, or Experiment for ab). */
+  file: string;
+  options: RunOptions;
+}
+
+export interface AnalyzeResponse extends AnalysisOutcome {
+  cached: boolean;
+  inputHash: string;
+  durationMs: number;
+}
+
+export interface RequestKey {
+  inputHash: string;
+  optionsHash: string;
+}
+
+export async function requestKey(req: AnalyzeRequest): Promise<RequestKey> {
+  const { crash_worker: _hook, ...options } = req.options;
+  return {
+    inputHash: await contentHash(inputFiles(req.analysis, req.file, req.options)),
+    optionsHash: textHash(canonicalOptions(options)),
+  };
+}
+
+export type Executor = (req: AnalyzeRequest) => Promise<AnalysisOutcome>;
+
+export async function analyzeWithCache(req: AnalyzeRequest, execute: Executor, store: Store | undefined, key?: RequestKey): Promise<AnalyzeResponse> {
+  const started = performance.now();
+  const { inputHash, optionsHash } = key ?? (await requestKey(req));
+  const hit = store?.getResult(req.analysis, inputHash, optionsHash);
+  if (hit) {
+    const outcome = hit.result as unknown as AnalysisOutcome;
+    const durationMs = performance.now() - started;
+    store!.recordRun({ analysis: req.analysis, path: req.file, inputHash, optionsHash, status: 'ok', cached: true, rowsRead: outcome.rowsRead, skipped: outcome.skipped.count, durationMs });
+    return { ...outcome, cached: true, inputHash, durationMs };
+  }
+  try {
+    const outcome = await execute(req);
+    const durationMs = performance.now() - started;
+    if (store) {
+      store.putResult(req.analysis, inputHash, optionsHash, req.file, outcome);
+      store.putSummary({ inputHash, path: req.file, format: outcome.format, rowsRead: outcome.rowsRead, skipped: outcome.skipped });
+      store.recordRun({ analysis: req.analysis, path: req.file, inputHash, optionsHash, status: 'ok', rowsRead: outcome.rowsRead, skipped: outcome.skipped.count, durationMs });
+    }
+    return { ...outcome, cached: false, inputHash, durationMs };
+  } catch (err) {
+    store?.recordRun({
+      analysis: req.analysis,
+      path: req.file,
+      inputHash,
+      optionsHash,
+      status: (err as Error).name === 'CancelledError' ? 'cancelled' : 'error',
+      error: (err as Error).message,
+      durationMs: performance.now() - started,
+    });
+    throw err;
+  }
+}
+
+/** The JSON an analysis answers with: exactly the result fields, plus `skipped`. */
+export function resultJson(outcome: AnalysisOutcome): Record<string, unknown> {
+  return { ...outcome.result, skipped: outcome.skipped };
+}
+
+export function displayPath(file: string, cwd: string): string {
+  const rel = path.relative(cwd, file);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
+}
