@@ -19,6 +19,17 @@ import { unknownStageRule } from './expr/unknown-stage';
 import { unknownOutputRule } from './expr/unknown-output';
 import { unknownAnalysisRule } from './check/unknown-analysis';
 import { unknownMetricRule } from './check/unknown-metric';
+import { trafficSumRule } from './experiment/traffic-sum';
+import { duplicateVariantRule } from './experiment/duplicate-variant';
+import { controlRule } from './experiment/control';
+import { scheduleOrderRule } from './experiment/schedule-order';
+import { underpoweredRule } from './experiment/underpowered';
+import { unknownColumnRule } from './experiment/unknown-column';
+import { methodRequirementsRule } from './training/method-requirements';
+import { quantizationWithoutLoraRule } from './training/quantization-without-lora';
+import { datasetFormatRule } from './training/dataset-format';
+import { memoryEstimateRule } from './training/memory-estimate';
+import { learningRateRule } from './training/learning-rate';
 
 export const RULES: readonly Rule[] = [
   apiVersionRule,
@@ -37,4 +48,15 @@ export const RULES: readonly Rule[] = [
   unknownOutputRule,
   unknownAnalysisRule,
   unknownMetricRule,
+  trafficSumRule,
+  duplicateVariantRule,
+  controlRule,
+  scheduleOrderRule,
+  underpoweredRule,
+  unknownColumnRule,
+  methodRequirementsRule,
+  quantizationWithoutLoraRule,
+  datasetFormatRule,
+  memoryEstimateRule,
+  learningRateRule,
 ];
