@@ -263,6 +263,7 @@ hyperparameters:
   warmup_ratio: 0.03
   max_seq_length: 2048
   precision: bf16
+  gradient_checkpointing: true
   seed: 42
 hardware: {gpus: 8, gpu_memory: 80GB, gpu_type: a100-80gb}
 logging: {dir: ../runs/rm-llama8b-lora, every_steps: 10}
@@ -312,7 +313,7 @@ stages:
     run: python -m feedback.collect
   - id: train-rm
     phase: training
-    needs: [collect, eval-rm]      # pipeline/cycle: train-rm -> eval-rm -> train-rm
+    needs: [collect, eval-rm]      # pipeline/cycle: train-rm -> eval-rm -> train-rm (and pipeline/phase-order)
     training: ../configs/rm.training.yaml
   - id: eval-rm
     phase: evaluation
@@ -348,10 +349,12 @@ base_model: meta-llama/Llama-3.1-8B-Instruct
 dataset:
   train: ../data/prefs_train.jsonl
   format: preference
+lora: {rank: 16, alpha: 32}
 hyperparameters:
   epochs: 1
   batch_size: 4
   learning_rate: 5.0e-6
+  gradient_checkpointing: true
 hardware: {gpus: 1, gpu_memory: 80GB}
 `;
 
