@@ -6,13 +6,31 @@ import type { ServerCapabilities } from 'vscode-languageserver/node';
 import type { ServerContext } from '../server-context';
 import { registerCompletion } from './completion';
 import { registerHover } from './hover';
+import { registerDefinition } from './definition';
+import { registerReferences } from './references';
+import { registerRename } from './rename';
+import { registerDocumentSymbols } from './document-symbols';
+import { registerWorkspaceSymbols } from './workspace-symbols';
+import { registerFolding } from './folding';
 
 export const EDITOR_CAPABILITIES: ServerCapabilities = {
   completionProvider: { triggerCharacters: ['.', '/', ':'] },
   hoverProvider: true,
+  definitionProvider: true,
+  referencesProvider: true,
+  renameProvider: { prepareProvider: true },
+  documentSymbolProvider: true,
+  workspaceSymbolProvider: true,
+  foldingRangeProvider: true,
 };
 
 export function registerEditorFeatures(ctx: ServerContext): void {
   registerCompletion(ctx);
   registerHover(ctx);
+  registerDefinition(ctx);
+  registerReferences(ctx);
+  registerRename(ctx);
+  registerDocumentSymbols(ctx);
+  registerWorkspaceSymbols(ctx);
+  registerFolding(ctx);
 }
