@@ -85,7 +85,7 @@ export const ANALYSES: readonly AnalysisInfo[] = [
     metrics: [m('steps', 'Last logged step.'), m('alerts', 'Number of alerts raised.')],
     metricPattern: {
       pattern: /^[^\s]+\.(count|first|last|min|max|min_step|max_step)$/,
-      description: 'Any logged series as NAME.STAT, STAT one of count, first, last, min, max, min_step, max_step (e.g. loss.last).',
+      description: 'any logged series as NAME.STAT, STAT one of count, first, last, min, max, min_step, max_step such as loss.last',
     },
     options: [],
   },

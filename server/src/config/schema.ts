@@ -57,8 +57,10 @@ const validators = new Map<ConfigKind, ValidateFunction>();
 function validatorFor(kind: ConfigKind): ValidateFunction {
   let v = validators.get(kind);
   if (!v) {
-    ajv ??= new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
-    if (!ajv.getKeyword('markdownEnumDescriptions')) ajv.addKeyword('markdownEnumDescriptions');
+    if (!ajv) {
+      ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
+      ajv.addKeyword('markdownEnumDescriptions');
+    }
     v = ajv.compile(SCHEMAS[kind]);
     validators.set(kind, v);
   }
@@ -150,7 +152,7 @@ function problemFor(e: ErrorObject, doc: ConfigDocument): SchemaProblem | undefi
     case 'pattern': {
       const pattern = String(e.schema);
       const name = PATTERN_NAMES[pattern] ?? `text matching the pattern ${pattern}`;
-      const propertyName = (e.params as { propertyName?: string }).propertyName;
+      const propertyName = (e as ErrorObject & { propertyName?: string }).propertyName;
       if (propertyName !== undefined) {
         return { code: 'schema/pattern', range: doc.keyRange([...path, propertyName]), message: `The key "${propertyName}" in ${where} must be ${name}.` };
       }

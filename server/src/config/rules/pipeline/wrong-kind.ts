@@ -1,6 +1,8 @@
 import type { Rule } from '../rule';
 import { fileReferences, resolveReference } from '../../references';
 
+const article = (kind: string): string => (/^[AEIOU]/.test(kind) ? `an ${kind}` : `a ${kind}`);
+
 export const wrongKindRule: Rule = {
   id: 'pipeline/wrong-kind',
   kinds: ['Pipeline'],
@@ -16,8 +18,8 @@ export const wrongKindRule: Rule = {
         range: doc.valueRange(ref.path),
         message:
           actual === null
-            ? `"${ref.value}" is not an RLHF Lens config; "${key}:" must point at a ${ref.expectedKind} file.`
-            : `"${ref.value}" is a ${actual}; "${key}:" must point at a ${ref.expectedKind} file.`,
+            ? `"${ref.value}" is not an RLHF Lens config; "${key}:" must point at ${article(ref.expectedKind)} file.`
+            : `"${ref.value}" is ${article(actual)}; "${key}:" must point at ${article(ref.expectedKind)} file.`,
       });
     }
   },
