@@ -11,6 +11,9 @@ import { MessageError } from './protocol/check';
 import { registerDiagnostics } from './handlers/diagnostics';
 import { EDITOR_CAPABILITIES, registerEditorFeatures } from './handlers/editor-features';
 import { VERSION } from './version';
+import * as path from 'node:path';
+import { AnalysisService } from './engine/service';
+import { registerAnalyze } from './handlers/analyze';
 
 export function startServer(): void {
   const connection = createConnection(ProposedFeatures.all);
@@ -33,6 +36,13 @@ export function startServer(): void {
     },
   };
 
+  // Analyses run in worker threads (dist/server/worker.js beside this bundle), never on this thread.
+  const analysis = new AnalysisService({
+    workerFile: path.join(__dirname, 'worker.js'),
+    onRecovered: (file, aside) => connection.window.showWarningMessage(`RLHF Lens: the results database ${file} could not be read; it was moved to ${aside} and a new one was started.`),
+  });
+  connection.onShutdown(() => analysis.dispose());
+
   let canPullConfiguration = false;
   const pullSettings = async (): Promise<void> => {
     if (!canPullConfiguration) return;
@@ -50,6 +60,7 @@ export function startServer(): void {
     try {
       const init = InitializationOptions(params.initializationOptions ?? {});
       ctx.trusted = init.trusted ?? false;
+      analysis.storagePath = init.storagePath;
     } catch (err) {
       connection.console.warn(`rlhf-lens: ignoring initializationOptions: ${(err as Error).message}`);
     }
@@ -92,6 +103,7 @@ export function startServer(): void {
   });
 
   registerDiagnostics(ctx);
+  registerAnalyze(ctx, analysis);
   registerEditorFeatures(ctx);
 
   documents.listen(connection);

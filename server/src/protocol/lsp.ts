@@ -11,6 +11,12 @@ export const Methods = {
   setTrust: 'rlhfLens/setTrust',
   /** Request (client -> server): run one analysis on one data file in the background worker. */
   analyze: 'rlhfLens/analyze',
+  /** Request (client -> server): follow a training log being written (trainer_state.json or JSONL); updates arrive as trainingUpdate. */
+  followTraining: 'rlhfLens/followTraining',
+  /** Request (client -> server): stop following a training log. */
+  unfollowTraining: 'rlhfLens/unfollowTraining',
+  /** Notification (server -> client): new points of a followed training log. */
+  trainingUpdate: 'rlhfLens/trainingUpdate',
 } as const;
 
 export const StatusResult = object({
@@ -28,8 +34,46 @@ export const AnalyzeParams = object({
   /** Absolute file path inside the workspace. */
   path: str,
   options: optional(recordOf(unknownValue)),
+  /** LSP work-done progress token (progress reports "rows read"). */
+  workDoneToken: optional(unknownValue),
 });
 export type AnalyzeParams = Checked<typeof AnalyzeParams>;
+
+/** The answer to `rlhfLens/analyze`: the analysis result (fields of docs/analyses.md) and how it was obtained. */
+export interface AnalyzeResult {
+  analysis: string;
+  /** Data file(s) read. */
+  files: string[];
+  format: string;
+  rowsRead: number;
+  skipped: { count: number; first: { line: number; reason: string }[] };
+  /** Answered from the store: the inputs' content hash and the options were seen before. */
+  cached: boolean;
+  inputHash: string;
+  durationMs: number;
+  result: Record<string, unknown>;
+}
+
+/** Error codes of `rlhfLens/analyze` (besides LSP's RequestCancelled and ContentModified). */
+export const AnalyzeErrorCodes = {
+  /** The workspace is not trusted, or analyses are turned off. */
+  notAllowed: 1001,
+  /** The data file or options cannot be used (the message says why). */
+  badInput: 1002,
+  /** The analysis worker crashed; it is restarted for the next request. */
+  workerCrashed: 1003,
+} as const;
+
+export const FollowTrainingParams = object({ path: str });
+export type FollowTrainingParams = Checked<typeof FollowTrainingParams>;
+
+/** New points of a followed log: [step, value] pairs per metric, in log order. */
+export interface TrainingUpdateParams {
+  path: string;
+  points: Record<string, [number, number][]>;
+  /** The file was replaced or truncated: drop earlier points before adding these. */
+  reset: boolean;
+}
 
 /** Initialization options the client passes to the server. */
 export const InitializationOptions = object({

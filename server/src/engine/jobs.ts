@@ -1,0 +1,191 @@
+/**
+ * Analysis jobs for the language server: each runs in its own worker thread (so cancelling is
+ * terminating, and a crash takes down only that job), at most `maxWorkers` at once.
+ *
+ * - De-duplication: requests with the same (analysis, file, content hash, options) share one job.
+ * - Staleness: a request for the same (analysis, file, options) with different content supersedes
+ *   the running one, which is cancelled and answered with a StaleError.
+ * - Cancellation: the caller's signal terminates the worker (if no other caller shares the job).
+ * - A worker that exits without answering fails its job with WorkerCrashError; the next job gets a
+ *   new worker, the server is unaffected.
+ */
+import { Worker } from 'node:worker_threads';
+import type { AnalyzeRequest, RequestKey } from './analyze';
+import type { AnalysisOutcome } from './run';
+import type { ErrorKind, FromWorker, ToWorker } from './messages';
+
+export class CancelledError extends Error {
+  override name = 'CancelledError';
+}
+export class StaleError extends Error {
+  override name = 'StaleError';
+}
+export class WorkerCrashError extends Error {
+  override name = 'WorkerCrashError';
+}
+
+export interface JobHooks {
+  onProgress?: (rowsRead: number) => void;
+  signal?: AbortSignal;
+}
+
+interface Job {
+  id: number;
+  dedupKey: string;
+  slotKey: string;
+  request: AnalyzeRequest;
+  promise: Promise<AnalysisOutcome>;
+  resolve: (o: AnalysisOutcome) => void;
+  reject: (e: Error) => void;
+  listeners: Set<(rows: number) => void>;
+  callers: number;
+  worker?: Worker;
+  settled: boolean;
+}
+
+export interface JobRunnerOptions {
+  /** The worker script (dist/server/worker.js). */
+  workerFile: string;
+  maxWorkers?: number;
+  /** Extra node flags for the worker (tests run the TypeScript source through tsx). */
+  execArgv?: string[];
+}
+
+export class JobRunner {
+  private nextId = 1;
+  private readonly byKey = new Map<string, Job>();
+  private readonly bySlot = new Map<string, Job>();
+  private readonly queue: Job[] = [];
+  private running = 0;
+  /** Workers started so far (crash-restart is visible in tests through this). */
+  workersStarted = 0;
+
+  constructor(private readonly options: JobRunnerOptions) {}
+
+  get activeJobs(): number {
+    return this.byKey.size;
+  }
+
+  run(request: AnalyzeRequest, key: RequestKey, hooks: JobHooks = {}): Promise<AnalysisOutcome> {
+    const dedupKey = `${request.analysis}\u0000${request.file}\u0000${key.inputHash}\u0000${key.optionsHash}`;
+    const slotKey = `${request.analysis}\u0000${request.file}\u0000${key.optionsHash}`;
+    let job = this.byKey.get(dedupKey);
+    if (!job) {
+      const stale = this.bySlot.get(slotKey);
+      if (stale) this.fail(stale, new StaleError(`superseded: ${request.file} changed while it was being analysed`));
+      job = this.createJob(request, dedupKey, slotKey);
+    }
+    return this.attach(job, hooks);
+  }
+
+  /** Terminates every worker (server shutdown). */
+  dispose(): void {
+    for (const job of [...this.byKey.values()]) this.fail(job, new CancelledError('the server is shutting down'));
+  }
+
+  private createJob(request: AnalyzeRequest, dedupKey: string, slotKey: string): Job {
+    let resolve!: (o: AnalysisOutcome) => void;
+    let reject!: (e: Error) => void;
+    const promise = new Promise<AnalysisOutcome>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    const job: Job = { id: this.nextId++, dedupKey, slotKey, request, promise, resolve, reject, listeners: new Set(), callers: 0, settled: false };
+    // Each caller gets its own view of the promise; an unobserved rejection must not crash the server.
+    promise.catch(() => undefined);
+    this.byKey.set(dedupKey, job);
+    this.bySlot.set(slotKey, job);
+    this.queue.push(job);
+    this.pump();
+    return job;
+  }
+
+  private attach(job: Job, hooks: JobHooks): Promise<AnalysisOutcome> {
+    job.callers++;
+    const listener = hooks.onProgress;
+    if (listener) job.listeners.add(listener);
+    return new Promise<AnalysisOutcome>((resolve, reject) => {
+      let done = false;
+      const finish = () => {
+        done = true;
+        if (listener) job.listeners.delete(listener);
+        hooks.signal?.removeEventListener('abort', onAbort);
+      };
+      const onAbort = () => {
+        if (done) return;
+        finish();
+        reject(new CancelledError('the analysis was cancelled'));
+        job.callers--;
+        if (job.callers === 0) this.fail(job, new CancelledError('the analysis was cancelled'));
+      };
+      if (hooks.signal?.aborted) return onAbort();
+      hooks.signal?.addEventListener('abort', onAbort);
+      job.promise.then(
+        (o) => {
+          if (done) return;
+          finish();
+          resolve(o);
+        },
+        (e: Error) => {
+          if (done) return;
+          finish();
+          reject(e);
+        },
+      );
+    });
+  }
+
+  private pump(): void {
+    const max = this.options.maxWorkers ?? 2;
+    while (this.running < max && this.queue.length > 0) {
+      const job = this.queue.shift()!;
+      if (job.settled) continue;
+      this.start(job);
+    }
+  }
+
+  private start(job: Job): void {
+    this.running++;
+    this.workersStarted++;
+    const worker = new Worker(this.options.workerFile, { execArgv: this.options.execArgv ?? [], env: process.env });
+    job.worker = worker;
+    worker.on('message', (msg: FromWorker) => {
+      if (msg.id !== job.id) return;
+      if (msg.type === 'progress') for (const l of job.listeners) l(msg.rowsRead);
+      else if (msg.type === 'done') this.settle(job, () => job.resolve(msg.outcome));
+      else this.settle(job, () => job.reject(new JobError(msg.kind, msg.message)));
+    });
+    worker.on('error', (err) => this.settle(job, () => job.reject(new WorkerCrashError(`the analysis worker crashed: ${err.message}`))));
+    worker.on('exit', (code) => {
+      this.running--;
+      this.settle(job, () => job.reject(new WorkerCrashError(`the analysis worker stopped unexpectedly (exit code ${code}); the next analysis starts a new one`)));
+      this.pump();
+    });
+    worker.postMessage({ type: 'run', id: job.id, request: job.request } satisfies ToWorker);
+  }
+
+  /** Completes a job once: forgets it and stops its worker. */
+  private settle(job: Job, complete: () => void): void {
+    if (job.settled) return;
+    job.settled = true;
+    if (this.byKey.get(job.dedupKey) === job) this.byKey.delete(job.dedupKey);
+    if (this.bySlot.get(job.slotKey) === job) this.bySlot.delete(job.slotKey);
+    complete();
+    void job.worker?.terminate();
+  }
+
+  private fail(job: Job, err: Error): void {
+    this.settle(job, () => job.reject(err));
+  }
+}
+
+/** An analysis that failed in the worker: `kind` tells bad input or options from a bug. */
+export class JobError extends Error {
+  override name = 'JobError';
+  constructor(
+    readonly kind: ErrorKind,
+    message: string,
+  ) {
+    super(message);
+  }
+}

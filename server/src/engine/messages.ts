@@ -1,0 +1,14 @@
+/** Messages between the language server and its analysis worker (structured-clone data only). */
+import type { AnalyzeRequest } from './analyze';
+import type { AnalysisOutcome } from './run';
+
+export type ToWorker = { type: 'run'; id: number; request: AnalyzeRequest };
+
+export type ErrorKind = 'input' | 'option' | 'analysis' | 'internal';
+
+export type FromWorker =
+  | { type: 'progress'; id: number; rowsRead: number }
+  | { type: 'done'; id: number; outcome: AnalysisOutcome }
+  | { type: 'failed'; id: number; kind: ErrorKind; message: string };
+
+export const TEST_HOOKS_ENV = 'RLHF_LENS_TEST_HOOKS';

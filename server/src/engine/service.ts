@@ -1,0 +1,45 @@
+/**
+ * The language server's analysis engine: the cache (store) in front of the worker jobs. Handlers
+ * (analyze, checks) share one service so identical requests from both are computed once.
+ */
+import * as path from 'node:path';
+import { analyzeWithCache, requestKey, type AnalyzeRequest, type AnalyzeResponse } from './analyze';
+import { JobRunner, type JobHooks } from './jobs';
+import { Store } from './store';
+
+export interface AnalysisServiceOptions {
+  workerFile: string;
+  maxWorkers?: number;
+  execArgv?: string[];
+  /** Reports a database that had to be set aside (shown to the user once). */
+  onRecovered?: (file: string, aside: string) => void;
+}
+
+export class AnalysisService {
+  readonly jobs: JobRunner;
+  private storePromise: Promise<Store> | undefined;
+  /** Folder for the database (the extension's storage); in memory when unset. */
+  storagePath: string | undefined;
+
+  constructor(private readonly options: AnalysisServiceOptions) {
+    this.jobs = new JobRunner({ workerFile: options.workerFile, maxWorkers: options.maxWorkers ?? 2, execArgv: options.execArgv ?? [] });
+  }
+
+  private store(): Promise<Store> {
+    this.storePromise ??= Store.open(this.storagePath ? path.join(this.storagePath, 'rlhf-lens.sqlite') : undefined).then((s) => {
+      if (s.recovered && s.file) this.options.onRecovered?.(s.file, s.recovered);
+      return s;
+    });
+    return this.storePromise;
+  }
+
+  async analyze(request: AnalyzeRequest, hooks: JobHooks = {}): Promise<AnalyzeResponse> {
+    const store = await this.store();
+    const key = await requestKey(request);
+    return analyzeWithCache(request, (req) => this.jobs.run(req, key, hooks), store, key);
+  }
+
+  dispose(): void {
+    this.jobs.dispose();
+  }
+}

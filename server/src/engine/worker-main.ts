@@ -1,0 +1,44 @@
+/**
+ * The analysis worker (dist/server/worker.js): runs analyses off the language server's thread.
+ * One job per worker at a time; the server cancels a job by terminating its worker.
+ */
+import { parentPort } from 'node:worker_threads';
+import { IngestError } from '../ingest/rows';
+import { AnalysisError } from '../analysis/types';
+import { runAnalysis } from './run';
+import { OptionError } from './options';
+import { TEST_HOOKS_ENV, type ErrorKind, type FromWorker, type ToWorker } from './messages';
+
+const port = parentPort;
+if (!port) throw new Error('worker-main.ts must run in a worker thread');
+
+function kindOf(err: unknown): ErrorKind {
+  if (err instanceof IngestError) return 'input';
+  if (err instanceof OptionError) return 'option';
+  if (err instanceof AnalysisError) return 'analysis';
+  return 'internal';
+}
+
+port.on('message', (msg: ToWorker) => {
+  if (msg.type !== 'run') return;
+  const { id, request } = msg;
+  const post = (m: FromWorker) => port.postMessage(m);
+  const crash = request.options.crash_worker === true && process.env[TEST_HOOKS_ENV] === '1';
+  let lastReport = 0;
+  runAnalysis(request.analysis, request.file, request.options, {
+    onProgress: (rowsRead) => {
+      if (crash) process.exit(3);
+      const now = Date.now();
+      if (now - lastReport >= 100) {
+        lastReport = now;
+        post({ type: 'progress', id, rowsRead });
+      }
+    },
+  }).then(
+    (outcome) => post({ type: 'done', id, outcome }),
+    (err: unknown) => {
+      const kind = kindOf(err);
+      post({ type: 'failed', id, kind, message: kind === 'internal' ? `internal error: ${(err as Error).stack ?? String(err)}` : (err as Error).message });
+    },
+  );
+});

@@ -1,0 +1,77 @@
+/** `rlhfLens/analyze`: runs an analysis in the worker (trusted workspaces only), with progress and cancellation. */
+import * as path from 'node:path';
+import { ResponseError, LSPErrorCodes, type CancellationToken, type WorkDoneProgressReporter } from 'vscode-languageserver/node';
+import type { ServerContext } from '../server-context';
+import { AnalyzeErrorCodes, AnalyzeParams, Methods, type AnalyzeResult } from '../protocol/lsp';
+import { MessageError } from '../protocol/check';
+import { isAnalysisName, ANALYSIS_NAMES, OptionError, parseRunOptions } from '../engine/options';
+import { CancelledError, JobError, StaleError, WorkerCrashError } from '../engine/jobs';
+import { IngestError } from '../ingest/rows';
+import type { AnalysisService } from '../engine/service';
+
+/** Converts an engine failure into the LSP error the client sees. */
+export function toResponseError(err: unknown): ResponseError<void> {
+  if (err instanceof CancelledError) return new ResponseError(LSPErrorCodes.RequestCancelled, err.message);
+  if (err instanceof StaleError) return new ResponseError(LSPErrorCodes.ContentModified, err.message);
+  if (err instanceof WorkerCrashError) return new ResponseError(AnalyzeErrorCodes.workerCrashed, err.message);
+  if (err instanceof JobError && err.kind === 'internal') return new ResponseError(AnalyzeErrorCodes.workerCrashed, err.message);
+  if (err instanceof JobError || err instanceof IngestError || err instanceof OptionError || err instanceof MessageError) {
+    return new ResponseError(AnalyzeErrorCodes.badInput, err.message);
+  }
+  return new ResponseError(AnalyzeErrorCodes.badInput, (err as Error).message ?? String(err));
+}
+
+export function analysisAllowed(ctx: ServerContext): string | undefined {
+  if (!ctx.trusted) return 'workspace is not trusted: RLHF Lens runs no analyses in untrusted workspaces';
+  if (!ctx.settings.analysisEnabled) return 'analyses are turned off (setting rlhfLens.analysis.enable)';
+  return undefined;
+}
+
+/** An AbortSignal that fires when the LSP request is cancelled. */
+export function abortOn(token: CancellationToken): AbortSignal {
+  const controller = new AbortController();
+  if (token.isCancellationRequested) controller.abort();
+  else token.onCancellationRequested(() => controller.abort());
+  return controller.signal;
+}
+
+/** The client's progress token if it sent one, else a server-initiated progress (if the client supports it). */
+export async function progressReporter(ctx: ServerContext, workDoneToken: unknown): Promise<WorkDoneProgressReporter | undefined> {
+  try {
+    if (typeof workDoneToken === 'string' || typeof workDoneToken === 'number') return ctx.connection.window.attachWorkDoneProgress(workDoneToken);
+    return await ctx.connection.window.createWorkDoneProgress();
+  } catch {
+    // The client does not support server-initiated progress: run without it.
+    return undefined;
+  }
+}
+
+export function registerAnalyze(ctx: ServerContext, service: AnalysisService): void {
+  ctx.connection.onRequest(Methods.analyze, async (raw: unknown, token: CancellationToken): Promise<AnalyzeResult> => {
+    let params: AnalyzeParams;
+    try {
+      params = AnalyzeParams(raw);
+    } catch (err) {
+      throw toResponseError(err);
+    }
+    const denied = analysisAllowed(ctx);
+    if (denied) throw new ResponseError(AnalyzeErrorCodes.notAllowed, denied);
+    if (!isAnalysisName(params.analysis)) throw new ResponseError(AnalyzeErrorCodes.badInput, `unknown analysis "${params.analysis}" (one of ${ANALYSIS_NAMES.join(', ')})`);
+    if (!path.isAbsolute(params.path)) throw new ResponseError(AnalyzeErrorCodes.badInput, `path must be absolute (got "${params.path}")`);
+    const title = `RLHF Lens: ${params.analysis} of ${path.basename(params.path)}`;
+    const progress = await progressReporter(ctx, params.workDoneToken);
+    progress?.begin(title, undefined, 'starting', true);
+    try {
+      const options = parseRunOptions(params.options, path.dirname(params.path));
+      const response = await service.analyze(
+        { analysis: params.analysis, file: params.path, options },
+        { signal: abortOn(token), onProgress: (rows) => progress?.report(`${rows.toLocaleString('en-US')} rows read`) },
+      );
+      return response;
+    } catch (err) {
+      throw toResponseError(err);
+    } finally {
+      progress?.done();
+    }
+  });
+}
