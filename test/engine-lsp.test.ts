@@ -32,7 +32,9 @@ before(async () => {
   // The worker honours the crash hook only with this variable (inherited by the server process).
   process.env['RLHF_LENS_TEST_HOOKS'] = '1';
   client = await LspClient.start({ rootPath: tmp, initializationOptions: { trusted: true, storagePath: path.join(tmp, 'storage') } });
-  client.connection.onNotification('$/progress', (p: ProgressParams) => progress.push(p));
+  client.connection.onNotification('$/progress', (p: ProgressParams) => {
+    progress.push(p);
+  });
 });
 
 after(async () => {
