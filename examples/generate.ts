@@ -596,7 +596,7 @@ function activeLearningPool(r: Random): object[] {
   const rows: object[] = [];
   const centres = Array.from({ length: 4 }, () => Array.from({ length: 8 }, () => r.normal(0, 1)));
   for (let i = 0; i < 2000; i++) {
-    const sharpness = r.bernoulli(0.7) ? 3 : 0.4;
+    const sharpness = 0.3 + 3.5 * r.next(); // from near-uniform (worth labelling) to confident
     const logits = [r.normal(0, sharpness), r.normal(0, sharpness), r.normal(0, sharpness)];
     const top = Math.max(...logits);
     const exps = logits.map((l) => Math.exp(l - top));
