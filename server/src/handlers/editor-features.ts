@@ -2,7 +2,7 @@
  * The editor features of the server (completion, hover, navigation, symbols, folding, code actions,
  * code lenses): their capabilities and registration, so server.ts wires them with one call.
  */
-import type { ServerCapabilities } from 'vscode-languageserver/node';
+import { CodeActionKind, type ServerCapabilities } from 'vscode-languageserver/node';
 import type { ServerContext } from '../server-context';
 import { registerCompletion } from './completion';
 import { registerHover } from './hover';
@@ -12,6 +12,7 @@ import { registerRename } from './rename';
 import { registerDocumentSymbols } from './document-symbols';
 import { registerWorkspaceSymbols } from './workspace-symbols';
 import { registerFolding } from './folding';
+import { registerCodeActions } from './code-actions';
 
 export const EDITOR_CAPABILITIES: ServerCapabilities = {
   completionProvider: { triggerCharacters: ['.', '/', ':'] },
@@ -22,6 +23,7 @@ export const EDITOR_CAPABILITIES: ServerCapabilities = {
   documentSymbolProvider: true,
   workspaceSymbolProvider: true,
   foldingRangeProvider: true,
+  codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
 };
 
 export function registerEditorFeatures(ctx: ServerContext): void {
@@ -33,4 +35,5 @@ export function registerEditorFeatures(ctx: ServerContext): void {
   registerDocumentSymbols(ctx);
   registerWorkspaceSymbols(ctx);
   registerFolding(ctx);
+  registerCodeActions(ctx);
 }
