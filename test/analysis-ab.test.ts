@@ -1,7 +1,7 @@
 /** analyzeAb() against scipy (chi2_contingency, ttest_ind(equal_var=False), chisquare, Beta integrals) and statsmodels' published values. */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { analyzeAb, adjustPValues, probBetaGreater, requiredSampleSizeBinomial, twoProportionZTest, waldDifferenceCi } from '../server/src/analysis/ab';
+import { analyzeAb, adjustPValues, powerBinomial, probBetaGreater, requiredSampleSizeBinomial, twoProportionZTest, waldDifferenceCi } from '../server/src/analysis/ab';
 import { AnalysisError } from '../server/src/analysis/types';
 import { assertClose, assertFieldsClose, loadOracle } from './oracles/analyses-oracle';
 
@@ -88,4 +88,11 @@ test('bad configuration is an AnalysisError', () => {
   assert.throws(() => analyzeAb({ units: {}, metrics: [] }, { variants: ['a'], control: 'a', traffic: { a: 1 } }), AnalysisError);
   assert.throws(() => analyzeAb({ units: { a: 1, b: 1 }, metrics: [] }, { variants: ['a', 'b'], control: 'z', traffic: { a: 1, b: 1 } }), /control "z"/);
   assert.throws(() => analyzeAb({ units: { a: 0, b: 0 }, metrics: [] }, { variants: ['a', 'b'], control: 'a', traffic: { a: 1, b: 1 } }), /no units/);
+});
+
+test('power at the required sample size reaches the target, one unit less does not', () => {
+  for (const s of oracle.sample_sizes) {
+    assert.ok(powerBinomial(s.baseline, s.mde, s.n) >= 0.8, `power at ${s.n}`);
+    assert.ok(powerBinomial(s.baseline, s.mde, s.n - 1) < 0.8, `power at ${s.n - 1}`);
+  }
 });

@@ -9,10 +9,6 @@ import normalCdfStd from '@stdlib/stats-base-dists-normal-cdf';
 import normalQuantileStd from '@stdlib/stats-base-dists-normal-quantile';
 import tQuantileStd from '@stdlib/stats-base-dists-t-quantile';
 
-export function normalCdf(z: number): number {
-  return normalCdfStd(z, 0, 1);
-}
-
 /** P(Z > z) for a standard normal, accurate in the far tail. */
 export function normalSf(z: number): number {
   return normalCdfStd(-z, 0, 1);
@@ -25,14 +21,6 @@ export function normalQuantile(p: number): number {
 /** Two-sided p-value of a standard-normal statistic. */
 export function normalTwoSidedP(z: number): number {
   return Math.min(1, 2 * normalSf(Math.abs(z)));
-}
-
-/** P(T > t) for Student's t with `df` degrees of freedom (df may be fractional, as Welch's is). */
-export function studentTSf(t: number, df: number): number {
-  // P(|T| > |t|) = I_{df/(df+t^2)}(df/2, 1/2), split by symmetry.
-  const x = df / (df + t * t);
-  const twoTail = betainc(x, df / 2, 0.5, true, false);
-  return t >= 0 ? twoTail / 2 : 1 - twoTail / 2;
 }
 
 /** Two-sided p-value of a t statistic. */
@@ -48,13 +36,6 @@ export function studentTQuantile(p: number, df: number): number {
 export function chiSquareSf(x: number, k: number): number {
   if (x <= 0) return 1;
   return gammainc(x / 2, k / 2, true, true);
-}
-
-/** Regularised incomplete beta I_x(a, b), i.e. the Beta(a, b) cdf at x. */
-export function betaCdf(x: number, a: number, b: number): number {
-  if (x <= 0) return 0;
-  if (x >= 1) return 1;
-  return betainc(x, a, b, true, false);
 }
 
 /**

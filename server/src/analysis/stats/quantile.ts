@@ -22,20 +22,3 @@ export function quantileSorted(sorted: Float64Array, q: number): number {
   // numpy's lerp form: exact at the ends and monotone.
   return frac >= 0.5 ? b - (b - a) * (1 - frac) : a + (b - a) * frac;
 }
-
-/** Median of a sorted sample. */
-export function medianSorted(sorted: Float64Array): number {
-  return quantileSorted(sorted, 0.5);
-}
-
-/** Number of elements of the sorted array that are <= x (upper bound, as searchsorted side='right'). */
-export function countAtMost(sorted: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
