@@ -44,8 +44,16 @@ function onPath(command) {
   });
 }
 
+// --no-build: use the bundles already in dist/ (the test of this script runs after `npm run build`).
+// --report PATH: where the HTML report goes (default examples/report.html).
+const skipBuild = process.argv.includes('--no-build');
+const reportFlag = process.argv.indexOf('--report');
+const reportPath = reportFlag >= 0 ? path.resolve(process.argv[reportFlag + 1]) : path.join(ROOT, 'examples', 'report.html');
+
 step('Build');
-const build = spawnSync('npm', ['run', '-s', 'build'], { cwd: ROOT, encoding: 'utf8', shell: process.platform === 'win32' });
+const build = skipBuild
+  ? { status: 0, stdout: 'skipped (--no-build)', stderr: '' }
+  : spawnSync('npm', ['run', '-s', 'build'], { cwd: ROOT, encoding: 'utf8', shell: process.platform === 'win32' });
 if (build.status !== 0) {
   show(`${build.stdout}${build.stderr}`, 40);
   console.error('The build failed; fix it and run `npm run demo` again.');
@@ -95,8 +103,8 @@ if (commands.has('analyze')) {
 
 step('Report');
 if (commands.has('report')) {
-  const r = cli(['report', WS, '--out', 'examples/report.html']);
-  if (r.code === 0) console.log(`  wrote examples/report.html (open it in a browser)`);
+  const r = cli(['report', WS, '--out', path.relative(ROOT, reportPath)]);
+  if (r.code === 0) console.log(`  wrote ${path.relative(ROOT, reportPath)} (open it in a browser)`);
   else show(`${r.stderr || r.stdout}`, 6);
 } else console.log(dim('  skipped: this build has no `rlhf-lens report` command yet'));
 
