@@ -1,0 +1,133 @@
+/** `rlhf-lens check`: runs every `checks` entry of Pipeline files and fails when an assert does not hold. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs, UsageError } from './args';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, type CliIO } from './io';
+import { table } from './analysis-text';
+import { parseYaml } from '../config/parse';
+import { pipelineChecks, evaluateCheck, checkOptions, type CheckOutcome, type PipelineCheck } from '../engine/checks';
+import { analyzeWithCache, displayPath } from '../engine/analyze';
+import { parseRunOptions, type AnalysisName } from '../engine/options';
+import { runAnalysis } from '../engine/run';
+import { Store } from '../engine/store';
+
+export const CHECK_HELP = `Usage: rlhf-lens check PIPELINE... [options]
+
+Runs the checks of each Pipeline file (stages[].checks: analysis, data, options, assert) and
+prints every asserted metric with its value. Data paths are relative to the pipeline file.
+
+Options:
+  --format text|json   output format (default text)
+  --db PATH            reuse results of unchanged inputs from this SQLite file
+  --help               show this help
+
+Exit codes: 0 all checks pass, 1 a check fails (or cannot run), 2 usage error or unreadable pipeline.
+`;
+
+type Status = 'passed' | 'failed' | 'error' | 'skipped';
+
+interface CheckReport {
+  stage: string;
+  name?: string;
+  analysis: string;
+  data?: string;
+  status: Status;
+  asserts: { metric: string; label: string; value: number | null; min?: number; max?: number; passed: boolean; message: string }[];
+  error?: string;
+  skipped_rows?: number;
+}
+
+/** A check whose paths hold `${{ }}` expressions is skipped (known only at run time), not failed. */
+function isDeferred(check: PipelineCheck): boolean {
+  return check.problem?.includes('uses an expression') ?? false;
+}
+
+async function runCheck(check: PipelineCheck, pipelineFile: string, store: Store): Promise<CheckOutcome> {
+  if (check.problem) return { check, verdicts: [], error: check.problem, passed: false };
+  try {
+    const options = parseRunOptions(checkOptions(check), path.dirname(pipelineFile));
+    const response = await analyzeWithCache({ analysis: check.analysis as AnalysisName, file: check.dataFile!, options }, (req) => runAnalysis(req.analysis, req.file, req.options), store);
+    return evaluateCheck(check, response);
+  } catch (err) {
+    return { check, verdicts: [], error: (err as Error).message, passed: false };
+  }
+}
+
+function report(outcome: CheckOutcome): CheckReport {
+  const c = outcome.check;
+  const status: Status = isDeferred(c) ? 'skipped' : outcome.error ? 'error' : outcome.passed ? 'passed' : 'failed';
+  return {
+    stage: c.stage,
+    ...(c.name ? { name: c.name } : {}),
+    analysis: c.analysis,
+    ...(c.data ? { data: c.data } : {}),
+    status,
+    asserts: outcome.verdicts,
+    ...(outcome.error ? { error: outcome.error } : {}),
+    ...(outcome.outcome ? { skipped_rows: outcome.outcome.skipped.count } : {}),
+  };
+}
+
+function bound(a: { min?: number; max?: number }): string {
+  if (a.min !== undefined && a.max !== undefined) return `${a.min}..${a.max}`;
+  return a.min !== undefined ? `>= ${a.min}` : `<= ${a.max}`;
+}
+
+export async function runCheckCommand(argv: string[], io: CliIO): Promise<number> {
+  const args = parseArgs(argv, { format: { value: true, choices: ['text', 'json'] }, db: { value: true }, help: {} });
+  if (args.options['help']) {
+    io.out(CHECK_HELP);
+    return EXIT_OK;
+  }
+  if (args.positionals.length === 0) throw new UsageError('give at least one PIPELINE file');
+  const dbPath = typeof args.options['db'] === 'string' ? path.resolve(io.cwd, args.options['db']) : undefined;
+  const store = await Store.open(dbPath);
+  if (store.recovered) io.err(`rlhf-lens check: ${dbPath} was not a readable database; moved it to ${store.recovered} and started a new one\n`);
+  const pipelines: { path: string; checks: CheckReport[] }[] = [];
+  try {
+    for (const p of args.positionals) {
+      const file = path.resolve(io.cwd, p);
+      let text: string;
+      try {
+        text = fs.readFileSync(file, 'utf8');
+      } catch (err) {
+        io.err(`rlhf-lens check: cannot read ${p}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}\n`);
+        return EXIT_USAGE;
+      }
+      const parsed = parseYaml(text);
+      const syntax = parsed.diagnostics.find((d) => d.severity === 'error');
+      const value = parsed.documents[0]?.value as Record<string, unknown> | undefined;
+      if (syntax || value?.['kind'] !== 'Pipeline') {
+        io.err(`rlhf-lens check: ${p}: ${syntax ? `line ${syntax.range.start.line + 1}: ${syntax.message}` : 'is not a Pipeline (kind: Pipeline)'}\n`);
+        return EXIT_USAGE;
+      }
+      const checks: CheckReport[] = [];
+      for (const check of pipelineChecks(value, file)) checks.push(report(await runCheck(check, file, store)));
+      pipelines.push({ path: displayPath(file, io.cwd), checks });
+    }
+  } finally {
+    store.close();
+  }
+  const all = pipelines.flatMap((p) => p.checks);
+  const summary = {
+    checks: all.length,
+    passed: all.filter((c) => c.status === 'passed').length,
+    failed: all.filter((c) => c.status === 'failed' || c.status === 'error').length,
+    skipped: all.filter((c) => c.status === 'skipped').length,
+  };
+  if (args.options['format'] === 'json') io.out(JSON.stringify({ pipelines, summary }, null, 2) + '\n');
+  else {
+    const rows: unknown[][] = [];
+    for (const p of pipelines) {
+      for (const c of p.checks) {
+        const what = `${c.analysis}${c.data ? ` ${c.data}` : ''}`;
+        if (c.asserts.length === 0) rows.push([p.path, c.stage, what, '-', '-', '-', c.status === 'skipped' ? `skipped: ${c.error}` : `ERROR: ${c.error}`]);
+        for (const a of c.asserts) rows.push([p.path, c.stage, what, a.label, a.value, bound(a), a.passed ? 'pass' : 'FAIL']);
+        if (c.asserts.length && c.error) rows.push([p.path, c.stage, what, '-', '-', '-', `ERROR: ${c.error}`]);
+      }
+    }
+    if (rows.length) io.out(table(['pipeline', 'stage', 'check', 'metric', 'value', 'bound', 'result'], rows));
+    io.out(`\n${summary.checks} check${summary.checks === 1 ? '' : 's'}: ${summary.passed} passed, ${summary.failed} failed${summary.skipped ? `, ${summary.skipped} skipped` : ''}\n`);
+  }
+  return summary.failed > 0 ? EXIT_FINDINGS : EXIT_OK;
+}
