@@ -9,14 +9,27 @@ import { cursorContext, readConfigFile, type Span } from './yaml-path';
 import { describeSchema, schemaAt, typesOf } from './completion-schema';
 import { findExpressions } from './expressions';
 import { ANALYSIS_BY_NAME } from './analysis-catalog';
+import { experimentSummary, trainingSummary } from './estimates/summaries';
+import { NO_FACTS, type WorkspaceFacts } from './workspace-facts';
 
 export interface HoverResult {
   markdown: string;
   range: Span;
 }
 
-/** Extra paragraphs for a hover, supplied by the caller (e.g. a training or experiment summary). */
-export type HoverSummary = (doc: ConfigDocument, path: JsonPath) => string | undefined;
+/**
+ * The estimates worth showing under a hover: a TrainingConfig's batch, steps and memory on its top-level
+ * keys, `hyperparameters` and `hardware`; an Experiment's sample size on its `analysis` block.
+ */
+function estimates(doc: ConfigDocument, path: JsonPath, facts: WorkspaceFacts, filePath: string): string | undefined {
+  if (doc.kind === 'TrainingConfig' && (path.length === 1 || path[0] === 'hyperparameters' || path[0] === 'hardware')) {
+    const lines = trainingSummary(doc.value, facts, filePath);
+    // Each statement is its own paragraph; list items stay together.
+    return lines.length ? lines.map((l, i) => (i > 0 && !l.startsWith('- ') ? `\n${l}` : l)).join('\n') : undefined;
+  }
+  if (doc.kind === 'Experiment' && path[0] === 'analysis') return experimentSummary(doc.value);
+  return undefined;
+}
 
 function record(v: unknown): Record<string, unknown> {
   return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
@@ -78,7 +91,8 @@ function checkAt(doc: ConfigDocument, path: JsonPath): Record<string, unknown> {
   return record(list(record(list(record(doc.value)['stages'])[path[1] as number])['checks'])[path[3] as number]);
 }
 
-export function hoverAt(text: string, offset: number, filePath: string, summary?: HoverSummary): HoverResult | undefined {
+/** The hover at `offset`; `facts` lets the training summary count the rows of its dataset. */
+export function hoverAt(text: string, offset: number, filePath: string, facts: WorkspaceFacts = NO_FACTS): HoverResult | undefined {
   const ctx = cursorContext(text, offset);
   if (!ctx) return undefined;
   const file = readConfigFile(text, filePath);
@@ -111,7 +125,7 @@ export function hoverAt(text: string, offset: number, filePath: string, summary?
         parts.push(`**${ctx.word.text}**${types ? ` (${types})` : ''}\n\n${describeSchema(schema)}`.trim());
       }
     }
-    const extra = doc && summary?.(doc, keyPath);
+    const extra = doc && estimates(doc, keyPath, facts, filePath);
     if (extra) parts.push(extra);
     return parts.length ? { markdown: parts.join('\n\n---\n\n'), range } : undefined;
   }
@@ -134,7 +148,7 @@ export function hoverAt(text: string, offset: number, filePath: string, summary?
     const text = schema.markdownDescription ?? schema.description;
     if (text) parts.push(text);
   }
-  const extra = doc && summary?.(doc, ctx.path);
+  const extra = doc && estimates(doc, ctx.path, facts, filePath);
   if (extra) parts.push(extra);
   return parts.length ? { markdown: parts.join('\n\n---\n\n'), range } : undefined;
 }

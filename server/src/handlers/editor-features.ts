@@ -13,6 +13,7 @@ import { registerDocumentSymbols } from './document-symbols';
 import { registerWorkspaceSymbols } from './workspace-symbols';
 import { registerFolding } from './folding';
 import { registerCodeActions } from './code-actions';
+import { registerCodeLens, type CodeLensHooks } from './code-lens';
 
 export const EDITOR_CAPABILITIES: ServerCapabilities = {
   completionProvider: { triggerCharacters: ['.', '/', ':'] },
@@ -24,9 +25,14 @@ export const EDITOR_CAPABILITIES: ServerCapabilities = {
   workspaceSymbolProvider: true,
   foldingRangeProvider: true,
   codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+  codeLensProvider: {},
 };
 
-export function registerEditorFeatures(ctx: ServerContext): void {
+export interface EditorFeatures {
+  codeLens: CodeLensHooks;
+}
+
+export function registerEditorFeatures(ctx: ServerContext): EditorFeatures {
   registerCompletion(ctx);
   registerHover(ctx);
   registerDefinition(ctx);
@@ -36,4 +42,5 @@ export function registerEditorFeatures(ctx: ServerContext): void {
   registerWorkspaceSymbols(ctx);
   registerFolding(ctx);
   registerCodeActions(ctx);
+  return { codeLens: registerCodeLens(ctx) };
 }

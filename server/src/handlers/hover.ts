@@ -2,6 +2,7 @@
 import { MarkupKind, type Hover } from 'vscode-languageserver/node';
 import type { ServerContext } from '../server-context';
 import { hoverAt } from '../config/hover';
+import { FileSystemFacts } from '../workspace/index';
 import { openConfig } from './open-config';
 
 export function registerHover(ctx: ServerContext): void {
@@ -10,7 +11,8 @@ export function registerHover(ctx: ServerContext): void {
       ctx.guard('hover', () => {
         const open = openConfig(ctx, params.textDocument.uri);
         if (!open) return null;
-        const found = hoverAt(open.text, open.lines.offsetAt(params.position), open.path);
+        // Fresh facts per hover: the dataset's row count must reflect the disk now.
+        const found = hoverAt(open.text, open.lines.offsetAt(params.position), open.path, new FileSystemFacts());
         if (!found) return null;
         return { contents: { kind: MarkupKind.Markdown, value: found.markdown }, range: open.lines.range(found.range.start, found.range.end) };
       }) ?? null,
