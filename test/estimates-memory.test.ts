@@ -51,6 +51,9 @@ test('unknown families fall back to the size in the name, or to nothing', () => 
   assert.equal(shape('./checkpoints/tiny-350m').params, 350e6);
   assert.equal(modelShape('./checkpoints/final'), undefined);
   assert.equal(modelShape('acme/8x7b'), undefined);
+  // Numbers that cannot be sizes (or are dates/versions) give no shape.
+  assert.equal(modelShape('acme/model-99999b'), undefined);
+  assert.equal(modelShape(`acme/${'9'.repeat(400)}b`), undefined);
 });
 
 test('LoRA r=16 on q,k,v,o of Llama 3 8B has 13,631,488 parameters (the PEFT count)', () => {

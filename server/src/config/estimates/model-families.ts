@@ -115,10 +115,12 @@ function normalise(id: string): string {
 export function modelShape(baseModel: string): ModelShape | undefined {
   const id = normalise(baseModel);
   for (const e of ENTRIES) if (e.match.test(id)) return { name: e.name, params: e.params, ...e.shape };
-  const size = /(?:^|[^a-z0-9.])(\d+(?:\.\d+)?)([bm])(?![a-z0-9])/.exec(id);
+  const size = /(?:^|[^a-z0-9.])(\d{1,5}(?:\.\d{1,3})?)([bm])(?![a-z0-9])/.exec(id);
   if (!size) return undefined;
   const params = Number(size[1]) * (size[2] === 'b' ? 1e9 : 1e6);
-  return params > 0 ? genericShape(params, `${size[1]}${size[2]!.toUpperCase()} model (size from its name)`) : undefined;
+  // Sizes outside what exists (1M to 10T parameters) are more likely a version or a date than a size.
+  if (!(params >= 1e6 && params <= 1e13)) return undefined;
+  return genericShape(params, `${size[1]}${size[2]!.toUpperCase()} model (size from its name)`);
 }
 
 /**

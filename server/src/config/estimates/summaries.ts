@@ -60,8 +60,8 @@ export function trainingSummary(value: unknown, facts: WorkspaceFacts, filePath:
   }
 
   const read = trainingSetupFromConfig(v);
-  if (read) {
-    const b = estimatePeakMemory(read.setup);
+  const b = read ? estimatePeakMemory(read.setup) : undefined;
+  if (read && b && Number.isFinite(b.total)) {
     const limit = parseGpuMemory(hardware['gpu_memory']);
     const of = limit !== undefined ? ` of ${formatBytes(limit)}${b.total > limit ? ' (**does not fit**)' : ''}` : '';
     lines.push(`**Estimated peak memory per GPU** (${read.setup.model.name}): **${formatBytes(b.total)}**${of}`);

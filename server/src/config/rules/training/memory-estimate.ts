@@ -18,7 +18,8 @@ export const memoryEstimateRule: Rule = {
     if (!read) return;
     const { setup, defaulted } = read;
     const b = estimatePeakMemory(setup);
-    if (b.total <= limit) return;
+    // A non-finite estimate comes from absurd settings that schema checks already question.
+    if (!Number.isFinite(b.total) || b.total <= limit) return;
 
     const parts = largestParts(b).map((p) => `${p.part} ${formatBytes(p.bytes)}`).join(', ');
     const advice: string[] = [];
@@ -33,7 +34,7 @@ export const memoryEstimateRule: Rule = {
       message:
         `Estimated peak memory per GPU for ${setup.method} of ${setup.model.name} ` +
         `(${setup.lora ? (setup.quantization ? `QLoRA, ${setup.quantization.bits}-bit` : 'LoRA') : 'full fine-tuning'}, ${setup.gpus} GPU${setup.gpus === 1 ? '' : 's'}) ` +
-        `is ${formatBytes(b.total)}, more than gpu_memory ${formatBytes(limit)}; largest parts: ${parts}.` +
+        `is ${formatBytes(b.total)}, more than gpu_memory ${String((hardware as Record<string, unknown>)['gpu_memory'])} (${formatBytes(limit)}); largest parts: ${parts}.` +
         (advice.length > 0 ? ` Consider ${advice.join(', ')}.` : '') +
         assumed,
     });
