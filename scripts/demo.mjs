@@ -1,5 +1,5 @@
-// The demo behind `npm run demo`: build, lint the example workspace, run each analysis on its data,
-// write the HTML report, and open VS Code on the workspace when `code` is installed.
+// The demo behind `npm run demo`: build, lint the example workspace, run each analysis on its data
+// and the pipeline's checks, write the HTML report, and open VS Code on the workspace when `code` is installed.
 // Steps whose CLI command does not exist yet are skipped with a note, so the demo always runs
 // what the build offers. Exit status: 0 unless the build fails or the CLI itself misbehaves.
 import { spawnSync, spawn } from 'node:child_process';
@@ -100,6 +100,13 @@ if (commands.has('analyze')) {
   step('Analyze');
   console.log(dim('  skipped: this build has no `rlhf-lens analyze` command yet'));
 }
+
+step('Pipeline checks');
+if (commands.has('check')) {
+  const r = cli(['check', `${WS}/pipelines/reward-model-refresh.pipeline.yaml`]);
+  if (r.code === EXIT_USAGE) analysisProblems++;
+  show(r.code === EXIT_USAGE ? r.stderr : r.stdout, 20);
+} else console.log(dim('  skipped: this build has no `rlhf-lens check` command yet'));
 
 step('Report');
 if (commands.has('report')) {

@@ -28,6 +28,7 @@ test('the demo shows the planted lint findings and every analysis, and exits 0',
       }
       assert.doesNotMatch(r.stdout, /analysis step\(s\) reporting a problem/);
     }
+    if (/^ {2}check /m.test(commands)) assert.match(r.stdout, /== Pipeline checks\n[\s\S]*\b(\d+) checks: \1 passed, 0 failed/, 'the example pipeline\'s checks should all pass');
     if (/^ {2}report /m.test(commands)) assert.ok(fs.existsSync(path.join(dir, 'report.html')), 'the report was not written');
     assert.match(r.stdout, /\nDone\.\n$/);
   } finally {
