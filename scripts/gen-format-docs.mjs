@@ -19,7 +19,10 @@ function typeOf(schema) {
   const types = Array.isArray(schema.type) ? schema.type : schema.type ? [schema.type] : [];
   return types
     .map((t) => {
-      if (t === 'array' && schema.items?.type) return `${[schema.items.type].flat().join(' or ')}[]`;
+      if (t === 'array' && schema.items?.type) {
+        const items = [schema.items.type].flat();
+        return items.length > 1 ? `(${items.join(' or ')})[]` : `${items[0]}[]`;
+      }
       if (t === 'object' && !schema.properties && schema.additionalProperties && typeof schema.additionalProperties === 'object') {
         const inner = typeOf(schema.additionalProperties);
         return inner ? `map of ${inner}` : 'map';
