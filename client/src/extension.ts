@@ -9,6 +9,7 @@ import { Methods } from '../../server/src/protocol/lsp';
 import { registerTemplateCommands } from './commands/templates';
 import { registerLanguageDetection } from './language-detection';
 import { registerTrustStatus } from './trust';
+import { registerYamlExtensionCheck } from './yaml-extension';
 
 let client: LanguageClient | undefined;
 
@@ -41,6 +42,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
   );
   registerLanguageDetection(context);
+  registerYamlExtensionCheck(context, client.outputChannel);
   registerTemplateCommands(context);
   registerTrustStatus(context);
   await client.start();
