@@ -1,0 +1,236 @@
+/**
+ * The contract between a dashboard webview and its host (the VS Code panel, or the standalone page
+ * of `rlhf-lens report`). Tagged unions per direction, with runtime checkers: the host validates
+ * every message from a view and every view validates every message from its host. A message that
+ * does not validate is rejected and logged, never half-processed.
+ *
+ * Result shapes are those of server/src/analysis/types.ts (the JSON fields of analyses.md); the
+ * checkers below mirror them field by field, so a drift between engine and views fails loudly.
+ * No Node or DOM imports: the webview bundles import this module too.
+ */
+import type {
+  AbResult,
+  AgreementResult,
+  CalibrationResult,
+  DriftResult,
+  LatencyResult,
+  TrainingResult,
+} from '../analysis/types';
+import { arrayOf, bool, literal, MessageError, num, object, optional, recordOf, str, tagged, type Checked, type Checker } from './check';
+
+/** Accepts null as well as what `c` accepts. */
+function nullable<T>(c: Checker<T>): Checker<T | null> {
+  return (v, p = '') => (v === null ? null : c(v, p));
+}
+
+/** A [step, value] pair of a drawn series. */
+const point: Checker<[number, number]> = (v, p = '') => {
+  if (!Array.isArray(v) || v.length !== 2 || typeof v[0] !== 'number' || typeof v[1] !== 'number') {
+    throw new MessageError(`${p || 'point'}: expected [number, number]`);
+  }
+  return v as [number, number];
+};
+/** Series may be long (the benchmark sends 1M points); each point is still checked. */
+const series = arrayOf(point, 2_000_000);
+
+export const VIEWS = ['phases', 'calibration', 'ab', 'training', 'graph'] as const;
+export type ViewName = (typeof VIEWS)[number];
+const viewName = literal(...VIEWS);
+
+// ---------------------------------------------------------------- analysis results
+
+const calibrationBin = object({ lower: num, upper: num, count: num, mean_confidence: nullable(num), accuracy: nullable(num) });
+const calibrationResult: Checker<CalibrationResult> = object({
+  n: num,
+  accuracy: num,
+  mean_confidence: num,
+  ece: num,
+  mce: num,
+  adaptive_ece: num,
+  brier: num,
+  nll: num,
+  bins: arrayOf(calibrationBin),
+  temperature: nullable(object({ value: num, nll: num, ece: num })),
+  ece_ci: nullable(object({ low: num, high: num, level: num, iterations: num, seed: num })),
+});
+
+const abVariantResult = object({
+  variant: str,
+  n: num,
+  mean: num,
+  control_n: num,
+  control_mean: num,
+  abs_diff: num,
+  rel_lift: nullable(num),
+  ci_low: num,
+  ci_high: num,
+  p_value: num,
+  p_value_adjusted: num,
+  significant: bool,
+  chance_to_beat_control: nullable(num),
+});
+const abResult: Checker<AbResult> = object({
+  control: str,
+  method: literal('frequentist', 'bayesian', 'sequential'),
+  srm: object({ observed: recordOf(num), expected_share: recordOf(num), chi2: num, p_value: num, mismatch: bool }),
+  metrics: arrayOf(object({ name: str, type: literal('binomial', 'continuous'), results: arrayOf(abVariantResult) })),
+  decision: object({ winner: nullable(str), reason: str }),
+});
+
+const agreementLevel = literal('nominal', 'ordinal', 'interval', 'ratio');
+const agreementResult: Checker<AgreementResult> = object({
+  n_items: num,
+  n_annotators: num,
+  n_ratings: num,
+  percent_agreement: num,
+  krippendorff_alpha: num,
+  level: agreementLevel,
+  fleiss_kappa: nullable(num),
+  fleiss_kappa_reason: nullable(str),
+  cohen_kappa_pairs: arrayOf(object({ a: str, b: str, n: num, kappa: nullable(num) })),
+  mean_cohen_kappa: nullable(num),
+  per_annotator: arrayOf(object({ annotator: str, n: num, agreement_with_majority: nullable(num), mean_kappa: nullable(num) })),
+  disagreements: arrayOf(object({ item: str, n: num, agreement: num, labels: recordOf(num) })),
+});
+
+const driftBin = object({ lower: nullable(num), upper: nullable(num), category: optional(str), reference_share: num, current_share: num });
+const driftResult: Checker<DriftResult> = object({
+  kind: literal('numeric', 'categorical'),
+  n_reference: num,
+  n_current: num,
+  psi: num,
+  ks_statistic: nullable(num),
+  ks_p_value: nullable(num),
+  wasserstein: nullable(num),
+  js_distance: num,
+  chi2: nullable(num),
+  chi2_p_value: nullable(num),
+  drifted: bool,
+  threshold: num,
+  bins: arrayOf(driftBin),
+});
+
+const trainingResult: Checker<TrainingResult> = object({
+  run: str,
+  steps: num,
+  metrics: recordOf(object({ count: num, first: num, last: num, min: num, min_step: num, max: num, max_step: num })),
+  alerts: arrayOf(object({ type: literal('nan', 'spike', 'overfit', 'stalled'), step: num, metric: str, message: str })),
+  series: recordOf(series),
+  smoothed: recordOf(series),
+  groups: recordOf(arrayOf(str)),
+});
+
+const latencyStatsShape = { key: str, count: num, success_rate: num, mean: num, p50: num, p95: num, p99: num, max: num };
+const latencyResult: Checker<LatencyResult> = object({
+  overall: object(latencyStatsShape),
+  groups: arrayOf(object(latencyStatsShape)),
+  windows: arrayOf(object({ ...latencyStatsShape, start: num, end: num })),
+  anomalies: arrayOf(object({ index: num, timestamp: num, key: str, latency: num, z: num })),
+});
+
+// ---------------------------------------------------------------- dashboard sections
+
+export const PHASES = ['data_collection', 'training', 'evaluation', 'deployment'] as const;
+export type Phase = (typeof PHASES)[number];
+
+/** A stage of the pipeline graph, with the status of its checks. */
+const graphStage = object({
+  id: str,
+  name: optional(str),
+  phase: literal(...PHASES),
+  needs: arrayOf(str),
+  status: literal('pass', 'warn', 'fail', 'not-run'),
+  /** The pipeline file and the 0-based line of the stage, for "open its YAML". */
+  file: str,
+  line: num,
+  checks: arrayOf(object({ name: str, status: literal('pass', 'warn', 'fail', 'not-run'), message: str })),
+});
+
+const dataset = object({ name: str, file: str, rows: num, skipped: num, labels: recordOf(num) });
+
+const trainingSection = object({
+  result: trainingResult,
+  /** Present while a job is running or when the run knows its planned length. */
+  progress: optional(object({ step: num, max_steps: nullable(num), running: bool, eta_seconds: nullable(num) })),
+  steps_per_epoch: optional(nullable(num)),
+  /** Wall-clock time (ms since the epoch) at some steps, for the time axis; interpolated between. */
+  step_times: optional(series),
+});
+
+const abSection = object({
+  name: str,
+  result: abResult,
+  /** Configured per-variant sample size the test needs (Experiment `analysis.min_sample_size`). */
+  required_sample_size: nullable(num),
+  guardrails: arrayOf(object({ metric: str, direction: literal('increase', 'decrease'), max_relative_change: num })),
+});
+
+const analysisError = object({ section: str, file: str, message: str });
+
+export const DashboardData = object({
+  title: str,
+  /** ISO time at which the results were computed. */
+  generated_at: str,
+  graph: optional(object({ file: str, stages: arrayOf(graphStage) })),
+  datasets: optional(arrayOf(dataset)),
+  agreement: optional(object({ file: str, result: agreementResult })),
+  drift: optional(arrayOf(object({ name: str, reference: str, current: str, result: driftResult }))),
+  training: optional(trainingSection),
+  calibration: optional(object({ file: str, bins: num, result: calibrationResult })),
+  ab: optional(abSection),
+  latency: optional(object({ file: str, result: latencyResult })),
+  /** Analyses that could not run, with the reason in the user's terms. */
+  errors: optional(arrayOf(analysisError)),
+});
+export type DashboardData = Checked<typeof DashboardData>;
+export type GraphStage = Checked<typeof graphStage>;
+export type TrainingSection = Checked<typeof trainingSection>;
+export type AbSection = Checked<typeof abSection>;
+
+// ---------------------------------------------------------------- host -> view
+
+export const ThemeKind = literal('light', 'dark', 'high-contrast');
+export type ThemeKind = Checked<typeof ThemeKind>;
+
+export const HostMessage = tagged({
+  setData: object({ type: literal('setData'), view: viewName, data: DashboardData }),
+  /** Points appended to a running training job's series, and its new progress. */
+  trainingUpdate: object({
+    type: literal('trainingUpdate'),
+    points: recordOf(series),
+    progress: optional(object({ step: num, max_steps: nullable(num), running: bool, eta_seconds: nullable(num) })),
+  }),
+  theme: object({ type: literal('theme'), kind: ThemeKind }),
+  /** An analysis failed or the host refused a request; shown as a banner. */
+  error: object({ type: literal('error'), message: str }),
+});
+export type HostMessage = Checked<typeof HostMessage>;
+
+// ---------------------------------------------------------------- view -> host
+
+const range = object({ line: num, character: optional(num) });
+
+export const ViewMessage = tagged({
+  ready: object({ type: literal('ready'), view: viewName }),
+  openFile: object({ type: literal('openFile'), path: str, range: optional(range) }),
+  rerun: object({ type: literal('rerun'), analysis: literal('calibration'), options: object({ bins: num }) }),
+  exportCsv: object({ type: literal('exportCsv'), name: str, csv: str }),
+  /** A PNG as a data: URL of the chart's canvas. */
+  exportPng: object({ type: literal('exportPng'), name: str, dataUrl: str }),
+});
+export type ViewMessage = Checked<typeof ViewMessage>;
+
+/** The one way to read a message from the other side: a typed value, or an error naming the bad field. */
+export function parseHostMessage(value: unknown): HostMessage {
+  return HostMessage(value);
+}
+export function parseViewMessage(value: unknown): ViewMessage {
+  const msg = ViewMessage(value);
+  if (msg.type === 'rerun' && (!Number.isInteger(msg.options.bins) || msg.options.bins < 2 || msg.options.bins > 100)) {
+    throw new MessageError('options.bins: expected a whole number from 2 to 100');
+  }
+  if (msg.type === 'exportPng' && !msg.dataUrl.startsWith('data:image/png;base64,')) {
+    throw new MessageError('dataUrl: expected a data:image/png;base64 URL');
+  }
+  return msg;
+}
