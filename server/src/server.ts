@@ -14,6 +14,7 @@ import { VERSION } from './version';
 import * as path from 'node:path';
 import { AnalysisService } from './engine/service';
 import { registerAnalyze } from './handlers/analyze';
+import { registerChecks } from './handlers/checks';
 
 export function startServer(): void {
   const connection = createConnection(ProposedFeatures.all);
@@ -73,6 +74,8 @@ export function startServer(): void {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         ...EDITOR_CAPABILITIES,
+        // Pipeline check results: pulled, so they live beside (not over) the config diagnostics.
+        diagnosticProvider: { identifier: 'rlhf-lens-checks', interFileDependencies: true, workspaceDiagnostics: false },
       },
       serverInfo: { name: 'rlhf-lens', version: VERSION },
     };
@@ -104,7 +107,8 @@ export function startServer(): void {
 
   registerDiagnostics(ctx);
   registerAnalyze(ctx, analysis);
-  registerEditorFeatures(ctx);
+  const features = registerEditorFeatures(ctx);
+  registerChecks(ctx, analysis, features.codeLens);
 
   documents.listen(connection);
   connection.listen();

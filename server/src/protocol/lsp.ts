@@ -2,7 +2,7 @@
  * Custom LSP requests and notifications between the extension client and the language server.
  * Both sides import this module: method names, parameter and result types, and runtime checks.
  */
-import { object, str, bool, optional, recordOf, unknownValue, type Checked } from './check';
+import { object, str, num, bool, optional, recordOf, unknownValue, type Checked } from './check';
 
 export const Methods = {
   /** Request (client -> server): the server's state, for the status bar and tests. */
@@ -15,6 +15,8 @@ export const Methods = {
   followTraining: 'rlhfLens/followTraining',
   /** Request (client -> server): stop following a training log. */
   unfollowTraining: 'rlhfLens/unfollowTraining',
+  /** Request (client -> server): evaluate one pipeline check now (the "Run check" code lens). */
+  runCheck: 'rlhfLens/runCheck',
   /** Notification (server -> client): new points of a followed training log. */
   trainingUpdate: 'rlhfLens/trainingUpdate',
 } as const;
@@ -63,6 +65,25 @@ export const AnalyzeErrorCodes = {
   /** The analysis worker crashed; it is restarted for the next request. */
   workerCrashed: 1003,
 } as const;
+
+export const RunCheckParams = object({
+  /** The pipeline document. */
+  uri: str,
+  stageId: str,
+  /** Index in the stage's `checks`; all checks of the stage when absent. */
+  checkIndex: optional(num),
+});
+export type RunCheckParams = Checked<typeof RunCheckParams>;
+
+/** One evaluated check: each assert's measured value and verdict, or why it could not run. */
+export interface CheckResult {
+  stageId: string;
+  checkIndex: number;
+  analysis: string;
+  passed: boolean;
+  asserts: { metric: string; label: string; value: number | null; min?: number; max?: number; passed: boolean; message: string }[];
+  error?: string;
+}
 
 export const FollowTrainingParams = object({ path: str });
 export type FollowTrainingParams = Checked<typeof FollowTrainingParams>;

@@ -1,0 +1,207 @@
+/**
+ * Pipeline checks in the editor: the checks of open Pipeline documents are evaluated in the
+ * analysis worker (trusted workspaces only), failed asserts become `check/failed` diagnostics on
+ * the assert's metric key (pull diagnostics, a collection separate from the config lint's), and
+ * each check's code lens shows its last verdict ("✓ ece 0.031 <= 0.05" / "✗ ...").
+ *
+ * Results of an older document version are dropped; a newer edit aborts the running evaluation.
+ */
+import { DiagnosticSeverity, DocumentDiagnosticReportKind, ResponseError, type Diagnostic as LspDiagnostic } from 'vscode-languageserver/node';
+import type { ServerContext } from '../server-context';
+import { readConfigFile } from '../config/yaml-path';
+import type { ConfigDocument } from '../config/model';
+import { Methods, RunCheckParams, AnalyzeErrorCodes, type CheckResult } from '../protocol/lsp';
+import { pipelineChecks, evaluateCheck, checkOptions, type CheckOutcome, type PipelineCheck } from '../engine/checks';
+import { parseRunOptions, type AnalysisName } from '../engine/options';
+import type { AnalysisService } from '../engine/service';
+import type { CodeLensHooks } from './code-lens';
+import { analysisAllowed, toResponseError } from './analyze';
+import { SOURCE, ruleDocUri, uriToPath } from './convert';
+import * as path from 'node:path';
+
+/** Delay after the last edit before checks are evaluated again. */
+const DEBOUNCE_MS = 400;
+
+interface PipelineState {
+  version: number;
+  outcomes: Map<string, CheckOutcome>;
+  abort?: AbortController;
+}
+
+const checkKey = (stageId: string, index: number) => `${stageId}\u0000${index}`;
+
+function pipelineDoc(text: string, filePath: string): ConfigDocument | undefined {
+  return readConfigFile(text, filePath).documents.find((d) => d.kind === 'Pipeline');
+}
+
+/** "✓ ece 0.031 <= 0.05" or "✗ accuracy 0.61 < min 0.7", for the code lens. */
+export function checkStatusText(outcome: CheckOutcome): string {
+  if (outcome.error) return `✗ ${outcome.error}`;
+  const failing = outcome.verdicts.filter((v) => !v.passed);
+  const shown = (failing.length ? failing : outcome.verdicts).slice(0, 2).map((v) => v.message);
+  const more = (failing.length || outcome.verdicts.length) - shown.length;
+  return `${failing.length ? '✗' : '✓'} ${shown.join(', ')}${more > 0 ? ` (+${more})` : ''}`;
+}
+
+export function toCheckResult(outcome: CheckOutcome): CheckResult {
+  return {
+    stageId: outcome.check.stage,
+    checkIndex: outcome.check.path[3] as number,
+    analysis: outcome.check.analysis,
+    passed: outcome.passed,
+    asserts: outcome.verdicts,
+    ...(outcome.error ? { error: outcome.error } : {}),
+  };
+}
+
+function diagnosticsFor(doc: ConfigDocument, outcomes: Iterable<CheckOutcome>): LspDiagnostic[] {
+  const out: LspDiagnostic[] = [];
+  for (const o of outcomes) {
+    const base = o.check.path;
+    if (o.error) {
+      out.push({
+        range: doc.valueRange(o.check.data !== undefined ? [...base, 'data'] : [...base, 'analysis']),
+        severity: DiagnosticSeverity.Warning,
+        code: 'check/error',
+        codeDescription: { href: ruleDocUri('check/error') },
+        source: SOURCE,
+        message: `Check could not run: ${o.error}`,
+      });
+    }
+    for (const v of o.verdicts) {
+      if (v.passed) continue;
+      out.push({
+        range: doc.keyRange([...base, 'assert', v.metric]),
+        severity: DiagnosticSeverity.Warning,
+        code: 'check/failed',
+        codeDescription: { href: ruleDocUri('check/failed') },
+        source: SOURCE,
+        message: `Check failed: ${v.message} (${o.check.analysis} of ${o.check.data ?? '?'})`,
+        data: { value: v.value, min: v.min ?? null, max: v.max ?? null },
+      });
+    }
+  }
+  return out;
+}
+
+export function registerChecks(ctx: ServerContext, service: AnalysisService, codeLens: CodeLensHooks): void {
+  const states = new Map<string, PipelineState>();
+  const timers = new Map<string, NodeJS.Timeout>();
+
+  const refresh = () => {
+    ctx.connection.languages.diagnostics.refresh().catch(() => undefined);
+    codeLens.refresh();
+  };
+
+  const runOne = async (check: PipelineCheck, pipelinePath: string, signal?: AbortSignal): Promise<CheckOutcome> => {
+    if (check.problem) return { check, verdicts: [], error: check.problem, passed: false };
+    try {
+      const options = parseRunOptions(checkOptions(check), path.dirname(pipelinePath));
+      const response = await service.analyze({ analysis: check.analysis as AnalysisName, file: check.dataFile!, options }, signal ? { signal } : {});
+      return evaluateCheck(check, response);
+    } catch (err) {
+      return { check, verdicts: [], error: (err as Error).message, passed: false };
+    }
+  };
+
+  /** Evaluates the checks of one open pipeline; returns false when the result was stale or not allowed. */
+  const evaluate = async (uri: string): Promise<boolean> => {
+    const document = ctx.documents.get(uri);
+    if (!document || analysisAllowed(ctx)) return false;
+    const filePath = uriToPath(uri);
+    const doc = pipelineDoc(document.getText(), filePath);
+    if (!doc) return false;
+    const prev = states.get(uri);
+    prev?.abort?.abort();
+    const abort = new AbortController();
+    const state: PipelineState = { version: document.version, outcomes: prev?.outcomes ?? new Map(), abort };
+    states.set(uri, state);
+    // Checks whose paths hold expressions cannot run in the editor; they get neither lens verdict nor diagnostic.
+    const checks = pipelineChecks(doc.value, filePath).filter((c) => !c.problem?.includes('uses an expression'));
+    const outcomes = await Promise.all(checks.map((c) => runOne(c, filePath, abort.signal)));
+    if (abort.signal.aborted || ctx.documents.get(uri)?.version !== state.version) return false;
+    state.outcomes = new Map(outcomes.filter((o) => !/cancelled|superseded/.test(o.error ?? '')).map((o) => [checkKey(o.check.stage, o.check.path[3] as number), o]));
+    state.abort = undefined;
+    refresh();
+    return true;
+  };
+
+  const schedule = (uri: string, delay: number) => {
+    const t = timers.get(uri);
+    if (t) clearTimeout(t);
+    timers.set(
+      uri,
+      setTimeout(() => {
+        timers.delete(uri);
+        evaluate(uri).catch((err: unknown) => ctx.connection.console.error(`rlhf-lens: checks of ${uri} failed: ${(err as Error).stack ?? String(err)}`));
+      }, delay),
+    );
+  };
+
+  const isPipeline = (uri: string): boolean => {
+    const d = ctx.documents.get(uri);
+    return !!d && /^\s*kind:\s*Pipeline\b/m.test(d.getText());
+  };
+
+  ctx.documents.onDidOpen((e) => {
+    if (isPipeline(e.document.uri)) schedule(e.document.uri, 0);
+  });
+  ctx.documents.onDidChangeContent((e) => {
+    if (isPipeline(e.document.uri)) schedule(e.document.uri, DEBOUNCE_MS);
+  });
+  ctx.documents.onDidSave((e) => {
+    if (isPipeline(e.document.uri)) schedule(e.document.uri, 0);
+  });
+  ctx.documents.onDidClose((e) => {
+    states.get(e.document.uri)?.abort?.abort();
+    states.delete(e.document.uri);
+    const t = timers.get(e.document.uri);
+    if (t) clearTimeout(t);
+    timers.delete(e.document.uri);
+  });
+
+  codeLens.setCheckStatusSource((ref) => {
+    if (analysisAllowed(ctx)) return undefined;
+    for (const state of states.values()) {
+      const o = state.outcomes.get(checkKey(ref.stageId, ref.checkIndex));
+      if (o) return checkStatusText(o);
+    }
+    return undefined;
+  });
+
+  ctx.connection.languages.diagnostics.on((params) => {
+    const uri = params.textDocument.uri;
+    const document = ctx.documents.get(uri);
+    const state = states.get(uri);
+    if (!document || !state || analysisAllowed(ctx)) {
+      // Trust may have been granted since the document was opened: evaluate now, report when done.
+      if (document && !state && !analysisAllowed(ctx) && isPipeline(uri)) schedule(uri, 0);
+      return { kind: DocumentDiagnosticReportKind.Full, items: [] };
+    }
+    const doc = pipelineDoc(document.getText(), uriToPath(uri));
+    return { kind: DocumentDiagnosticReportKind.Full, items: doc ? diagnosticsFor(doc, state.outcomes.values()) : [] };
+  });
+
+  ctx.connection.onRequest(Methods.runCheck, async (raw: unknown): Promise<CheckResult[]> => {
+    let params: RunCheckParams;
+    try {
+      params = RunCheckParams(raw);
+    } catch (err) {
+      throw toResponseError(err);
+    }
+    const denied = analysisAllowed(ctx);
+    if (denied) throw new ResponseError(AnalyzeErrorCodes.notAllowed, denied);
+    const document = ctx.documents.get(params.uri);
+    if (!document) throw new ResponseError(AnalyzeErrorCodes.badInput, `${params.uri} is not open`);
+    const filePath = uriToPath(params.uri);
+    const doc = pipelineDoc(document.getText(), filePath);
+    const checks = doc ? pipelineChecks(doc.value, filePath).filter((c) => c.stage === params.stageId && (params.checkIndex === undefined || c.path[3] === params.checkIndex)) : [];
+    if (checks.length === 0) throw new ResponseError(AnalyzeErrorCodes.badInput, `no check ${params.checkIndex ?? ''} in stage "${params.stageId}"`);
+    const outcomes = await Promise.all(checks.map((c) => runOne(c, filePath)));
+    const state = states.get(params.uri) ?? { version: document.version, outcomes: new Map() };
+    for (const o of outcomes) state.outcomes.set(checkKey(o.check.stage, o.check.path[3] as number), o);
+    states.set(params.uri, state);
+    refresh();
+    return outcomes.map(toCheckResult);
+  });
+}
