@@ -366,16 +366,20 @@ def drift_numeric(ref, cur):
     cc = np.bincount(np.searchsorted(edges, cur, side='left'), minlength=10) / len(cur)
     r, c = np.maximum(rc, 1e-4), np.maximum(cc, 1e-4)
     ks = stats.ks_2samp(ref, cur, method='asymp')
-    en = len(ref) * len(cur) / (len(ref) + len(cur))
     return {'n_reference': len(ref), 'n_current': len(cur), 'psi': f(np.sum((c - r) * np.log(c / r))), 'ks_statistic': f(ks.statistic),
-            'ks_p_value': f(stats.kstwobign.sf(math.sqrt(en) * ks.statistic)), 'scipy_ks_2samp_asymp_p': f(ks.pvalue),
+            'ks_p_value': f(ks.pvalue),
             'wasserstein': f(stats.wasserstein_distance(ref, cur)), 'js_distance': f(jensenshannon(rc, cc, base=2)),
             'edges': edges.tolist(), 'reference_shares': rc.tolist(), 'current_shares': cc.tolist()}
 
 
 def drift_cases(rng):
     cases = []
-    ref = np.round(rng.normal(0, 1, 4000), 2)  # rounding makes ties
+    ref = np.round(rng.normal(0, 1, 4000), 2)
+    # small samples: the finite-n regimes of kstwo (Durbin matrix, Pomeranz, exact Smirnov)
+    for name, a, b in [('small', rng.normal(0, 1, 60), rng.normal(0.5, 1, 45)), ('tiny', rng.normal(0, 1, 12), rng.normal(0.2, 1, 9))]:
+        exp = drift_numeric(a, b)
+        exp['drifted'] = exp['psi'] >= 0.2
+        cases.append({'name': name, 'input': {'kind': 'numeric', 'reference': a.tolist(), 'current': b.tolist()}, 'expected': exp})  # rounding makes ties
     for name, cur in [('shifted', np.round(rng.normal(0.25, 1.1, 3000), 2)), ('same', np.round(rng.normal(0, 1, 3500), 2)), ('far', rng.normal(3, 0.5, 800))]:
         exp = drift_numeric(ref, cur)
         exp['drifted'] = exp['psi'] >= 0.2
@@ -504,6 +508,20 @@ def training_case(rng):
             'expected': {'steps': 3000, 'metrics': summaries, 'ema': ema, 'spike_steps': spikes}}
 
 
+def kstwo_grid():
+    """scipy.stats.kstwo.sf over every region of its algorithm (Simard & L'Ecuyer)."""
+    out = []
+    for n in [1, 2, 5, 20, 100, 140, 141, 500, 3000, 100000, 100001, 999999, 1000001, 4000000]:
+        for z in [0.05, 0.3, 0.6, 0.9, 1.1, 1.5, 2.0, 3.0, 5.0]:
+            x = z / math.sqrt(n)
+            if x < 1:
+                out.append({'n': n, 'x': x, 'sf': f(stats.kstwo.sf(x, n))})
+        for x in [0.5 / n + 1e-9, 0.75 / n, 0.55, 0.9, 1 - 1.5 / n]:
+            if 0 < x < 1:
+                out.append({'n': n, 'x': x, 'sf': f(stats.kstwo.sf(x, n))})
+    return out
+
+
 def main():
     rng = np.random.default_rng(20261123)
     ab, sizes = ab_cases(rng)
@@ -514,6 +532,7 @@ def main():
         'ab': ab, 'sample_sizes': sizes,
         'agreement': agreement_cases(rng),
         'drift': drift_cases(rng),
+        'kstwo': kstwo_grid(),
         'latency': latency_case(rng),
         'uncertainty': uncertainty_case(rng),
         'training': training_case(rng),

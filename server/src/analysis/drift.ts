@@ -3,7 +3,8 @@
  * Kolmogorov-Smirnov, Wasserstein-1 and Jensen-Shannon for numbers; chi-square and PSI over
  * categories for labels.
  */
-import { chiSquareSf, kolmogorovSf } from './stats/distributions';
+import { chiSquareSf } from './stats/distributions';
+import { kolmogorovSmirnovSf, roundHalfEven } from './stats/kolmogorov';
 import { quantileSorted, sortedCopy } from './stats/quantile';
 import { AnalysisError, type DriftBin, type DriftInput, type DriftOptions, type DriftResult } from './types';
 
@@ -91,7 +92,8 @@ function numericDrift(reference: Float64Array, current: Float64Array, threshold:
     current_share: curShares[k]!,
   }));
   const d = ksStatistic(ref, cur);
-  const en = (ref.length * cur.length) / (ref.length + cur.length);
+  // scipy's ks_2samp(method='asymp'): the one-sample distribution at the effective size n1 n2 / (n1 + n2).
+  const en = Math.max(1, roundHalfEven((ref.length * cur.length) / (ref.length + cur.length)));
   const index = psi(refShares, curShares);
   return {
     kind: 'numeric',
@@ -99,7 +101,7 @@ function numericDrift(reference: Float64Array, current: Float64Array, threshold:
     n_current: cur.length,
     psi: index,
     ks_statistic: d,
-    ks_p_value: kolmogorovSf(Math.sqrt(en) * d),
+    ks_p_value: kolmogorovSmirnovSf(en, d),
     wasserstein: wasserstein1(ref, cur),
     js_distance: jensenShannonDistance(refShares, curShares),
     chi2: null,

@@ -37,30 +37,3 @@ export function chiSquareSf(x: number, k: number): number {
   if (x <= 0) return 1;
   return gammainc(x / 2, k / 2, true, true);
 }
-
-/**
- * Survival function of the Kolmogorov distribution (the limit law of sqrt(n) D_n), as scipy's
- * `kstwobign.sf`. Two series, each used where it converges fast.
- */
-export function kolmogorovSf(x: number): number {
-  if (x <= 0) return 1;
-  if (x < 1) {
-    // cdf = sqrt(2 pi)/x * sum_k exp(-(2k-1)^2 pi^2 / (8 x^2))
-    const w = (Math.PI * Math.PI) / (8 * x * x);
-    let s = 0;
-    for (let k = 1; k < 50; k++) {
-      const term = Math.exp(-(2 * k - 1) * (2 * k - 1) * w);
-      s += term;
-      if (term < 1e-17 * s) break;
-    }
-    return 1 - (Math.sqrt(2 * Math.PI) / x) * s;
-  }
-  // sf = 2 sum_k (-1)^(k-1) exp(-2 k^2 x^2)
-  let s = 0;
-  for (let k = 1; k < 100; k++) {
-    const term = Math.exp(-2 * k * k * x * x);
-    s += k % 2 === 1 ? term : -term;
-    if (term < 1e-17 * Math.abs(s)) break;
-  }
-  return Math.max(0, Math.min(1, 2 * s));
-}
