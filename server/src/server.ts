@@ -13,7 +13,7 @@ import { EDITOR_CAPABILITIES, registerEditorFeatures } from './handlers/editor-f
 import { VERSION } from './version';
 import * as path from 'node:path';
 import { AnalysisService } from './engine/service';
-import { registerAnalyze } from './handlers/analyze';
+import { registerAnalyze, registerFollow } from './handlers/analyze';
 import { registerChecks } from './handlers/checks';
 
 export function startServer(): void {
@@ -107,6 +107,7 @@ export function startServer(): void {
 
   registerDiagnostics(ctx);
   registerAnalyze(ctx, analysis);
+  registerFollow(ctx);
   const features = registerEditorFeatures(ctx);
   registerChecks(ctx, analysis, features.codeLens);
 

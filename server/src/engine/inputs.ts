@@ -296,25 +296,31 @@ function stepOf(v: Record<string, unknown>, ordinal: number): number {
   return finiteNumber(v['step']) ?? finiteNumber(v['global_step']) ?? ordinal;
 }
 
-/** Every numeric field of every row becomes a series point (NaN kept: it raises an alert). */
+/** The [metric, step, value] points of one log row (NaN kept: it raises an alert). */
+export function trainingPoints(v: Record<string, unknown>, ordinal: number): [string, number, number][] {
+  const step = stepOf(v, ordinal);
+  const out: [string, number, number][] = [];
+  for (const [name, raw] of Object.entries(v)) {
+    if (NOT_METRICS.has(name)) continue;
+    const x = loggedNumber(raw);
+    if (x !== undefined) out.push([name, step, x]);
+  }
+  return out;
+}
+
+/** Every numeric field of every row becomes a series point. */
 export async function loadTraining(source: DataSource): Promise<TrainingInput> {
   const series = new Map<string, { steps: Float64Column; values: Float64Column }>();
   let ordinal = 0;
   for await (const row of source.rows) {
-    const v = row.value;
-    const step = stepOf(v, ordinal++);
-    let used = false;
-    for (const [name, raw] of Object.entries(v)) {
-      if (NOT_METRICS.has(name)) continue;
-      const x = loggedNumber(raw);
-      if (x === undefined) continue;
+    const points = trainingPoints(row.value, ordinal++);
+    for (const [name, step, x] of points) {
       let s = series.get(name);
       if (!s) series.set(name, (s = { steps: new Float64Column(), values: new Float64Column() }));
       s.steps.push(step);
       s.values.push(x);
-      used = true;
     }
-    if (!used) source.skipped.add(row.line, 'no numeric metric in the row');
+    if (points.length === 0) source.skipped.add(row.line, 'no numeric metric in the row');
   }
   if (series.size === 0) throw noUsableRows(source, 'a training log needs numeric metrics (loss, eval_loss, rewards/..., ...)');
   const out: Record<string, MetricSeries> = {};

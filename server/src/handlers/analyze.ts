@@ -2,12 +2,13 @@
 import * as path from 'node:path';
 import { ResponseError, LSPErrorCodes, type CancellationToken, type WorkDoneProgressReporter } from 'vscode-languageserver/node';
 import type { ServerContext } from '../server-context';
-import { AnalyzeErrorCodes, AnalyzeParams, Methods, type AnalyzeResult } from '../protocol/lsp';
+import { AnalyzeErrorCodes, AnalyzeParams, FollowTrainingParams, Methods, type AnalyzeResult, type TrainingUpdateParams } from '../protocol/lsp';
 import { MessageError } from '../protocol/check';
 import { isAnalysisName, ANALYSIS_NAMES, OptionError, parseRunOptions } from '../engine/options';
 import { CancelledError, JobError, StaleError, WorkerCrashError } from '../engine/jobs';
 import { IngestError } from '../ingest/rows';
 import type { AnalysisService } from '../engine/service';
+import { TrainingFollower } from '../engine/follow';
 
 /** Converts an engine failure into the LSP error the client sees. */
 export function toResponseError(err: unknown): ResponseError<void> {
@@ -73,5 +74,46 @@ export function registerAnalyze(ctx: ServerContext, service: AnalysisService): v
     } finally {
       progress?.done();
     }
+  });
+}
+
+/**
+ * `rlhfLens/followTraining` / `unfollowTraining`: a followed log pushes `rlhfLens/trainingUpdate`
+ * notifications with the points written since (trusted workspaces only).
+ */
+export function registerFollow(ctx: ServerContext): void {
+  const followers = new Map<string, TrainingFollower>();
+  const params = (raw: unknown): FollowTrainingParams => {
+    try {
+      const p = FollowTrainingParams(raw);
+      if (!path.isAbsolute(p.path)) throw new MessageError(`path must be absolute (got "${p.path}")`);
+      return p;
+    } catch (err) {
+      throw toResponseError(err);
+    }
+  };
+  ctx.connection.onRequest(Methods.followTraining, (raw: unknown): { following: boolean } => {
+    const { path: file } = params(raw);
+    const denied = analysisAllowed(ctx);
+    if (denied) throw new ResponseError(AnalyzeErrorCodes.notAllowed, denied);
+    if (followers.has(file)) return { following: true };
+    const follower = new TrainingFollower(
+      file,
+      (u) => void ctx.connection.sendNotification(Methods.trainingUpdate, { path: file, ...u } satisfies TrainingUpdateParams),
+      (message) => ctx.connection.console.warn(`rlhf-lens: following ${message}`),
+    );
+    try {
+      follower.start();
+    } catch (err) {
+      throw new ResponseError(AnalyzeErrorCodes.badInput, `${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+    }
+    followers.set(file, follower);
+    return { following: true };
+  });
+  ctx.connection.onRequest(Methods.unfollowTraining, (raw: unknown): { following: boolean } => {
+    const { path: file } = params(raw);
+    followers.get(file)?.stop();
+    followers.delete(file);
+    return { following: false };
   });
 }

@@ -1,0 +1,184 @@
+/**
+ * Follows a training log that is still being written and reports new points within a second:
+ * fs.watch for promptness plus a 500 ms stat poll (fs.watch misses events on some file systems
+ * and when the file is replaced).
+ *
+ * - JSONL logs: only the appended bytes are read; a trailing partial line waits for its newline.
+ *   A file that shrank (truncated or replaced) is read again from the start with `reset`.
+ * - trainer_state.json: rewritten whole at each save, so it is re-parsed (bounded by size) and only
+ *   log_history entries past the ones already reported are sent; a shorter history means `reset`.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parsePythonJson } from '../ingest/python-json';
+import { trainingPoints } from './inputs';
+
+export interface TrainingUpdate {
+  points: Record<string, [number, number][]>;
+  reset: boolean;
+}
+
+export const POLL_MS = 500;
+/** Largest trainer_state.json re-parsed on each change. */
+export const MAX_TRAINER_STATE_BYTES = 256 * 1024 * 1024;
+
+export class TrainingFollower {
+  private watcher: fs.FSWatcher | undefined;
+  private poll: NodeJS.Timeout | undefined;
+  private offset = 0;
+  private partial = '';
+  private ordinal = 0;
+  private entries = 0;
+  private reading = false;
+  private again = false;
+  private lastSize = -1;
+  private lastMtime = 0;
+  readonly kind: 'jsonl' | 'trainer_state';
+
+  constructor(
+    readonly file: string,
+    private readonly onUpdate: (u: TrainingUpdate) => void,
+    private readonly onError: (message: string) => void = () => undefined,
+  ) {
+    this.kind = path.basename(file).endsWith('.json') ? 'trainer_state' : 'jsonl';
+  }
+
+  /** Starts at the current end of the file: only what is written from now on is reported. */
+  start(): void {
+    const st = fs.statSync(this.file);
+    if (this.kind === 'jsonl') {
+      this.offset = st.size;
+      this.ordinal = this.countLines();
+    } else this.entries = this.readHistory()?.length ?? 0;
+    this.lastSize = st.size;
+    this.lastMtime = st.mtimeMs;
+    try {
+      this.watcher = fs.watch(this.file, () => this.check());
+      this.watcher.on('error', () => undefined);
+    } catch {
+      // Polling alone still reports within POLL_MS.
+    }
+    this.poll = setInterval(() => this.check(), POLL_MS);
+  }
+
+  stop(): void {
+    this.watcher?.close();
+    if (this.poll) clearInterval(this.poll);
+    this.watcher = undefined;
+    this.poll = undefined;
+  }
+
+  private countLines(): number {
+    let n = 0;
+    const fd = fs.openSync(this.file, 'r');
+    try {
+      const buf = Buffer.alloc(1 << 20);
+      let pos = 0;
+      for (;;) {
+        const read = fs.readSync(fd, buf, 0, buf.length, pos);
+        if (read === 0) break;
+        for (let i = 0; i < read; i++) if (buf[i] === 10) n++;
+        pos += read;
+      }
+    } finally {
+      fs.closeSync(fd);
+    }
+    return n;
+  }
+
+  private check(): void {
+    if (this.reading) {
+      this.again = true;
+      return;
+    }
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(this.file);
+    } catch {
+      return; // being replaced; the next event or poll sees the new file
+    }
+    if (st.size === this.lastSize && st.mtimeMs === this.lastMtime) return;
+    this.lastSize = st.size;
+    this.lastMtime = st.mtimeMs;
+    this.reading = true;
+    try {
+      if (this.kind === 'jsonl') this.readAppended(st.size);
+      else this.readTrainerState();
+    } catch (err) {
+      this.onError(`${this.file}: ${(err as Error).message}`);
+    } finally {
+      this.reading = false;
+    }
+    if (this.again) {
+      this.again = false;
+      this.check();
+    }
+  }
+
+  private emit(rows: Record<string, unknown>[], reset: boolean): void {
+    const points: Record<string, [number, number][]> = {};
+    for (const row of rows) for (const [name, step, value] of trainingPoints(row, this.ordinal++)) (points[name] ??= []).push([step, value]);
+    if (reset || Object.keys(points).length > 0) this.onUpdate({ points, reset });
+  }
+
+  private readAppended(size: number): void {
+    let reset = false;
+    if (size < this.offset) {
+      reset = true;
+      this.offset = 0;
+      this.partial = '';
+      this.ordinal = 0;
+    }
+    if (size === this.offset && !reset) return;
+    const fd = fs.openSync(this.file, 'r');
+    let text: string;
+    try {
+      const buf = Buffer.alloc(size - this.offset);
+      const read = fs.readSync(fd, buf, 0, buf.length, this.offset);
+      this.offset += read;
+      text = this.partial + buf.subarray(0, read).toString('utf8');
+    } finally {
+      fs.closeSync(fd);
+    }
+    const lines = text.split('\n');
+    this.partial = lines.pop() ?? '';
+    const rows: Record<string, unknown>[] = [];
+    for (const line of lines) {
+      const t = line.trim();
+      if (!t) continue;
+      try {
+        const v = parsePythonJson(t);
+        if (v && typeof v === 'object' && !Array.isArray(v)) rows.push(v as Record<string, unknown>);
+      } catch {
+        // A bad line in a live log is ignored here; the full analysis reports it as skipped.
+      }
+    }
+    this.emit(rows, reset);
+  }
+
+  private readHistory(): Record<string, unknown>[] | undefined {
+    const size = fs.statSync(this.file).size;
+    if (size > MAX_TRAINER_STATE_BYTES) throw new Error(`larger than ${MAX_TRAINER_STATE_BYTES} bytes; not followed`);
+    let doc: unknown;
+    try {
+      doc = parsePythonJson(fs.readFileSync(this.file, 'utf8').replace(/^\uFEFF/, ''));
+    } catch {
+      return undefined; // caught mid-write; the next change completes it
+    }
+    const history = doc && typeof doc === 'object' ? (doc as Record<string, unknown>)['log_history'] : undefined;
+    return Array.isArray(history) ? (history.filter((e) => e && typeof e === 'object' && !Array.isArray(e)) as Record<string, unknown>[]) : undefined;
+  }
+
+  private readTrainerState(): void {
+    const history = this.readHistory();
+    if (!history) return;
+    const reset = history.length < this.entries;
+    if (reset) {
+      this.entries = 0;
+      this.ordinal = 0;
+    }
+    const fresh = history.slice(this.entries);
+    this.entries = history.length;
+    this.emit(fresh, reset);
+  }
+}
