@@ -1,7 +1,7 @@
 /** The cursor's JSON path and role, on complete and half-typed YAML, marked with `|` in the input. */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { cursorContext } from '../server/src/config/yaml-path';
+import { cursorContext, readConfigFile } from '../server/src/config/yaml-path';
 
 function at(marked: string) {
   const offset = marked.indexOf('|');
@@ -118,4 +118,19 @@ test('comments after the cursor and CRLF line ends do not change the answer', ()
   assert.deepEqual(c.path, ['stages', 0]);
   const crlf = at(`${STAGE}  - id: b\r\n    phase: |\r\n`.replace(/\n/g, '\r\n').replace(/\r\r/g, '\r'));
   assert.deepEqual(crlf.path, ['stages', 1, 'phase']);
+});
+
+test('on existing text, the lookup in the already parsed tree agrees with the patched parse at every word', () => {
+  const text = `${STAGE}    needs: [x, y]\n    run: python a.py \${{ params.since }}\n    outputs: {feedback: "data/f.jsonl"}\n    checks:\n      - analysis: calibration\n        assert: {ece: {max: 0.05}}\n---\napiVersion: rlhf-lens/v1\nkind: Experiment\nvariants:\n  - {id: control, traffic: 0.5}\n`;
+  const file = readConfigFile(text, '/x/a.pipeline.yaml');
+  let compared = 0;
+  for (let o = 0; o < text.length; o++) {
+    if (!/[A-Za-z0-9_]/.test(text[o]!) || (o > 0 && /[A-Za-z0-9_]/.test(text[o - 1]!))) continue;
+    const patched = cursorContext(text, o + 1);
+    const parsed = cursorContext(text, o + 1, file);
+    assert.ok(patched && parsed, `offset ${o}`);
+    assert.deepEqual([parsed.role, parsed.path, parsed.documentIndex, parsed.word], [patched.role, patched.path, patched.documentIndex, patched.word], `offset ${o}: ${JSON.stringify(text.slice(o, o + 12))}`);
+    compared++;
+  }
+  assert.ok(compared >= 40, String(compared));
 });

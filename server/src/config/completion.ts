@@ -7,7 +7,7 @@
 import type { ConfigKind } from './kind';
 import { KINDS, kindFromPath } from './kind';
 import type { ConfigDocument, JsonPath } from './model';
-import { cursorContext, readConfigFile, type CursorContext, type Span } from './yaml-path';
+import { cursorContext, readConfigFile, type ConfigFile, type CursorContext, type Span } from './yaml-path';
 import { describeSchema, rootSchema, schemaAt, typesOf, type SchemaNode } from './completion-schema';
 import { ANALYSIS_BY_NAME } from './analysis-catalog';
 
@@ -225,11 +225,10 @@ function isCheckAssert(kind: ConfigKind, path: JsonPath): boolean {
   return kind === 'Pipeline' && path.length === 5 && path[0] === 'stages' && path[2] === 'checks' && path[4] === 'assert';
 }
 
-/** The completion items at `offset` in a config file's text. */
-export function completionsAt(text: string, offset: number, env: CompletionEnv): CompletionEntry[] {
+/** The completion items at `offset` in a config file's text (`file`: the text already parsed, if at hand). */
+export function completionsAt(text: string, offset: number, env: CompletionEnv, file: ConfigFile = readConfigFile(text, env.filePath)): CompletionEntry[] {
   const ctx = cursorContext(text, offset);
   if (!ctx) return [];
-  const file = readConfigFile(text, env.filePath);
   const doc = file.documents[ctx.documentIndex];
   const kind = doc?.kind ?? kindFromPath(env.filePath);
 

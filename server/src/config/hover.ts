@@ -5,7 +5,7 @@
  */
 import { kindFromPath } from './kind';
 import type { ConfigDocument, JsonPath } from './model';
-import { cursorContext, readConfigFile, type Span } from './yaml-path';
+import { cursorContext, readConfigFile, type ConfigFile, type Span } from './yaml-path';
 import { describeSchema, schemaAt, typesOf } from './completion-schema';
 import { findExpressions } from './expressions';
 import { ANALYSIS_BY_NAME } from './analysis-catalog';
@@ -92,10 +92,15 @@ function checkAt(doc: ConfigDocument, path: JsonPath): Record<string, unknown> {
 }
 
 /** The hover at `offset`; `facts` lets the training summary count the rows of its dataset. */
-export function hoverAt(text: string, offset: number, filePath: string, facts: WorkspaceFacts = NO_FACTS): HoverResult | undefined {
-  const ctx = cursorContext(text, offset);
+export function hoverAt(
+  text: string,
+  offset: number,
+  filePath: string,
+  facts: WorkspaceFacts = NO_FACTS,
+  file: ConfigFile = readConfigFile(text, filePath),
+): HoverResult | undefined {
+  const ctx = cursorContext(text, offset, file);
   if (!ctx) return undefined;
-  const file = readConfigFile(text, filePath);
   const doc = file.documents[ctx.documentIndex];
   const kind = doc?.kind ?? kindFromPath(filePath);
 

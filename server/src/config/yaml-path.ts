@@ -108,24 +108,25 @@ function containsPlaceholder(node: unknown): boolean {
   return isScalar(node) && typeof node.value === 'string' && node.value.includes(PLACEHOLDER);
 }
 
-function findPlaceholder(node: unknown, path: (string | number)[]): Found | undefined {
+/** The key or value for which `isTarget` holds, with its path. */
+function findNode(node: unknown, path: (string | number)[], isTarget: (n: unknown) => boolean): Found | undefined {
   if (isMap(node)) {
     for (const pair of node.items) {
       if (!isPair(pair)) continue;
-      if (containsPlaceholder(pair.key)) {
+      if (isTarget(pair.key)) {
         const siblingKeys = node.items.filter((p) => p !== pair && isScalar(p.key)).map((p) => String((p.key as { value: unknown }).value));
         return { role: 'key', path, inSequence: false, siblingKeys };
       }
       const key = isScalar(pair.key) ? String(pair.key.value) : '';
-      if (containsPlaceholder(pair.value)) return { role: 'value', path: [...path, key], inSequence: false, siblingKeys: [] };
-      const inner = findPlaceholder(pair.value, [...path, key]);
+      if (isTarget(pair.value)) return { role: 'value', path: [...path, key], inSequence: false, siblingKeys: [] };
+      const inner = findNode(pair.value, [...path, key], isTarget);
       if (inner) return inner;
     }
   } else if (isSeq(node)) {
     for (let i = 0; i < node.items.length; i++) {
       const item = node.items[i];
-      if (containsPlaceholder(item)) return { role: 'value', path: [...path, i], inSequence: true, siblingKeys: [] };
-      const inner = findPlaceholder(item, [...path, i]);
+      if (isTarget(item)) return { role: 'value', path: [...path, i], inSequence: true, siblingKeys: [] };
+      const inner = findNode(item, [...path, i], isTarget);
       if (inner) return inner;
     }
   }
@@ -172,18 +173,43 @@ function locate(patched: string): { found: Found; documentIndex: number } | unde
   const list = Array.isArray(docs) ? docs : [docs];
   for (let i = 0; i < list.length; i++) {
     const contents = list[i]!.contents as Node | null;
-    const found = containsPlaceholder(contents) ? { role: 'value' as const, path: [], inSequence: false, siblingKeys: [] } : findPlaceholder(contents, []);
+    const found = containsPlaceholder(contents) ? { role: 'value' as const, path: [], inSequence: false, siblingKeys: [] } : findNode(contents, [], containsPlaceholder);
     if (found) return { found, documentIndex: i };
   }
   return undefined;
 }
 
-/** Where the cursor at `offset` is. Undefined only when no YAML structure can be recovered around it. */
-export function cursorContext(text: string, offset: number): CursorContext | undefined {
+/**
+ * Where the cursor at `offset` is. Undefined only when no YAML structure can be recovered around it.
+ *
+ * With `file` (the same text, already parsed) a cursor on an existing scalar is found in that tree
+ * without parsing again (what hover and other read-only features need); the patched parse is the
+ * fallback, and the only way for half-typed text.
+ */
+export function cursorContext(text: string, offset: number, file?: ConfigFile): CursorContext | undefined {
   const at = Math.max(0, Math.min(offset, text.length));
   const line = lineBounds(text, at);
   const expression = expressionAround(text, at, line);
   const word = wordAround(text, at, line, expression ? EXPR_WORD_CHAR : WORD_CHAR);
+  if (file && word.end > word.start) {
+    const within = (n: unknown): boolean => isScalar(n) && n.range !== undefined && n.range !== null && n.range[0] <= word.start && word.end <= n.range[1];
+    for (let i = 0; i < file.documents.length; i++) {
+      const contents = file.documents[i]!.doc.contents;
+      const found = within(contents) ? { role: 'value' as const, path: [], inSequence: false, siblingKeys: [] } : findNode(contents, [], within);
+      if (found) {
+        return {
+          role: expression ? 'expression' : found.role,
+          path: found.path,
+          inSequence: found.inSequence,
+          word: { ...word, text: text.slice(word.start, word.end) },
+          prefix: text.slice(word.start, at),
+          siblingKeys: found.siblingKeys,
+          ...(expression ? { expression } : {}),
+          documentIndex: i,
+        };
+      }
+    }
+  }
   const patched = patch(text, word, line, expression !== undefined);
   // An editor may not have closed a quote or bracket yet: retry with the line's openers closed.
   const lineEndInPatched = line.end + (patched.length - text.length);

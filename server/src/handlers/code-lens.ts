@@ -5,7 +5,6 @@
 import { CodeLensRefreshRequest, type CodeLens } from 'vscode-languageserver/node';
 import type { ServerContext } from '../server-context';
 import { codeLenses, type CheckStatusSource } from '../config/code-lens';
-import { readConfigFile } from '../config/yaml-path';
 import { openConfig } from './open-config';
 
 export interface CodeLensHooks {
@@ -22,7 +21,7 @@ export function registerCodeLens(ctx: ServerContext): CodeLensHooks {
       ctx.guard('codeLens', () => {
         const open = openConfig(ctx, params.textDocument.uri);
         if (!open) return [];
-        return codeLenses(readConfigFile(open.text, open.path), status).map((lens) => ({
+        return codeLenses(open.file(), status).map((lens) => ({
           range: open.lines.range(lens.span.start, lens.span.end),
           command: { title: lens.title, command: lens.command, arguments: [{ uri: params.textDocument.uri, ...lens.target }] },
         }));

@@ -53,7 +53,7 @@ export function registerCompletion(ctx: ServerContext): void {
       const entries = completionsAt(open.text, offset, {
         filePath: open.path,
         listFiles: () => (path.isAbsolute(open.path) ? listFilesBelow(path.dirname(open.path)) : []),
-      });
+      }, open.file());
       return entries.map((e): CompletionItem => {
         const item: CompletionItem = {
           label: e.label,

@@ -3,7 +3,6 @@ import * as fs from 'node:fs';
 import type { Location } from 'vscode-languageserver/node';
 import type { ServerContext } from '../server-context';
 import { definitionOf, occurrenceAt, occurrences, referencedFileAt } from '../config/navigation';
-import { readConfigFile } from '../config/yaml-path';
 import { pathToUri } from './convert';
 import { openConfig } from './open-config';
 
@@ -14,7 +13,7 @@ export function registerDefinition(ctx: ServerContext): void {
         const open = openConfig(ctx, params.textDocument.uri);
         if (!open) return null;
         const offset = open.lines.offsetAt(params.position);
-        const file = readConfigFile(open.text, open.path);
+        const file = open.file();
         const all = occurrences(file);
         const here = occurrenceAt(all, offset);
         const def = here && definitionOf(all, here);

@@ -2,7 +2,6 @@
 import { SymbolKind, type DocumentSymbol } from 'vscode-languageserver/node';
 import type { ServerContext } from '../server-context';
 import { documentSymbols, type OutlineKind, type OutlineNode } from '../config/symbols';
-import { readConfigFile } from '../config/yaml-path';
 import type { LineIndex } from '../config/line-index';
 import { openConfig } from './open-config';
 
@@ -36,7 +35,7 @@ export function registerDocumentSymbols(ctx: ServerContext): void {
       ctx.guard('documentSymbol', () => {
         const open = openConfig(ctx, params.textDocument.uri);
         if (!open) return [];
-        return documentSymbols(readConfigFile(open.text, open.path)).map((n) => convert(n, open.lines));
+        return documentSymbols(open.file()).map((n) => convert(n, open.lines));
       }) ?? [],
   );
 }

@@ -2,7 +2,6 @@
 import type { FoldingRange } from 'vscode-languageserver/node';
 import type { ServerContext } from '../server-context';
 import { foldingRanges } from '../config/folding';
-import { readConfigFile } from '../config/yaml-path';
 import { openConfig } from './open-config';
 
 export function registerFolding(ctx: ServerContext): void {
@@ -11,7 +10,7 @@ export function registerFolding(ctx: ServerContext): void {
       ctx.guard('foldingRange', () => {
         const open = openConfig(ctx, params.textDocument.uri);
         if (!open) return [];
-        return foldingRanges(readConfigFile(open.text, open.path));
+        return foldingRanges(open.file());
       }) ?? [],
   );
 }

@@ -3,6 +3,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ServerContext } from '../server-context';
 import { isConfigFile } from '../config/kind';
 import { LineIndex } from '../config/line-index';
+import { readConfigFile, type ConfigFile } from '../config/yaml-path';
 import { uriToPath } from './convert';
 
 export interface OpenConfig {
@@ -11,7 +12,11 @@ export interface OpenConfig {
   /** Absolute file path (or the URI when it is not a file URI). */
   path: string;
   lines: LineIndex;
+  /** The parsed file, parsed once per document version and shared by every feature. */
+  file: () => ConfigFile;
 }
+
+const parsedByDocument = new WeakMap<TextDocument, { version: number; file: ConfigFile }>();
 
 export function openConfig(ctx: ServerContext, uri: string): OpenConfig | undefined {
   const document = ctx.documents.get(uri);
@@ -19,5 +24,12 @@ export function openConfig(ctx: ServerContext, uri: string): OpenConfig | undefi
   const text = document.getText();
   const path = uriToPath(uri);
   if (!isConfigFile(path, text)) return undefined;
-  return { document, text, path, lines: new LineIndex(text) };
+  const file = (): ConfigFile => {
+    const hit = parsedByDocument.get(document);
+    if (hit && hit.version === document.version) return hit.file;
+    const parsed = readConfigFile(text, path);
+    parsedByDocument.set(document, { version: document.version, file: parsed });
+    return parsed;
+  };
+  return { document, text, path, lines: new LineIndex(text), file };
 }

@@ -2,7 +2,6 @@
 import type { Location } from 'vscode-languageserver/node';
 import type { ServerContext } from '../server-context';
 import { occurrenceAt, occurrences, referencesOf } from '../config/navigation';
-import { readConfigFile } from '../config/yaml-path';
 import { openConfig } from './open-config';
 
 export function registerReferences(ctx: ServerContext): void {
@@ -11,7 +10,7 @@ export function registerReferences(ctx: ServerContext): void {
       ctx.guard('references', () => {
         const open = openConfig(ctx, params.textDocument.uri);
         if (!open) return [];
-        const all = occurrences(readConfigFile(open.text, open.path));
+        const all = occurrences(open.file());
         const here = occurrenceAt(all, open.lines.offsetAt(params.position));
         if (!here) return [];
         return referencesOf(all, here, params.context.includeDeclaration).map((o) => ({
