@@ -144,28 +144,55 @@ function eceFromSums(count: Float64Array, sumConf: Float64Array, sumCorrect: Flo
   return { ece, mce };
 }
 
+/** First index of the ascending array whose value is >= x. */
+function lowerBound(sorted: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * ECE over `bins` equal-count chunks of the rows sorted by confidence, split as numpy.array_split
+ * does, ties kept in row order (a stable sort). Rather than sorting row indices with a comparator
+ * (slow at 1M rows), the values are sorted natively and each row finds its sorted position by
+ * binary search; only values tied across a chunk boundary need their rank among equals.
+ */
 function adaptiveEce(top: TopLabel, bins: number): number {
   const { confidence, correct } = top;
   const n = confidence.length;
-  const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  // Stable by confidence (ties keep row order), as numpy.argsort(kind='stable').
-  order.sort((a, b) => confidence[a]! - confidence[b]! || a - b);
+  const sorted = Float64Array.from(confidence).sort();
   const base = Math.floor(n / bins);
   const extra = n % bins;
+  const chunkOf = (pos: number): number => (pos < extra * (base + 1) ? Math.floor(pos / (base + 1)) : extra + Math.floor((pos - extra * (base + 1)) / base));
+  // Values that occur on both sides of a chunk boundary, with how many of them were placed so far.
+  const straddling = new Map<number, number>();
+  for (let b = 1; b < bins; b++) {
+    const start = b * base + Math.min(b, extra);
+    if (start > 0 && start < n && sorted[start - 1] === sorted[start]) straddling.set(sorted[start]!, 0);
+  }
+  const sumConf = new Float64Array(bins);
+  const sumCorrect = new Float64Array(bins);
+  for (let i = 0; i < n; i++) {
+    const c = confidence[i]!;
+    let pos = lowerBound(sorted, c);
+    const seen = straddling.get(c);
+    if (seen !== undefined) {
+      pos += seen;
+      straddling.set(c, seen + 1);
+    }
+    const b = chunkOf(pos);
+    sumConf[b]! += c;
+    sumCorrect[b]! += correct[i]!;
+  }
   let ece = 0;
-  let start = 0;
   for (let b = 0; b < bins; b++) {
     const size = base + (b < extra ? 1 : 0);
-    if (size === 0) continue;
-    let sc = 0;
-    let sk = 0;
-    for (let j = start; j < start + size; j++) {
-      sc += confidence[order[j]!]!;
-      sk += correct[order[j]!]!;
-    }
-    ece += (size / n) * Math.abs(sk / size - sc / size);
-    start += size;
+    if (size > 0) ece += (size / n) * Math.abs(sumCorrect[b]! / size - sumConf[b]! / size);
   }
   return ece;
 }
@@ -241,13 +268,25 @@ export function fitTemperature(input: CalibrationInput & ({ kind: 'pairs' } | { 
     }
     return [g / n, h / n];
   };
+  if (input.kind === 'pairs') {
+    // Every pair ranked the same way: the loss falls monotonically towards T -> 0 (or T -> infinity).
+    let positive = 0;
+    let negative = 0;
+    for (let i = 0; i < input.chosen.length; i++) {
+      const d = input.chosen[i]! - input.rejected[i]!;
+      if (d > 0) positive++;
+      else if (d < 0) negative++;
+    }
+    if (positive === 0 || negative === 0) return null;
+  }
   let beta = 1;
   for (let iter = 0; iter < 100; iter++) {
     const [g, h] = derivatives(beta);
     if (!(h > 0)) return null;
     let next = beta - g / h;
     if (next <= 0) next = beta / 2;
-    if (next > 1e4) return null; // separable data: the loss keeps falling as T -> 0
+    // No finite optimum in a sensible range: the loss keeps falling as T -> 0 or T -> infinity.
+    if (next > 1e4 || next < 1e-6) return null;
     if (Math.abs(next - beta) <= 1e-13 * beta) return 1 / next;
     beta = next;
   }
