@@ -57,7 +57,8 @@ test('every example in the schemas is valid against its own property schema', ()
       // Sub-schemas are compiled on their own; the root's definitions are inlined, so this is complete.
       const validate = ajv.compile(rest);
       for (const ex of (examples as unknown[] | undefined) ?? []) {
-        const ok = validate(ex) || (typeof ex === 'string' && ex.includes('${{'));
+        const valid: boolean = validate(ex);
+        const ok = valid || (typeof ex === 'string' && ex.includes('${{'));
         if (!ok) problems.push(`${kind}${p}: example ${JSON.stringify(ex)} is invalid: ${ajv.errorsText(validate.errors)}`);
       }
     }
