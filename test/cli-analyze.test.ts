@@ -136,3 +136,71 @@ test('analyze --help', () => {
   assert.equal(r.code, 0);
   assert.match(r.stdout, /Usage: rlhf-lens analyze <analysis> FILE/);
 });
+
+function python(code: string, input: unknown): Record<string, unknown> {
+  const r = spawnSync('python3', ['-c', code], { input: JSON.stringify(input), encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout) as Record<string, unknown>;
+}
+
+test('ab from aggregated rows and an Experiment matches the statsmodels oracle (z-test p 0.15918129181156992)', () => {
+  const exp = write('oracle.experiment.yaml', `apiVersion: rlhf-lens/v1
+kind: Experiment
+metadata: {name: oracle}
+variants:
+  - {id: a, control: true, traffic: 0.5}
+  - {id: b, traffic: 0.5}
+metrics:
+  - {name: success, type: binomial, column: success}
+data: oracle.csv
+`);
+  write('oracle.csv', 'variant,n,successes\nb,83,5\na,99,12\n');
+  const viaData = json(['ab', exp]);
+  const viaFlag = json(['ab', path.join(tmp, 'oracle.csv'), '--experiment', exp]);
+  assert.deepEqual(viaData, viaFlag);
+  const result = (viaData['metrics'] as { results: { p_value: number; n: number; control_n: number }[] }[])[0]!.results[0]!;
+  assert.ok(Math.abs(result.p_value - 0.15918129181156992) < 1e-9);
+  assert.equal(result.n, 83);
+  assert.equal(result.control_n, 99);
+  assert.deepEqual((viaData['srm'] as { observed: unknown }).observed, { a: 99, b: 83 });
+});
+
+test('drift with --reference and --column matches scipy (KS statistic, Wasserstein)', () => {
+  let s = 3;
+  const rand = () => ((s = (s * 16807) % 2147483647) / 2147483647);
+  const ref = Array.from({ length: 300 }, () => rand());
+  const cur = Array.from({ length: 200 }, () => rand() * 1.2);
+  write('ref.jsonl', ref.map((x) => JSON.stringify({ score: x, other: 'z' })).join('\n'));
+  write('cur.csv', 'score\n' + cur.join('\n'));
+  const out = json(['drift', path.join(tmp, 'cur.csv'), '--reference', path.join(tmp, 'ref.jsonl'), '--column', 'score']);
+  const expected = python('import json,sys; from scipy import stats; d=json.load(sys.stdin); print(json.dumps({"ks": stats.ks_2samp(d[0], d[1]).statistic, "w": stats.wasserstein_distance(d[0], d[1])}))', [ref, cur]);
+  assert.equal(out['n_reference'], 300);
+  assert.equal(out['n_current'], 200);
+  assert.ok(Math.abs((out['ks_statistic'] as number) - (expected['ks'] as number)) < 1e-12);
+  assert.ok(Math.abs((out['wasserstein'] as number) - (expected['w'] as number)) < 1e-9);
+});
+
+test('latency --group-by and uncertainty --method/--top match numpy', () => {
+  const rows = Array.from({ length: 120 }, (_, i) => ({ timestamp: 1_700_000_000 + i, adapter_id: i % 3 === 0 ? 'a' : 'b', latency_ms: ((i * 37) % 101) + 5, success: i % 7 !== 0 }));
+  write('serve.jsonl', rows.map((r) => JSON.stringify(r)).join('\n'));
+  const lat = json(['latency', path.join(tmp, 'serve.jsonl'), '--group-by', 'adapter_id']) as { overall: Record<string, number>; groups: { key: string; p95: number; count: number }[] };
+  const np = python('import json,sys,numpy as np; d=json.load(sys.stdin); l=np.array([r["latency_ms"] for r in d]); a=np.array([r["latency_ms"] for r in d if r["adapter_id"]=="a"]); print(json.dumps({"p50": np.percentile(l,50), "p99": np.percentile(l,99), "a95": np.percentile(a,95), "ok": np.mean([r["success"] for r in d])}))', rows);
+  assert.ok(Math.abs(lat.overall['p50']! - (np['p50'] as number)) < 1e-9);
+  assert.ok(Math.abs(lat.overall['p99']! - (np['p99'] as number)) < 1e-9);
+  assert.ok(Math.abs(lat.overall['success_rate']! - (np['ok'] as number)) < 1e-12);
+  assert.ok(Math.abs(lat.groups.find((g) => g.key === 'a')!.p95 - (np['a95'] as number)) < 1e-9);
+
+  const probs = Array.from({ length: 40 }, (_, i) => {
+    const a = ((i * 13) % 17) + 1;
+    const b = ((i * 7) % 11) + 1;
+    const c = ((i * 5) % 3) + 1;
+    return [a / (a + b + c), b / (a + b + c), c / (a + b + c)];
+  });
+  write('pool.jsonl', probs.map((p, i) => JSON.stringify({ id: `x${i}`, probs: p })).join('\n'));
+  const unc = json(['uncertainty', path.join(tmp, 'pool.jsonl'), '--method', 'entropy', '--top', '5']) as { method: string; selected: { id: string; score: number; rank: number }[] };
+  const top = python('import json,sys,numpy as np; p=np.array(json.load(sys.stdin)); h=-(p*np.log(p)).sum(1); o=np.argsort(-h, kind="stable")[:5]; print(json.dumps({"ids": ["x%d" % i for i in o], "h": h[o].tolist()}))', probs);
+  assert.equal(unc.method, 'entropy');
+  assert.deepEqual(unc.selected.map((s) => s.rank), [1, 2, 3, 4, 5]);
+  const hs = top['h'] as number[];
+  unc.selected.forEach((s, i) => assert.ok(Math.abs(s.score - hs[i]!) < 1e-12));
+});
