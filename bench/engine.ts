@@ -129,9 +129,10 @@ secs = time.perf_counter() - t
 print(json.dumps({'seconds': secs, 'maxRssMb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 'check': check}))
 `;
 
-function run(cmd: string, args: string[]): Measure & { baselineMb?: number } {
+/** One measured run, or the first line of the error that stopped it. */
+function run(cmd: string, args: string[]): Measure | string {
   const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
+  if (r.status !== 0) return (r.stderr.split('\n').find((l) => /Error/.test(l)) ?? r.stderr).trim();
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as Measure;
 }
 
@@ -145,10 +146,16 @@ async function main(): Promise<void> {
     ['training', files.training!, {}],
   ];
   console.log(`rows per file: ${rows.toLocaleString('en-US')}`);
+  let failures = 0;
   console.log('analysis      engine rows/s  engine peak RSS   numpy rows/s  numpy peak RSS   speed ratio  same figure');
   for (const [analysis, file, options] of cases) {
     const ours = run(process.execPath, ['--import', 'tsx', __filename, '--child', analysis, file, JSON.stringify(options)]);
     const py = run('python3', ['-c', PYTHON, analysis, file]);
+    if (typeof ours === 'string' || typeof py === 'string') {
+      console.log(`${analysis.padEnd(12)} FAILED: ${typeof ours === 'string' ? `engine: ${ours}` : ''} ${typeof py === 'string' ? `numpy: ${py}` : ''}`);
+      failures++;
+      continue;
+    }
     const agree = Math.abs(ours.check - py.check) <= 1e-9 * Math.max(1, Math.abs(py.check));
     console.log(
       [
@@ -162,6 +169,7 @@ async function main(): Promise<void> {
       ].join(' '),
     );
   }
+  if (failures) process.exitCode = 1;
   console.log('engine peak RSS includes the Node + tsx runtime; speed ratio > 1 means the engine is faster.');
 }
 
