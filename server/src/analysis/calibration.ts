@@ -159,8 +159,9 @@ function lowerBound(sorted: Float64Array, x: number): number {
 /**
  * ECE over `bins` equal-count chunks of the rows sorted by confidence, split as numpy.array_split
  * does, ties kept in row order (a stable sort). Rather than sorting row indices with a comparator
- * (slow at 1M rows), the values are sorted natively and each row finds its sorted position by
- * binary search; only values tied across a chunk boundary need their rank among equals.
+ * (slow at 1M rows), the values are sorted natively and each row finds its chunk among the
+ * chunks' first values (a small, cached array); only a value tied across a chunk boundary needs
+ * its rank among equals.
  */
 function adaptiveEce(top: TopLabel, bins: number): number {
   const { confidence, correct } = top;
@@ -168,31 +169,42 @@ function adaptiveEce(top: TopLabel, bins: number): number {
   const sorted = Float64Array.from(confidence).sort();
   const base = Math.floor(n / bins);
   const extra = n % bins;
+  const chunks = Math.min(bins, n);
+  const startOf = (b: number): number => b * base + Math.min(b, extra);
   const chunkOf = (pos: number): number => (pos < extra * (base + 1) ? Math.floor(pos / (base + 1)) : extra + Math.floor((pos - extra * (base + 1)) / base));
-  // Values that occur on both sides of a chunk boundary, with how many of them were placed so far.
-  const straddling = new Map<number, number>();
-  for (let b = 1; b < bins; b++) {
-    const start = b * base + Math.min(b, extra);
-    if (start > 0 && start < n && sorted[start - 1] === sorted[start]) straddling.set(sorted[start]!, 0);
+  const firstValue = new Float64Array(chunks);
+  for (let b = 0; b < chunks; b++) firstValue[b] = sorted[startOf(b)]!;
+  // Values present on both sides of a chunk boundary: their first sorted position and how many
+  // rows holding them were placed so far.
+  const straddling = new Map<number, { first: number; seen: number }>();
+  for (let b = 1; b < chunks; b++) {
+    const v = sorted[startOf(b)]!;
+    if (sorted[startOf(b) - 1] === v && !straddling.has(v)) straddling.set(v, { first: lowerBound(sorted, v), seen: 0 });
   }
-  const sumConf = new Float64Array(bins);
-  const sumCorrect = new Float64Array(bins);
+  const sumConf = new Float64Array(chunks);
+  const sumCorrect = new Float64Array(chunks);
   for (let i = 0; i < n; i++) {
     const c = confidence[i]!;
-    let pos = lowerBound(sorted, c);
-    const seen = straddling.get(c);
-    if (seen !== undefined) {
-      pos += seen;
-      straddling.set(c, seen + 1);
+    // The last chunk whose first value is <= c.
+    let lo = 0;
+    let hi = chunks - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (firstValue[mid]! <= c) lo = mid;
+      else hi = mid - 1;
     }
-    const b = chunkOf(pos);
+    let b = lo;
+    if (b > 0 && firstValue[b] === c && straddling.size > 0) {
+      const tie = straddling.get(c);
+      if (tie) b = chunkOf(tie.first + tie.seen++);
+    }
     sumConf[b]! += c;
     sumCorrect[b]! += correct[i]!;
   }
   let ece = 0;
-  for (let b = 0; b < bins; b++) {
+  for (let b = 0; b < chunks; b++) {
     const size = base + (b < extra ? 1 : 0);
-    if (size > 0) ece += (size / n) * Math.abs(sumCorrect[b]! / size - sumConf[b]! / size);
+    ece += (size / n) * Math.abs(sumCorrect[b]! / size - sumConf[b]! / size);
   }
   return ece;
 }
