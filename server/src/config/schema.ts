@@ -217,6 +217,7 @@ export function validateAgainstSchema(doc: ConfigDocument): SchemaProblem[] {
     if (e.keyword !== 'type' && typeFailed.has(e.instancePath)) continue;
     const p = problemFor(e, doc);
     if (!p) continue;
+    if (p.message.startsWith('the document')) p.message = 'T' + p.message.slice(1);
     const key = `${p.code}@${p.range.start.line}:${p.range.start.character}@${p.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
