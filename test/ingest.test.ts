@@ -135,3 +135,33 @@ test('a file with no usable rows is an IngestError naming the file and the reaso
   await assert.rejects(readAll(write('ts_trainer_state.json', '{"global_step": 3, "log_history": []}')), /"log_history" has no entries/);
   await assert.rejects(readAll(path.join(tmp, 'missing.csv')), /missing\.csv: no such file or folder/);
 });
+
+test('Lightning metrics.csv: sparse rows (train and validation logged apart) keep only the cells present', async () => {
+  const file = write('metrics.csv', 'epoch,step,train_loss,val_loss,val_acc\n0,49,0.91,,\n0,99,0.73,,\n0,99,,0.70,0.61\n1,149,nan,,\n');
+  const { source, rows, skipped } = await readAll(file);
+  assert.equal(source.format, 'csv');
+  assert.equal(skipped.count, 0);
+  assert.deepEqual(rows.map((r) => r.value), [
+    { epoch: '0', step: '49', train_loss: '0.91' },
+    { epoch: '0', step: '99', train_loss: '0.73' },
+    { epoch: '0', step: '99', val_loss: '0.70', val_acc: '0.61' },
+    { epoch: '1', step: '149', train_loss: 'nan' },
+  ]);
+  const { loadTraining } = await import('../server/src/engine/inputs');
+  const training = await loadTraining(await openDataSource(file));
+  assert.deepEqual([...training.series['train_loss']!.steps], [49, 99, 149]);
+  assert.ok(Number.isNaN(training.series['train_loss']!.values[2]));
+  assert.deepEqual([...training.series['val_acc']!.values], [0.61]);
+});
+
+test('a gzipped JSON array and a gzipped trainer_state.json are streamed', async () => {
+  const arr = write('rows.json.gz', zlib.gzipSync(JSON.stringify([{ a: 1 }, { a: 2 }])));
+  const a = await readAll(arr);
+  assert.equal(a.source.format, 'json');
+  assert.deepEqual(a.rows.map((r) => r.value['a']), [1, 2]);
+  const ts = write('trainer_state.json.gz', zlib.gzipSync('{"global_step": 2, "log_history": [{"step": 1, "loss": NaN}, {"step": 2, "loss": 0.5}]}'));
+  const t = await readAll(ts);
+  assert.equal(t.source.format, 'trainer_state');
+  assert.ok(Number.isNaN(t.rows[0]!.value['loss']));
+  assert.equal(t.rows[1]!.value['loss'], 0.5);
+});
