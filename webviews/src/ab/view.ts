@@ -57,41 +57,47 @@ export function renderAb(data: DashboardData, ctx: ViewContext, idPrefix = 'ab')
         ? 'Bayesian view: chance to beat control from Beta posteriors; intervals and p-values shown for reference.'
         : `Fixed-horizon test: read once the planned sample size is reached.`;
 
-  const forest = renderChart(
-    {
-      id: `${idPrefix}-forest`,
-      title: 'Effect vs control',
-      description: `Absolute difference of each metric for each variant against ${r.control}, with its confidence interval; intervals that cross zero are not significant.`,
-      config: {
-        type: 'bar',
-        data: {
-          labels: rows.map((x) => `${x.metric} · ${x.variant}`),
-          datasets: [
-            {
-              label: 'Confidence interval',
-              data: rows.map((x) => [x.ci_low, x.ci_high]) as never,
-              backgroundColor: rows.map((x) => withAlpha(x.significant ? (x.guardrail === 'fail' ? p.bad : p.good) : p.muted, 0.45)),
-              borderColor: rows.map((x) => (x.significant ? (x.guardrail === 'fail' ? p.bad : p.good) : p.muted)),
-              borderWidth: 1,
-              barPercentage: 0.35,
-              order: 2,
-            },
-            { type: 'scatter', label: 'Estimate', data: rows.map((x, i) => ({ x: x.abs_diff, y: i })) as never, backgroundColor: p.foreground, pointRadius: 5, pointStyle: 'rectRot', order: 1 },
-          ],
+  // One forest plot per metric: effects of different metrics (points vs milliseconds) share no axis.
+  const forests = r.metrics.map((m) => {
+    const mine = rows.filter((x) => x.metric === m.name);
+    const figure = renderChart(
+      {
+        id: `${idPrefix}-forest-${m.name.replace(/[^a-z0-9]+/gi, '-')}`,
+        title: `${m.name}: effect vs ${r.control}`,
+        description: `Difference in ${m.name} of each variant against ${r.control}, with its confidence interval; an interval that crosses zero is not significant.`,
+        config: {
+          type: 'bar',
+          data: {
+            labels: mine.map((x) => x.variant),
+            datasets: [
+              {
+                label: 'Confidence interval',
+                data: mine.map((x) => [x.ci_low, x.ci_high]) as never,
+                backgroundColor: mine.map((x) => withAlpha(x.guardrail === 'fail' ? p.bad : x.significant ? p.good : p.muted, 0.45)),
+                borderColor: mine.map((x) => (x.guardrail === 'fail' ? p.bad : x.significant ? p.good : p.muted)),
+                borderWidth: 1,
+                barPercentage: 0.5,
+                order: 2,
+              },
+              { type: 'scatter', label: 'Estimate', data: mine.map((x, i) => ({ x: x.abs_diff, y: i })) as never, backgroundColor: p.foreground, pointRadius: 5, pointStyle: 'rectRot', order: 1 },
+            ],
+          },
+          options: {
+            indexAxis: 'y',
+            scales: { x: { suggestedMin: Math.min(0, ...mine.map((x) => x.ci_low)), suggestedMax: Math.max(0, ...mine.map((x) => x.ci_high)), title: { display: true, text: `${m.name} difference (${m.type === 'binomial' ? 'proportion' : 'units of the metric'})` } } },
+          },
+          plugins: [zeroLine],
         },
-        options: {
-          indexAxis: 'y',
-          scales: { x: { title: { display: true, text: `Difference vs ${r.control}` } } },
+        table: {
+          columns: ['variant', 'difference', 'ci low', 'ci high', 'relative lift', 'p', 'adjusted p'],
+          rows: mine.map((x) => [x.variant, x.abs_diff, x.ci_low, x.ci_high, x.rel_lift, x.p_value, x.p_value_adjusted]),
         },
-        plugins: [zeroLine],
       },
-      table: {
-        columns: ['metric', 'variant', 'difference', 'ci low', 'ci high', 'relative lift', 'p', 'adjusted p'],
-        rows: rows.map((x) => [x.metric, x.variant, x.abs_diff, x.ci_low, x.ci_high, x.rel_lift, x.p_value, x.p_value_adjusted]),
-      },
-    },
-    ctx.exporter,
-  );
+      ctx.exporter,
+    );
+    figure.classList.add('compact');
+    return figure;
+  });
 
   const required = ab.required_sample_size;
   const samples = renderChart(
@@ -132,7 +138,7 @@ export function renderAb(data: DashboardData, ctx: ViewContext, idPrefix = 'ab')
         tone: x.guardrail === 'fail' ? ('bad' as const) : x.significant ? ('good' as const) : undefined,
       })),
     ),
-    grid(forest, samples),
+    grid(h('div', { class: 'stack' }, ...forests), samples),
     dataGrid('Per metric and variant', rows, [
       { title: 'Metric', cell: (x) => x.metric },
       { title: 'Variant', cell: (x) => x.variant },

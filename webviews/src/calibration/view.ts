@@ -93,13 +93,10 @@ export function renderCalibration(data: DashboardData, ctx: ViewContext, idPrefi
           config: {
             type: 'bar',
             data: {
-              labels: ['ECE', 'NLL'],
-              datasets: [
-                { label: 'Before', data: [r.ece, r.nll], backgroundColor: withAlpha(p.series[4]!, 0.7) },
-                { label: `After T = ${fmt(t.value)}`, data: [t.ece, t.nll], backgroundColor: withAlpha(p.series[2]!, 0.7) },
-              ],
+              labels: ['Before', `After T = ${fmt(t.value)}`],
+              datasets: [{ label: 'ECE', data: [r.ece, t.ece], backgroundColor: [withAlpha(p.series[4]!, 0.7), withAlpha(p.series[2]!, 0.7)] }],
             },
-            options: { indexAxis: 'y', scales: { x: { beginAtZero: true } } },
+            options: { indexAxis: 'y', plugins: { legend: { display: false } }, scales: { x: { beginAtZero: true, title: { display: true, text: 'ECE' } } } },
           },
           table: { columns: ['score', 'before', 'after temperature scaling'], rows: [['ECE', r.ece, t.ece], ['NLL', r.nll, t.nll]] },
         },
@@ -118,7 +115,7 @@ export function renderCalibration(data: DashboardData, ctx: ViewContext, idPrefi
       { label: 'Adaptive ECE', value: fmt(r.adaptive_ece), detail: 'equal-count bins' },
       { label: 'Brier', value: fmt(r.brier) },
       { label: 'NLL', value: fmt(r.nll) },
-      ...(t ? [{ label: 'After temperature', value: fmt(t.ece), detail: `ECE at T = ${fmt(t.value)}`, tone: t.ece < r.ece ? ('good' as const) : undefined }] : []),
+      ...(t ? [{ label: 'After temperature', value: fmt(t.ece), detail: `ECE at T = ${fmt(t.value)}; NLL ${fmt(r.nll)} → ${fmt(t.nll)}`, tone: t.ece < r.ece ? ('good' as const) : undefined }] : []),
     ]),
     grid(reliability, h('div', { class: 'stack' }, histogram, scaling)),
   );

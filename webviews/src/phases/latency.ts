@@ -6,6 +6,10 @@ import { count, fmt, pct } from '../components/format';
 import { palette, withAlpha } from '../components/theme';
 import type { ViewContext } from '../shell';
 
+function shorten(s: string, max: number): string {
+  return s.length > max ? `…${s.slice(s.length - max + 1)}` : s;
+}
+
 const timeLabel = (ms: number): string => new Date(ms).toISOString().slice(5, 16).replace('T', ' ');
 
 export function renderLatency(data: DashboardData, ctx: ViewContext): HTMLElement {
@@ -38,7 +42,14 @@ export function renderLatency(data: DashboardData, ctx: ViewContext): HTMLElemen
               labels: r.groups.map((g) => g.key),
               datasets: (['p50', 'p95', 'p99'] as const).map((k, i) => ({ label: k, data: r.groups.map((g) => g[k]), backgroundColor: withAlpha(p.series[i]!, 0.75) })),
             },
-            options: { indexAxis: 'y', scales: { x: { beginAtZero: true, title: { display: true, text: 'ms' } } } },
+            options: {
+              indexAxis: 'y',
+              scales: {
+                x: { beginAtZero: true, title: { display: true, text: 'ms' } },
+                // Adapter keys get long (industry_retail+task_planning_v2); the full key is in the table and tooltip.
+                y: { ticks: { callback: (_v, i) => shorten(r.groups[i]?.key ?? '', 22) } },
+              },
+            },
           },
           table: { columns: ['adapter', 'requests', 'success rate', 'mean', 'p50', 'p95', 'p99', 'max'], rows: r.groups.map((g) => [g.key, g.count, g.success_rate, g.mean, g.p50, g.p95, g.p99, g.max]) },
         },

@@ -21,6 +21,9 @@ const PANELS: { id: string; title: string; match: (m: string) => boolean }[] = [
   { id: 'grad-norm', title: 'Gradient norm', match: (m) => m === 'grad_norm' },
 ];
 
+/** What trainers log about themselves (throughput, FLOPs, epoch counter), not about learning. */
+const BOOKKEEPING = /(^|\/)(epoch|total_flos|step|global_step)$|_runtime$|runtime$|_per_second$/;
+
 interface Panel {
   id: string;
   title: string;
@@ -36,7 +39,7 @@ function panelsFor(section: TrainingSection): Panel[] {
     ms.forEach((m) => used.add(m));
     if (ms.length) out.push({ id: p.id, title: p.title, metrics: ms });
   }
-  for (const m of names) if (!used.has(m) && m !== 'epoch') out.push({ id: m.replace(/[^a-z0-9]+/gi, '-'), title: m, metrics: [m] });
+  for (const m of names) if (!used.has(m) && !BOOKKEEPING.test(m) && (section.result.metrics[m]?.count ?? 0) > 1) out.push({ id: m.replace(/[^a-z0-9]+/gi, '-'), title: m, metrics: [m] });
   return out;
 }
 
@@ -105,7 +108,7 @@ export function renderTraining(data: DashboardData, ctx: ViewContext, idPrefix =
                 parsing: false,
                 normalized: true,
                 interaction: { mode: 'nearest', intersect: false },
-                scales: { x: { type: 'linear', title: { display: true, text: AXIS_TITLES[axis] } }, y: { type: 'linear' } },
+                scales: { x: { type: 'linear', title: { display: true, text: AXIS_TITLES[axis] } }, y: { type: 'linear', ticks: { callback: (v) => fmt(Number(v)) } } },
                 plugins: { decimation: { enabled: true, algorithm: 'min-max' }, legend: { labels: { filter: (item) => !item.text.endsWith('(raw)') } } },
               },
             },
