@@ -171,3 +171,22 @@ test('hover: key description, enum value meaning, expression values, needs', asy
   const metric = await hover('w.pipeline.yaml', `${PIPE}    checks:\n      - analysis: calibration\n        assert: {ec|e: {max: 0.05}}\n`);
   assert.match(metric!.contents.value, /\*\*ece\*\* \(calibration metric\)/);
 });
+
+test('experiment and training files: enums, snippets, and the envelope of a file without kind', async () => {
+  const method = await complete('x.training.yaml', 'apiVersion: rlhf-lens/v1\nkind: TrainingConfig\nmethod: |\n');
+  assert.deepEqual(labels(method), ['dpo', 'kto', 'orpo', 'ppo', 'reward_model', 'sft']);
+  const rm = await complete('y.training.yaml', 'apiVersion: rlhf-lens/v1\nkind: TrainingConfig\nmethod: ppo\nreward_model: |\n');
+  assert.deepEqual(labels(rm), ['configs/rm.training.yaml', 'configs/sft.training.yaml']);
+  const metric = await complete('z.experiment.yaml', 'apiVersion: rlhf-lens/v1\nkind: Experiment\nmetrics:\n  - |\n');
+  assert.ok(metric.some((i) => i.label === 'new metric'), labels(metric).join());
+  assert.ok(!metric.some((i) => i.label === 'new stage'));
+  const bare = await complete('w.yaml', 'apiVersion: rlhf-lens/v1\nkind: |\n');
+  assert.deepEqual(labels(bare), ['Experiment', 'Pipeline', 'TrainingConfig']);
+});
+
+test('an untitled buffer in an RLHF Lens language gets completion', async () => {
+  const uri = 'untitled:Untitled-7';
+  client.open(uri, 'apiVersion: rlhf-lens/v1\nkind: Pipeline\nstages:\n  - id: a\n    phase: \n', 'rlhf-pipeline');
+  const r = await client.request<Item[]>('textDocument/completion', { textDocument: { uri }, position: { line: 4, character: 11 } });
+  assert.deepEqual(labels(r), ['data_collection', 'deployment', 'evaluation', 'training']);
+});

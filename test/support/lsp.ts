@@ -10,6 +10,11 @@ import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const CLI = path.join(ROOT, 'bin', 'rlhf-lens.js');
 
+/** A URI as given (`file://…`, `untitled:Untitled-1`), or the file URI of a path. */
+function toUri(filePath: string): string {
+  return /^[a-z][a-z0-9+.-]+:/i.test(filePath) ? filePath : pathToFileURL(filePath).toString();
+}
+
 export interface LspDiagnostic {
   range: { start: { line: number; character: number }; end: { line: number; character: number } };
   severity?: number;
@@ -98,7 +103,7 @@ export class LspClient {
   }
 
   open(filePath: string, text: string, languageId = 'yaml'): string {
-    const uri = filePath.includes('://') ? filePath : pathToFileURL(filePath).toString();
+    const uri = toUri(filePath);
     this.versions.set(uri, 1);
     void this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
     return uri;
@@ -132,7 +137,7 @@ export class LspClient {
 
   /** Opens a document and waits for its first diagnostics. */
   async openAndWait(filePath: string, text: string, languageId = 'yaml'): Promise<LspDiagnostic[]> {
-    const uri = filePath.includes('://') ? filePath : pathToFileURL(filePath).toString();
+    const uri = toUri(filePath);
     const p = this.diagnostics(uri, () => true);
     this.open(uri, text, languageId);
     return (await p).diagnostics;

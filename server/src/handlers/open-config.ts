@@ -1,7 +1,7 @@
 /** The open config document behind a request's URI, or undefined when it is not an RLHF Lens config. */
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ServerContext } from '../server-context';
-import { isConfigFile } from '../config/kind';
+import { isConfigFile, LANGUAGE_IDS } from '../config/kind';
 import { LineIndex } from '../config/line-index';
 import { readConfigFile, type ConfigFile } from '../config/yaml-path';
 import { uriToPath } from './convert';
@@ -23,7 +23,9 @@ export function openConfig(ctx: ServerContext, uri: string): OpenConfig | undefi
   if (!document) return undefined;
   const text = document.getText();
   const path = uriToPath(uri);
-  if (!isConfigFile(path, text)) return undefined;
+  // An untitled buffer has no file name: its language id (set by the user or the client) says what it is.
+  const ourLanguage = (Object.values(LANGUAGE_IDS) as string[]).includes(document.languageId);
+  if (!ourLanguage && !isConfigFile(path, text)) return undefined;
   const file = (): ConfigFile => {
     const hit = parsedByDocument.get(document);
     if (hit && hit.version === document.version) return hit.file;
