@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { lintText, BUILTIN_CODES } from '../config/lint';
+import { lintText, BUILTIN_CODES, BUILTIN_DESCRIPTIONS } from '../config/lint';
 import type { Diagnostic, Severity } from '../config/diagnostic';
 import { RULES } from '../config/rules/registry';
 import { FileSystemFacts } from '../workspace/index';
@@ -126,7 +126,7 @@ function sarifLog(results: FileResult[], cwd: string): Record<string, unknown> {
   const ruleIds = [...RULES.map((r) => r.id), ...BUILTIN_CODES];
   const describe = new Map<string, { text: string; level: Severity }>([
     ...RULES.map((r) => [r.id, { text: r.description, level: r.defaultSeverity }] as const),
-    ...BUILTIN_CODES.map((c) => [c, { text: `See ${c}.`, level: 'error' as Severity }] as const),
+    ...BUILTIN_CODES.map((c) => [c, { text: BUILTIN_DESCRIPTIONS[c]!, level: 'error' as Severity }] as const),
   ]);
   const index = new Map(ruleIds.map((id, i) => [id, i]));
   const uriOf = (p: string): string => (path.isAbsolute(p) ? pathToFileURL(p).toString() : p.split(path.sep).join('/'));

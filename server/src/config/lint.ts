@@ -17,8 +17,21 @@ import type { Rule, RuleContext } from './rules/rule';
 export type SeveritySetting = Severity | 'off';
 export const SEVERITY_SETTINGS: readonly SeveritySetting[] = ['error', 'warning', 'information', 'hint', 'off'];
 
-/** Codes reported outside the rule list (the YAML layer, schema validation, a failing rule). */
-export const BUILTIN_CODES: readonly string[] = ['yaml/syntax', 'yaml/duplicate-key', 'yaml/limit', ...SCHEMA_CODES, 'internal/rule-failed'];
+/** Codes reported outside the rule list (the YAML layer, schema validation, a failing rule), with what each catches. */
+export const BUILTIN_DESCRIPTIONS: Readonly<Record<string, string>> = {
+  'yaml/syntax': 'YAML that does not parse; the rest of the file is still checked as far as it can be.',
+  'yaml/duplicate-key': 'A key given twice in one mapping.',
+  'yaml/limit': 'A file too large, with too many documents, or with aliases that expand too far.',
+  'schema/required': 'A required property is missing.',
+  'schema/type': 'A value of the wrong type.',
+  'schema/enum': 'A value outside a fixed set of choices (did-you-mean, quick fix).',
+  'schema/unknown-property': 'A key the format does not define there (did-you-mean, quick fix).',
+  'schema/pattern': 'A duration, memory quantity, name, id or date with the wrong shape.',
+  'schema/range': 'A number, length or list size out of bounds; an empty mapping that must not be empty.',
+  'schema/unique-items': 'A list that repeats an item it must not repeat.',
+  'internal/rule-failed': 'A rule of RLHF Lens itself failed on the document (a bug; please report it).',
+} satisfies Record<(typeof SCHEMA_CODES)[number], string> & Record<string, string>;
+export const BUILTIN_CODES: readonly string[] = Object.keys(BUILTIN_DESCRIPTIONS);
 
 export interface LintOptions {
   /** Absolute path (or URI path) of the file, used to resolve relative references and pick the kind. */
