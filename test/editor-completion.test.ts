@@ -190,3 +190,13 @@ test('an untitled buffer in an RLHF Lens language gets completion', async () => 
   const r = await client.request<Item[]>('textDocument/completion', { textDocument: { uri }, position: { line: 4, character: 11 } });
   assert.deepEqual(labels(r), ['data_collection', 'deployment', 'evaluation', 'training']);
 });
+
+test('keys inside a flow mapping are inserted on one line', async () => {
+  const items = await complete('f2.training.yaml', 'apiVersion: rlhf-lens/v1\nkind: TrainingConfig\nhardware: {gpus: 8, |}\nlora: {rank: 16}\n');
+  assert.deepEqual(labels(items), ['gpu_memory', 'gpu_type']);
+  assert.equal(items.find((i) => i.label === 'gpu_memory')!.textEdit!.newText, 'gpu_memory: $0');
+  const nested = await complete('f3.training.yaml', 'apiVersion: rlhf-lens/v1\nkind: TrainingConfig\nlora: {rank: 16, |}\n');
+  assert.equal(nested.find((i) => i.label === 'target_modules')!.textEdit!.newText, 'target_modules: [$0]');
+  const block = await complete('f4.training.yaml', 'apiVersion: rlhf-lens/v1\nkind: TrainingConfig\n|\n');
+  assert.equal(block.find((i) => i.label === 'hardware')!.textEdit!.newText, 'hardware:\n  $0');
+});

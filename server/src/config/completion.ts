@@ -69,17 +69,18 @@ function scalarText(v: unknown): string {
   return typeof v === 'string' ? v : JSON.stringify(v);
 }
 
-/** What to insert after `key:` for a value of this schema, as a snippet. */
-function valueSnippet(schema: SchemaNode): string {
+/** What to insert after `key:` for a value of this schema, as a snippet (on one line inside `{ }` / `[ ]`). */
+function valueSnippet(schema: SchemaNode, inFlow: boolean): string {
   const types = typesOf(schema);
   if (schema.enum?.length) return ` \${1|${schema.enum.map((v) => String(v).replace(/[,|]/g, '\\$&')).join(',')}|}`;
+  if (inFlow) return types[0] === 'object' ? ' {$0}' : types[0] === 'array' ? ' [$0]' : ' $0';
   if (types[0] === 'object') return '\n  $0';
   if (types[0] === 'array') return schema.items && typesOf(schema.items)[0] === 'object' ? '\n  - $0' : ' [$0]';
   if (types[0] === 'boolean') return ' ${1|true,false|}';
   return ' $0';
 }
 
-function keyEntries(schema: SchemaNode, present: readonly string[], replace: Span): CompletionEntry[] {
+function keyEntries(schema: SchemaNode, present: readonly string[], replace: Span, inFlow = false): CompletionEntry[] {
   const props = schema.properties ?? {};
   const required = new Set(schema.required ?? []);
   return Object.entries(props)
@@ -89,7 +90,7 @@ function keyEntries(schema: SchemaNode, present: readonly string[], replace: Spa
       kind: 'property' as const,
       detail: typesOf(sub).join(' | ') || undefined,
       documentation: describeSchema(sub),
-      insertText: `${name}:${valueSnippet(sub)}`,
+      insertText: `${name}:${valueSnippet(sub, inFlow)}`,
       snippet: true,
       replace,
       sortText: `${required.has(name) ? '0' : '1'}${name}`,
@@ -247,7 +248,7 @@ export function completionsAt(text: string, offset: number, env: CompletionEnv, 
   if (ctx.role === 'key') {
     if (doc && isCheckAssert(kind, ctx.path)) return metricEntries(doc, ctx);
     const schema = schemaAt(kind, ctx.path);
-    return schema ? keyEntries(schema, ctx.siblingKeys, ctx.word) : [];
+    return schema ? keyEntries(schema, ctx.siblingKeys, ctx.word, ctx.inFlow) : [];
   }
 
   // A value.

@@ -30,6 +30,8 @@ export interface CursorContext {
   path: JsonPath;
   /** The value is an item of a sequence (`- x`, `[a, x]`). */
   inSequence: boolean;
+  /** The cursor is inside a flow collection (`{...}` / `[...]`) opened on its line: insert on one line. */
+  inFlow: boolean;
   /** The word under the cursor, in the original text (empty at a blank position). */
   word: Span & { text: string };
   /** The part of the word before the cursor. */
@@ -191,6 +193,7 @@ export function cursorContext(text: string, offset: number, file?: ConfigFile): 
   const line = lineBounds(text, at);
   const expression = expressionAround(text, at, line);
   const word = wordAround(text, at, line, expression ? EXPR_WORD_CHAR : WORD_CHAR);
+  const inFlow = /[\]}]/.test(closers(text.slice(line.start, word.start)));
   if (file && word.end > word.start) {
     const within = (n: unknown): boolean => isScalar(n) && n.range !== undefined && n.range !== null && n.range[0] <= word.start && word.end <= n.range[1];
     for (let i = 0; i < file.documents.length; i++) {
@@ -201,6 +204,7 @@ export function cursorContext(text: string, offset: number, file?: ConfigFile): 
           role: expression ? 'expression' : found.role,
           path: found.path,
           inSequence: found.inSequence,
+          inFlow,
           word: { ...word, text: text.slice(word.start, word.end) },
           prefix: text.slice(word.start, at),
           siblingKeys: found.siblingKeys,
@@ -222,6 +226,7 @@ export function cursorContext(text: string, offset: number, file?: ConfigFile): 
     role: expression ? 'expression' : hit.found.role,
     path: hit.found.path,
     inSequence: hit.found.inSequence,
+    inFlow,
     word: { ...word, text: text.slice(word.start, word.end) },
     prefix: text.slice(word.start, at),
     siblingKeys: hit.found.siblingKeys,
