@@ -86,6 +86,16 @@ test('fixing the threshold clears the diagnostic; Run check answers with each as
   assert.ok(Math.abs(results[0]!.asserts[1]!.value - 0.125) < 1e-12);
 });
 
+test('rewriting a check\'s data file re-evaluates the open pipeline', async () => {
+  const refreshed = new Promise<void>((r) => (onRefresh = r));
+  fs.writeFileSync(path.join(dir, 'preds.jsonl'), ['{"confidence": 0.9, "correct": 0}', '{"confidence": 0.8, "correct": 1}'].join('\n'));
+  await refreshed;
+  const { items } = await pull(uri);
+  const failed = items.filter((d) => d.code === 'check/failed');
+  assert.equal(failed.length, 1);
+  assert.match(failed[0]!.message, /^Check failed: accuracy 0\.5 < min 0\.7/);
+});
+
 test('an untrusted workspace gets no check diagnostics and Run check is refused', async () => {
   void client.connection.sendNotification('rlhfLens/setTrust', { trusted: false });
   try {

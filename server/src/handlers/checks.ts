@@ -17,6 +17,7 @@ import type { AnalysisService } from '../engine/service';
 import type { CodeLensHooks } from './code-lens';
 import { analysisAllowed, toResponseError } from './analyze';
 import { SOURCE, ruleDocUri, uriToPath } from './convert';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 /** Delay after the last edit before checks are evaluated again. */
@@ -26,6 +27,8 @@ interface PipelineState {
   version: number;
   outcomes: Map<string, CheckOutcome>;
   abort?: AbortController;
+  /** Watches the checks' data files: a rewritten data file re-evaluates the pipeline. */
+  watchers?: fs.FSWatcher[];
 }
 
 const checkKey = (stageId: string, index: number) => `${stageId}\u0000${index}`;
@@ -113,17 +116,33 @@ export function registerChecks(ctx: ServerContext, service: AnalysisService, cod
     if (!doc) return false;
     const prev = states.get(uri);
     prev?.abort?.abort();
+    for (const w of prev?.watchers ?? []) w.close();
     const abort = new AbortController();
-    const state: PipelineState = { version: document.version, outcomes: prev?.outcomes ?? new Map(), abort };
-    states.set(uri, state);
     // Checks whose paths hold expressions cannot run in the editor; they get neither lens verdict nor diagnostic.
     const checks = pipelineChecks(doc.value, filePath).filter((c) => !c.problem?.includes('uses an expression'));
+    const state: PipelineState = { version: document.version, outcomes: prev?.outcomes ?? new Map(), abort, watchers: watchData(uri, checks) };
+    states.set(uri, state);
     const outcomes = await Promise.all(checks.map((c) => runOne(c, filePath, abort.signal)));
     if (abort.signal.aborted || ctx.documents.get(uri)?.version !== state.version) return false;
     state.outcomes = new Map(outcomes.filter((o) => !/cancelled|superseded/.test(o.error ?? '')).map((o) => [checkKey(o.check.stage, o.check.path[3] as number), o]));
     state.abort = undefined;
     refresh();
     return true;
+  };
+
+  const watchData = (uri: string, checks: PipelineCheck[]): fs.FSWatcher[] => {
+    const files = new Set(checks.flatMap((c) => [c.dataFile, c.referenceFile].filter((f): f is string => !!f)));
+    const out: fs.FSWatcher[] = [];
+    for (const f of files) {
+      try {
+        const w = fs.watch(f, () => schedule(uri, DEBOUNCE_MS));
+        w.on('error', () => undefined);
+        out.push(w);
+      } catch {
+        // A missing data file is reported by the check itself.
+      }
+    }
+    return out;
   };
 
   const schedule = (uri: string, delay: number) => {
@@ -154,6 +173,7 @@ export function registerChecks(ctx: ServerContext, service: AnalysisService, cod
   });
   ctx.documents.onDidClose((e) => {
     states.get(e.document.uri)?.abort?.abort();
+    for (const w of states.get(e.document.uri)?.watchers ?? []) w.close();
     states.delete(e.document.uri);
     const t = timers.get(e.document.uri);
     if (t) clearTimeout(t);
