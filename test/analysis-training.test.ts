@@ -74,3 +74,17 @@ test('a real trainer_state.json: loss summary equals a direct scan of log_histor
 test('a run without metrics is an AnalysisError', () => {
   assert.throws(() => analyzeTraining({ run: 'x', series: {} }), (e: unknown) => e instanceof AnalysisError && /no metrics/.test(e.message));
 });
+
+test('stalled: a loss that stops improving for the last stretch of the run', () => {
+  const n = 400;
+  const steps = Float64Array.from({ length: n }, (_, i) => (i + 1) * 10);
+  // Falls for 150 points, then wobbles above its best.
+  const values = Float64Array.from({ length: n }, (_, i) => (i < 150 ? 2 - i / 100 : 0.6 + 0.05 * Math.abs(Math.sin(i))));
+  const r = analyzeTraining({ run: 'flat', series: { loss: { steps, values } } });
+  const stalled = r.alerts.filter((a) => a.type === 'stalled');
+  assert.equal(stalled.length, 1, JSON.stringify(r.alerts));
+  assert.equal(stalled[0]!.step, 4000);
+  assert.match(stalled[0]!.message, /loss has not improved over its last 200 logged points/);
+  const improving = analyzeTraining({ run: 'ok', series: { loss: { steps, values: Float64Array.from({ length: n }, (_, i) => 2 - i / 300) } } });
+  assert.equal(improving.alerts.filter((a) => a.type === 'stalled').length, 0);
+});

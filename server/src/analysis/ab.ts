@@ -145,9 +145,16 @@ export function powerBinomial(baseline: number, mde: number, n: number, confiden
   return normalSf((za * se0 - Math.abs(mde)) / se1);
 }
 
-function requireVariant<T>(byVariant: Record<string, T>, variant: string, metric: string): T {
+function requireVariant<T extends BinomialSummary | ContinuousSummary>(byVariant: Record<string, T>, variant: string, metric: string): T {
   const s = byVariant[variant];
   if (!s) throw new AnalysisError(`metric "${metric}" has no data for variant "${variant}"`);
+  if ('successes' in s) {
+    if (!(Number.isInteger(s.n) && Number.isInteger(s.successes) && s.successes >= 0 && s.successes <= s.n)) {
+      throw new AnalysisError(`metric "${metric}", variant "${variant}": ${s.successes} successes out of ${s.n} is not a valid count`, 'shape');
+    }
+  } else if (!(Number.isFinite(s.mean) && Number.isFinite(s.variance) && s.variance >= 0)) {
+    throw new AnalysisError(`metric "${metric}", variant "${variant}": mean ${s.mean} and variance ${s.variance} are not finite`, 'shape');
+  }
   return s;
 }
 

@@ -3,6 +3,7 @@
  * (confidence, correct) pairs, then binned (ECE, MCE, adaptive ECE) and scored (Brier, NLL).
  * Score inputs (logits, reward-model pairs) also get temperature scaling.
  */
+import { requireFinite } from './finite';
 import { quantileSorted } from './stats/quantile';
 import { mulberry32 } from './stats/random';
 import { AnalysisError, type CalibrationBin, type CalibrationInput, type CalibrationOptions, type CalibrationResult } from './types';
@@ -88,7 +89,13 @@ function inputLength(input: CalibrationInput): number {
 function validate(input: CalibrationInput): void {
   const n = inputLength(input);
   if (n === 0) throw new AnalysisError('calibration needs at least one row; none were usable');
+  if (input.kind === 'pairs') {
+    if (input.rejected.length !== n) throw new AnalysisError(`${n} chosen scores but ${input.rejected.length} rejected scores`, 'shape');
+    requireFinite(input.chosen, 'chosen_score');
+    requireFinite(input.rejected, 'rejected_score');
+  }
   if (input.kind === 'multiclass') {
+    requireFinite(input.values, input.logits ? 'a logit' : 'a probability');
     if (input.classes < 2) throw new AnalysisError('calibration needs at least two classes per row', 'shape');
     if (input.values.length !== n * input.classes) throw new AnalysisError(`expected ${n} x ${input.classes} values, got ${input.values.length}`, 'shape');
     for (let i = 0; i < n; i++) {

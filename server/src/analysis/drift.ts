@@ -3,6 +3,7 @@
  * Kolmogorov-Smirnov, Wasserstein-1 and Jensen-Shannon for numbers; chi-square and PSI over
  * categories for labels.
  */
+import { requireFinite } from './finite';
 import { chiSquareSf } from './stats/distributions';
 import { kolmogorovSmirnovSf, roundHalfEven } from './stats/kolmogorov';
 import { quantileSorted, sortedCopy } from './stats/quantile';
@@ -168,5 +169,9 @@ export function analyzeDrift(input: DriftInput, options: DriftOptions = {}): Dri
   if (!(threshold >= 0)) throw new AnalysisError(`threshold must be a non-negative number, got ${threshold}`, 'bad-option');
   if (input.reference.length === 0) throw new AnalysisError('drift needs a non-empty reference sample');
   if (input.current.length === 0) throw new AnalysisError('drift needs a non-empty current sample');
+  if (input.kind === 'numeric') {
+    requireFinite(input.reference, 'the reference value');
+    requireFinite(input.current, 'the current value');
+  }
   return input.kind === 'numeric' ? numericDrift(input.reference, input.current, threshold) : categoricalDrift(input.reference, input.current, threshold);
 }

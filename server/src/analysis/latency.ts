@@ -2,6 +2,7 @@
  * Serving-latency analysis: overall and per-group percentiles (numpy's linear interpolation),
  * tumbling time windows, and anomalies by a rolling robust z-score over the preceding requests.
  */
+import { requireFinite } from './finite';
 import { quantileSorted } from './stats/quantile';
 import { MAD_TO_SD, RollingRobust } from './stats/robust';
 import { AnalysisError, type LatencyInput, type LatencyOptions, type LatencyResult, type LatencyStats } from './types';
@@ -35,6 +36,12 @@ export function analyzeLatency(input: LatencyInput, options: LatencyOptions = {}
   if (n === 0) throw new AnalysisError('latency needs at least one request; none were usable');
   if (input.timestamp.length !== n || input.success.length !== n || (input.group && input.group.length !== n)) {
     throw new AnalysisError('latency input columns have different lengths', 'shape');
+  }
+  requireFinite(input.latency, 'latency_ms');
+  requireFinite(input.timestamp, 'timestamp');
+  for (let i = 0; i < n; i++) {
+    // Date's range: +-8.64e15 ms around 1970.
+    if (Math.abs(input.timestamp[i]!) > 8.64e15) throw new AnalysisError(`row ${i + 1}: timestamp ${input.timestamp[i]} ms is outside the representable dates`, 'shape');
   }
   const windowMs = options.windowMs ?? 60_000;
   const anomalyWindow = options.anomalyWindow ?? 100;

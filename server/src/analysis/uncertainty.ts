@@ -2,6 +2,7 @@
  * Active-learning selection: score each row's predictive uncertainty and pick the top k, or a
  * diverse top k (greedy k-center over embeddings among the most uncertain candidates).
  */
+import { requireFinite } from './finite';
 import { AnalysisError, type UncertaintyInput, type UncertaintyOptions, type UncertaintyResult } from './types';
 
 type Score = 'entropy' | 'margin' | 'least_confidence';
@@ -82,6 +83,8 @@ export function selectUncertain(input: UncertaintyInput, options: UncertaintyOpt
   const n = input.ids.length;
   if (n === 0) throw new AnalysisError('uncertainty needs at least one row; none were usable');
   if (input.classes < 2 || input.values.length !== n * input.classes) throw new AnalysisError(`expected ${n} rows of ${input.classes} (>= 2) values, got ${input.values.length} values`, 'shape');
+  requireFinite(input.values, input.logits ? 'a logit' : 'a probability');
+  if (input.embeddings) requireFinite(input.embeddings.values, 'an embedding value');
   const top = options.top ?? 10;
   if (!(Number.isInteger(top) && top >= 1)) throw new AnalysisError(`top must be a positive integer, got ${top}`, 'bad-option');
   const base: Score = options.method === 'diversity' ? (options.baseMethod ?? 'entropy') : options.method;
