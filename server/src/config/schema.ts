@@ -38,8 +38,12 @@ export interface SchemaProblem {
   fixes?: FixData[];
 }
 
-/** Paths whose problems a dedicated rule reports better (meta/*, check/unknown-analysis). */
-const OWNED_BY_RULES: RegExp[] = [/^\/apiVersion$/, /^\/kind$/, /^\/stages\/\d+\/checks\/\d+\/analysis$/];
+/** Problems a dedicated rule reports better: any at apiVersion/kind (meta/*), an unknown analysis name (check/unknown-analysis). */
+const OWNED_BY_RULES: { path: RegExp; keywords?: readonly string[] }[] = [
+  { path: /^\/apiVersion$/ },
+  { path: /^\/kind$/ },
+  { path: /^\/stages\/\d+\/checks\/\d+\/analysis$/, keywords: ['enum'] },
+];
 
 /** Plain-words names of the patterns used in the schemas. */
 const PATTERN_NAMES: Record<string, string> = {
@@ -212,7 +216,7 @@ export function validateAgainstSchema(doc: ConfigDocument): SchemaProblem[] {
   const errors = validate.errors ?? [];
   for (const e of errors) if (e.keyword === 'type') typeFailed.add(e.instancePath);
   for (const e of errors) {
-    if (OWNED_BY_RULES.some((re) => re.test(e.instancePath))) continue;
+    if (OWNED_BY_RULES.some((o) => o.path.test(e.instancePath) && (!o.keywords || o.keywords.includes(e.keyword)))) continue;
     // A value of the wrong type also fails its pattern/range keywords; the type error says it all.
     if (e.keyword !== 'type' && typeFailed.has(e.instancePath)) continue;
     const p = problemFor(e, doc);
