@@ -165,3 +165,19 @@ test('folding: top-level blocks and each stage', async () => {
   const pairs = folds.map((f) => `${f.startLine}-${f.endLine}`);
   for (const expected of ['3-4', '5-24', '6-9', '10-17', '18-24', '14-17', '20-22']) assert.ok(pairs.includes(expected), `${expected} in ${pairs.join(' ')}`);
 });
+
+test('names do not cross --- documents; variant ids rename', async () => {
+  const two = `${PIPE}---\napiVersion: rlhf-lens/v1\nkind: Pipeline\nmetadata: {name: other}\nstages:\n  - id: collect\n    phase: data_collection\n  - id: use\n    phase: training\n    needs: [collect]\n`;
+  const { uri, position, text } = await openMarked(two.replace('  - id: collect\n    phase: data_collection\n  - id: use', '  - id: col|lect\n    phase: data_collection\n  - id: use'));
+  const refs = await client.request<Location[]>('textDocument/references', { textDocument: { uri }, position, context: { includeDeclaration: true } });
+  assert.deepEqual(refs.map((r) => r.range.start.line), [30, 34]);
+  const edit = await client.request<{ changes: Record<string, { range: Range; newText: string }[]> }>('textDocument/rename', { textDocument: { uri }, position, newName: 'gather' });
+  assert.equal(applyEdits(text, edit.changes[uri]!), `${PIPE}---\napiVersion: rlhf-lens/v1\nkind: Pipeline\nmetadata: {name: other}\nstages:\n  - id: gather\n    phase: data_collection\n  - id: use\n    phase: training\n    needs: [gather]\n`);
+  const file = path.join(dir, 'v.experiment.yaml');
+  const expText = 'apiVersion: rlhf-lens/v1\nkind: Experiment\nmetadata: {name: e}\nvariants:\n  - id: control\n  - id: treatment\n';
+  const expUri = pathToFileURL(file).toString();
+  await client.openAndWait(file, expText);
+  const ve = await client.request<{ changes: Record<string, { range: Range; newText: string }[]> }>('textDocument/rename', { textDocument: { uri: expUri }, position: { line: 5, character: 10 }, newName: 'v2' });
+  assert.equal(applyEdits(expText, ve.changes[expUri]!), expText.replace('id: treatment', 'id: v2'));
+  await assert.rejects(client.request('textDocument/rename', { textDocument: { uri: expUri }, position: { line: 5, character: 10 }, newName: 'control' }), /already exists/);
+});

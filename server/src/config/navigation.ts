@@ -19,6 +19,8 @@ export interface Occurrence {
   scope?: string;
   span: Span;
   isDefinition: boolean;
+  /** Which `---` document it is in: names never cross documents. */
+  documentIndex: number;
 }
 
 const NAME_PATTERNS: Record<NameKind, { re: RegExp; words: string }> = {
@@ -44,7 +46,7 @@ function stringValue(node: unknown): string | undefined {
   return isScalar(node) && (typeof node.value === 'string' || typeof node.value === 'number') ? String(node.value) : undefined;
 }
 
-function pipelineOccurrences(doc: ConfigDocument, out: Occurrence[]): void {
+function pipelineOccurrences(doc: ConfigDocument, out: Omit<Occurrence, 'documentIndex'>[]): void {
   const params = doc.node(['params']);
   if (isMap(params)) {
     for (const pair of params.items) {
@@ -83,7 +85,7 @@ function pipelineOccurrences(doc: ConfigDocument, out: Occurrence[]): void {
   }
 }
 
-function experimentOccurrences(doc: ConfigDocument, out: Occurrence[]): void {
+function experimentOccurrences(doc: ConfigDocument, out: Omit<Occurrence, 'documentIndex'>[]): void {
   const variants = doc.value && typeof doc.value === 'object' ? (doc.value as Record<string, unknown>)['variants'] : undefined;
   if (!Array.isArray(variants)) return;
   variants.forEach((_, i) => {
@@ -97,12 +99,12 @@ function experimentOccurrences(doc: ConfigDocument, out: Occurrence[]): void {
 /** Every definition and use of a name in the file, in document order. */
 export function occurrences(file: ConfigFile): Occurrence[] {
   const out: Occurrence[] = [];
-  for (const doc of file.documents) {
-    const scoped: Occurrence[] = [];
-    if (doc.kind === 'Pipeline') pipelineOccurrences(doc, scoped);
-    else if (doc.kind === 'Experiment') experimentOccurrences(doc, scoped);
-    out.push(...scoped);
-  }
+  file.documents.forEach((doc, documentIndex) => {
+    const found: Omit<Occurrence, 'documentIndex'>[] = [];
+    if (doc.kind === 'Pipeline') pipelineOccurrences(doc, found);
+    else if (doc.kind === 'Experiment') experimentOccurrences(doc, found);
+    for (const o of found) out.push({ ...o, documentIndex });
+  });
   return out.sort((a, b) => a.span.start - b.span.start);
 }
 
@@ -112,7 +114,7 @@ export function occurrenceAt(all: readonly Occurrence[], offset: number): Occurr
 }
 
 function sameName(a: Occurrence, b: Occurrence): boolean {
-  return a.kind === b.kind && a.name === b.name && a.scope === b.scope;
+  return a.kind === b.kind && a.name === b.name && a.scope === b.scope && a.documentIndex === b.documentIndex;
 }
 
 export function definitionOf(all: readonly Occurrence[], target: Occurrence): Occurrence | undefined {
@@ -131,7 +133,7 @@ export function planRename(all: readonly Occurrence[], offset: number, newName: 
   if (!target) return { error: 'Only stage ids, params, stage outputs and variant ids can be renamed here.' };
   const rule = NAME_PATTERNS[target.kind];
   if (!rule.re.test(newName)) return { error: `"${newName}" is not a valid ${target.kind} name: use ${rule.words}.` };
-  const taken = all.some((o) => o.isDefinition && o.kind === target.kind && o.name === newName && o.scope === target.scope);
+  const taken = all.some((o) => o.isDefinition && sameName(o, { ...target, name: newName }));
   if (taken && newName !== target.name) return { error: `A ${target.kind} named "${newName}" already exists.` };
   return { spans: referencesOf(all, target, true).map((o) => o.span) };
 }
