@@ -79,7 +79,11 @@ export class ConfigDocument {
     const node = this.node(path);
     if (!node?.range) return this.valueRange(path);
     const start = node.range[0];
-    return this.lines.range(start, Math.min(node.range[1], this.lines.lineEnd(this.lines.positionAt(start).line)));
+    let end = Math.min(node.range[1], this.lines.lineEnd(this.lines.positionAt(start).line));
+    // For a mapping item, stop after its first entry so a trailing comment is not underlined.
+    const first = isMap(node) ? (node.items[0]?.value as Node | null | undefined) : undefined;
+    if (first?.range && first.range[1] <= end) end = first.range[1];
+    return this.lines.range(start, end);
   }
 
   private keyRangeOrUndefined(path: JsonPath): Range | undefined {
