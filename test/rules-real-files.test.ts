@@ -1,0 +1,54 @@
+/**
+ * Real third-party YAML (Axolotl, LLaMA-Factory, DVC configs) is not RLHF Lens config: the CLI
+ * skips it when searching folders, and forcing it through each kind's checks gives clear schema
+ * diagnostics, never a crash or a failing rule.
+ */
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ROOT } from './support/lsp';
+import { runCli } from './support/cli';
+import { lintText } from '../server/src/config/lint';
+import { isConfigFile } from '../server/src/config/kind';
+
+const REAL = path.resolve(ROOT, '..', 'shared', 'fixtures', 'real');
+
+function yamlFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    return e.isDirectory() ? yamlFiles(p) : /\.ya?ml$/.test(e.name) ? [p] : [];
+  });
+}
+
+test('real third-party YAML is not mistaken for RLHF Lens config', (t) => {
+  if (!fs.existsSync(REAL)) {
+    t.skip(`${REAL} is absent`);
+    return;
+  }
+  const files = yamlFiles(REAL);
+  assert.ok(files.length > 0);
+  for (const f of files) assert.equal(isConfigFile(f, fs.readFileSync(f, 'utf8')), false, f);
+  const r = runCli(['lint', '--format', 'json', REAL]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal((JSON.parse(r.stdout) as { summary: { files: number } }).summary.files, 0);
+});
+
+test('forced through every kind, real YAML gets located schema diagnostics and no rule failures', (t) => {
+  if (!fs.existsSync(REAL)) {
+    t.skip(`${REAL} is absent`);
+    return;
+  }
+  for (const f of yamlFiles(REAL)) {
+    const text = fs.readFileSync(f, 'utf8');
+    const lineCount = text.split('\n').length;
+    for (const suffix of ['pipeline', 'experiment', 'training']) {
+      const diags = lintText(text, { path: f.replace(/\.ya?ml$/, `.${suffix}.yaml`) });
+      assert.ok(diags.length > 0, `${f} as ${suffix}`);
+      for (const d of diags) {
+        assert.notEqual(d.code, 'internal/rule-failed', `${f} as ${suffix}: ${d.message}`);
+        assert.ok(d.range.start.line < lineCount && d.message.length > 10, `${f}: ${JSON.stringify(d)}`);
+      }
+    }
+  }
+});
