@@ -154,12 +154,12 @@ describe('dashboard webviews in Chromium', { skip: skip ?? false }, () => {
     }
     await tabs.filter({ hasText: 'Deployment' }).click();
     assert.match(await o.page.evaluate(() => sessionStorage.getItem('vscode-state') ?? ''), /"tab":"deployment"/);
-    await o.page.locator('figure[data-chart="ab-forest"] vscode-button', { hasText: 'CSV' }).click();
-    await o.page.locator('figure[data-chart="ab-forest"] vscode-button', { hasText: 'PNG' }).click();
+    await o.page.locator('figure[data-chart="ab-forest-success"] vscode-button', { hasText: 'CSV' }).click();
+    await o.page.locator('figure[data-chart="ab-forest-success"] vscode-button', { hasText: 'PNG' }).click();
     const exports = (await posted(o.page)).filter((m) => m.type.startsWith('export'));
     assert.equal(exports.length, 2);
-    assert.equal(exports[0]!['name'], 'ab-forest');
-    assert.match(String(exports[0]!['csv']), /^metric,variant,difference,ci low,ci high,relative lift,p,adjusted p\r\nsuccess,treatment,0\.0271,/);
+    assert.equal(exports[0]!['name'], 'ab-forest-success');
+    assert.equal(String(exports[0]!['csv']), 'variant,difference,ci low,ci high,relative lift,p,adjusted p\r\ntreatment,0.0271,0.0096,0.0446,0.0385,0.0024,0.0024\r\n');
     assert.match(String(exports[1]!['dataUrl']), /^data:image\/png;base64,/);
     await assertClean(o);
     await o.page.close();

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { Methods } from '../../server/src/protocol/lsp';
+import { registerDashboardCommands } from './commands/dashboards';
 import { registerTemplateCommands } from './commands/templates';
 import { registerLanguageDetection } from './language-detection';
 import { registerTrustStatus } from './trust';
@@ -44,6 +45,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   registerLanguageDetection(context);
   registerYamlExtensionCheck(context, client.outputChannel);
   registerTemplateCommands(context);
+  registerDashboardCommands(context, getClient);
   registerTrustStatus(context);
   await client.start();
 }

@@ -4,7 +4,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs, UsageError } from './args';
 import { EXIT_OK, EXIT_USAGE, type CliIO } from './io';
-import { buildDashboardData, findPipelines, readPipeline } from '../report/dashboard-data';
+import { parseRunOptions } from '../engine/options';
+import { runAnalysis } from '../engine/run';
+import { buildDashboardData, findPipelines, readPipeline, type AnalysisRunner } from '../report/dashboard-data';
 import { buildDashboardHtml, type PageTheme } from '../report/html';
 
 export const REPORT_HELP = `Usage: rlhf-lens report [WORKSPACE | PIPELINE] --out FILE.html [options]
@@ -28,6 +30,9 @@ function webviewDist(): string {
   if (!found) throw new Error(`the dashboard bundle is missing (looked in ${candidates.join(', ')}); run "npm run build"`);
   return found;
 }
+
+/** The CLI runs analyses in its own process (the editor uses the language server's worker). */
+const runInProcess: AnalysisRunner = (analysis, file, options) => runAnalysis(analysis, file, parseRunOptions(options, path.dirname(file)));
 
 function pickPipeline(target: string): string {
   const stat = fs.statSync(target, { throwIfNoEntry: false });
@@ -64,7 +69,7 @@ export async function runReport(argv: string[], io: CliIO): Promise<number> {
   const displayRoot = fs.statSync(target).isDirectory() ? target : path.dirname(path.dirname(pipeline));
   let data;
   try {
-    data = await buildDashboardData(pipeline, { displayRoot, ...(bins !== undefined ? { bins } : {}) });
+    data = await buildDashboardData(pipeline, { run: runInProcess, displayRoot, ...(bins !== undefined ? { bins } : {}) });
   } catch (err) {
     io.err(`rlhf-lens report: ${(err as Error).message}\n`);
     return EXIT_USAGE;

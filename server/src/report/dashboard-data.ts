@@ -1,21 +1,36 @@
 /**
  * Builds the data of the phase dashboard for one Pipeline: runs every check of every stage through
  * the engine (the same analyses as `rlhf-lens check` and the editor), takes each phase's results
- * from them, and colours each stage by its checks. Used by `rlhf-lens report`; the result is
- * validated against the webview contract before it leaves, so a report never carries data the
- * views would reject.
+ * from them, and colours each stage by its checks. How an analysis runs is passed in: in-process
+ * for `rlhf-lens report`, the language server's worker (`rlhfLens/analyze`) for the editor's
+ * dashboard. The result is validated against the webview contract before it leaves, so neither
+ * ever sends data the views would reject.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import { checkOptions, evaluateCheck, pipelineChecks, type CheckOutcome, type PipelineCheck } from '../engine/checks';
 import { readExperiment } from '../engine/experiment';
-import { parseRunOptions, type AnalysisName } from '../engine/options';
-import { runAnalysis, type AnalysisOutcome } from '../engine/run';
+import type { AnalysisName } from '../engine/options';
+import type { AnalysisOutcome } from '../engine/run';
+import type { DataFormat } from '../ingest/rows';
 import { DashboardData, PHASES, type GraphStage, type Phase } from '../protocol/webview';
 import type { AbResult, AgreementResult, CalibrationResult, DriftResult, LatencyResult, TrainingResult } from '../analysis/types';
 
+/** What the dashboard needs of one analysis run (the fields of `rlhfLens/analyze`'s answer). */
+export interface RunResult {
+  files: string[];
+  format: string;
+  rowsRead: number;
+  skipped: { count: number; first: { line: number; reason: string }[] };
+  result: Record<string, unknown>;
+}
+
+/** Runs one analysis; paths in `options` are absolute. Throws with a message for the user. */
+export type AnalysisRunner = (analysis: AnalysisName, file: string, options: Record<string, unknown>) => Promise<RunResult>;
+
 export interface DashboardOptions {
+  run: AnalysisRunner;
   /** Calibration bins (the dashboard's bin control); default: the check's own option. */
   bins?: number;
   /** Paths in the data are shown relative to this folder. */
@@ -88,24 +103,48 @@ const CALIBRATION_BOOTSTRAP = 1000;
 /** About this many latency windows make a readable time series (a day of 1-minute windows does not). */
 const LATENCY_WINDOWS = 96;
 
-async function runOne(check: PipelineCheck, pipelineFile: string, bins: number | undefined): Promise<CheckOutcome> {
+/** Option values that name files, resolved against the pipeline's folder as the checks read them. */
+const PATH_OPTIONS = ['experiment', 'reference', 'current'];
+
+function runOptions(check: PipelineCheck, pipelineFile: string): Record<string, unknown> {
+  const raw = checkOptions(check);
+  for (const k of PATH_OPTIONS) if (typeof raw[k] === 'string') raw[k] = path.resolve(path.dirname(pipelineFile), raw[k] as string);
+  return raw;
+}
+
+async function runOne(check: PipelineCheck, pipelineFile: string, bins: number | undefined, run: AnalysisRunner): Promise<CheckOutcome> {
   if (check.problem) return { check, verdicts: [], error: check.problem, passed: false };
   try {
-    const raw = checkOptions(check);
+    const raw = runOptions(check, pipelineFile);
     if (check.analysis === 'calibration') {
       if (bins !== undefined) raw['bins'] = bins;
       // The dashboard shows the ECE with its interval; the check's verdict does not depend on it.
       raw['bootstrap'] ??= CALIBRATION_BOOTSTRAP;
     }
-    const options = parseRunOptions(raw, path.dirname(pipelineFile));
-    return evaluateCheck(check, await runAnalysis(check.analysis as AnalysisName, check.dataFile!, options));
+    const analysis = check.analysis as AnalysisName;
+    const r = await run(analysis, check.dataFile!, raw);
+    const outcome: AnalysisOutcome = { analysis, files: r.files, format: r.format as DataFormat, rowsRead: r.rowsRead, skipped: r.skipped, result: r.result };
+    return evaluateCheck(check, outcome);
   } catch (err) {
     return { check, verdicts: [], error: (err as Error).message, passed: false };
   }
 }
 
+/** The A/B section: the result plus what the Experiment plans (sample size, guardrails). */
+export function abSection(experimentFile: string, result: AbResult): NonNullable<DashboardData['ab']> {
+  const plan = readExperiment(experimentFile);
+  const doc = parseDocument(fs.readFileSync(experimentFile, 'utf8')).toJS() as unknown;
+  const analysis = isRecord(doc) && isRecord(doc['analysis']) ? doc['analysis'] : {};
+  return {
+    name: path.basename(experimentFile).replace(/\.experiment\.ya?ml$/, ''),
+    result,
+    required_sample_size: typeof analysis['min_sample_size'] === 'number' ? analysis['min_sample_size'] : null,
+    guardrails: (plan.options.metricSpecs ?? []).flatMap((m) => (m.guardrail ? [{ metric: m.name, direction: m.direction ?? ('increase' as const), max_relative_change: m.guardrail.max_relative_change }] : [])),
+  };
+}
+
 /** trainer_state.json knows the planned length and the epoch of each logged step. */
-function trainerProgress(file: string, steps: number): { progress: NonNullable<DashboardData['training']>['progress']; steps_per_epoch: number | null } {
+export function trainerProgress(file: string, steps: number): { progress: NonNullable<DashboardData['training']>['progress']; steps_per_epoch: number | null } {
   if (path.basename(file) !== 'trainer_state.json') return { progress: undefined, steps_per_epoch: null };
   try {
     const state = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
@@ -125,7 +164,7 @@ export async function buildDashboardData(pipelineFile: string, options: Dashboar
   const pipeline = readPipeline(pipelineFile);
   const checks = pipelineChecks(pipeline.value, pipelineFile);
   const outcomes: CheckOutcome[] = [];
-  for (const c of checks) outcomes.push(await runOne(c, pipelineFile, options.bins));
+  for (const c of checks) outcomes.push(await runOne(c, pipelineFile, options.bins, options.run));
 
   const data: DashboardData = { title: pipeline.name, generated_at: (options.now ?? new Date()).toISOString().replace(/\.\d+Z$/, 'Z'), errors: [] };
   const firstOk = (analysis: string): { o: CheckOutcome; outcome: AnalysisOutcome } | undefined => {
@@ -175,15 +214,7 @@ export async function buildDashboardData(pipelineFile: string, options: Dashboar
   if (ab) {
     const result = ab.outcome.result as unknown as AbResult;
     const experimentFile = typeof ab.o.check.options['experiment'] === 'string' ? path.resolve(path.dirname(pipelineFile), ab.o.check.options['experiment']) : undefined;
-    const plan = experimentFile ? readExperiment(experimentFile) : undefined;
-    const planDoc = experimentFile ? (parseDocument(fs.readFileSync(experimentFile, 'utf8')).toJS() as Record<string, unknown>) : {};
-    const analysis = isRecord(planDoc['analysis']) ? planDoc['analysis'] : {};
-    data.ab = {
-      name: experimentFile ? path.basename(experimentFile).replace(/\.experiment\.ya?ml$/, '') : rel(ab.outcome.files[0]!),
-      result,
-      required_sample_size: typeof analysis['min_sample_size'] === 'number' ? analysis['min_sample_size'] : null,
-      guardrails: (plan?.options.metricSpecs ?? []).flatMap((m) => (m.guardrail ? [{ metric: m.name, direction: m.direction ?? 'increase', max_relative_change: m.guardrail.max_relative_change }] : [])),
-    };
+    data.ab = experimentFile ? abSection(experimentFile, result) : { name: rel(ab.outcome.files[0]!), result, required_sample_size: null, guardrails: [] };
     const resultsFile = ab.outcome.files.find((f) => !/\.ya?ml$/.test(f)) ?? ab.outcome.files[0]!;
     datasets.push({ name: path.basename(resultsFile), file: rel(resultsFile), rows: ab.outcome.rowsRead, skipped: ab.outcome.skipped.count, labels: result.srm.observed });
   }
@@ -194,8 +225,8 @@ export async function buildDashboardData(pipelineFile: string, options: Dashboar
     if (w.length > 2 * LATENCY_WINDOWS && !latency.o.check.options['window_ms']) {
       // Re-window for drawing only: the check's figures (percentiles, success rate) are over all requests.
       const windowMs = Math.ceil((w[w.length - 1]!.end - w[0]!.start) / LATENCY_WINDOWS / 60_000) * 60_000;
-      const options = parseRunOptions({ ...checkOptions(latency.o.check), window_ms: windowMs }, path.dirname(pipelineFile));
-      result = (await runAnalysis('latency', latency.o.check.dataFile!, options)).result as unknown as LatencyResult;
+      const again = await options.run('latency', latency.o.check.dataFile!, { ...runOptions(latency.o.check, pipelineFile), window_ms: windowMs });
+      result = again.result as unknown as LatencyResult;
     }
     data.latency = { file: rel(latency.outcome.files[0]!), result };
   }

@@ -1,0 +1,213 @@
+/**
+ * The dashboard commands: Open Dashboard (a pipeline's phase dashboard), Show Pipeline Graph,
+ * Show Calibration, Show A/B Results, Show Training Monitor and Analyze File. Every figure comes
+ * from the language server (`rlhfLens/analyze`, run in its worker, cached); this module only picks
+ * the subject, shapes the view's data and opens the panel.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { Methods, type AnalyzeResult, type TrainingUpdateParams } from '../../../server/src/protocol/lsp';
+import type { DashboardData, HostMessage, ViewName } from '../../../server/src/protocol/webview';
+import type { AbResult, AgreementResult, CalibrationResult, LatencyResult, TrainingResult, DriftResult } from '../../../server/src/analysis/types';
+import { abSection, buildDashboardData, trainerProgress, type AnalysisRunner } from '../../../server/src/report/dashboard-data';
+import { DashboardPanel, type DashboardSource } from '../panels/dashboard-panel';
+
+/** Code lenses pass `{uri, stageId, checkIndex}`; menus pass a Uri; the palette passes nothing. */
+type CommandArg = vscode.Uri | { uri?: string; stageId?: string } | undefined;
+
+function argUri(arg: CommandArg): vscode.Uri | undefined {
+  if (arg instanceof vscode.Uri) return arg;
+  if (arg && typeof arg === 'object' && typeof arg.uri === 'string') return vscode.Uri.parse(arg.uri);
+  return undefined;
+}
+
+const now = (): string => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+
+function displayRoot(file: string): string {
+  return vscode.workspace.getWorkspaceFolder(vscode.Uri.file(file))?.uri.fsPath ?? path.dirname(file);
+}
+
+export function registerDashboardCommands(context: vscode.ExtensionContext, getClient: () => LanguageClient | undefined): void {
+  const log = vscode.window.createOutputChannel('RLHF Lens Dashboards');
+  context.subscriptions.push(log);
+
+  const client = (): LanguageClient => {
+    const c = getClient();
+    if (!c) throw new Error('the RLHF Lens language server is not running');
+    return c;
+  };
+  const run: AnalysisRunner = async (analysis, file, options) => client().sendRequest<AnalyzeResult>(Methods.analyze, { analysis, path: file, options });
+
+  // One notification handler for all followed training logs; panels subscribe by path.
+  const followers = new Map<string, Set<(u: TrainingUpdateParams) => void>>();
+  let listening = false;
+  const follow = (file: string, onUpdate: (u: TrainingUpdateParams) => void): vscode.Disposable => {
+    if (!listening) {
+      listening = true;
+      context.subscriptions.push(client().onNotification(Methods.trainingUpdate, (u: TrainingUpdateParams) => followers.get(u.path)?.forEach((f) => f(u))));
+    }
+    const set = followers.get(file) ?? new Set();
+    followers.set(file, set);
+    set.add(onUpdate);
+    if (set.size === 1) void client().sendRequest(Methods.followTraining, { path: file }).catch((err: Error) => log.appendLine(`[training] cannot follow ${file}: ${err.message}`));
+    return new vscode.Disposable(() => {
+      set.delete(onUpdate);
+      if (set.size === 0) {
+        followers.delete(file);
+        void client().sendRequest(Methods.unfollowTraining, { path: file }).catch(() => undefined);
+      }
+    });
+  };
+
+  const show = (view: ViewName, subject: string, source: DashboardSource): void => DashboardPanel.show(context, view, subject, source, log);
+  const guarded =
+    (fn: (arg: CommandArg) => Promise<void>) =>
+    async (arg: CommandArg): Promise<void> => {
+      try {
+        await fn(arg);
+      } catch (err) {
+        void vscode.window.showErrorMessage(`RLHF Lens: ${(err as Error).message}`);
+      }
+    };
+
+  const pickFile = async (arg: CommandArg, language: string | undefined, title: string, filters: Record<string, string[]>): Promise<string | undefined> => {
+    const uri = argUri(arg);
+    if (uri) return uri.fsPath;
+    const editor = vscode.window.activeTextEditor;
+    if (language && editor?.document.languageId === language && editor.document.uri.scheme === 'file') return editor.document.uri.fsPath;
+    const picked = await vscode.window.showOpenDialog({ title, canSelectMany: false, filters, ...(vscode.workspace.workspaceFolders?.[0] ? { defaultUri: vscode.workspace.workspaceFolders[0].uri } : {}) });
+    return picked?.[0]?.fsPath;
+  };
+
+  const pickPipeline = async (arg: CommandArg): Promise<string | undefined> => {
+    const uri = argUri(arg);
+    if (uri) return uri.fsPath;
+    const editor = vscode.window.activeTextEditor;
+    if (editor?.document.languageId === 'rlhf-pipeline' && editor.document.uri.scheme === 'file') return editor.document.uri.fsPath;
+    const found = await vscode.workspace.findFiles('**/*.pipeline.{yaml,yml}', '**/node_modules/**', 50);
+    if (found.length === 0) throw new Error('no *.pipeline.yaml file in the workspace');
+    if (found.length === 1) return found[0]!.fsPath;
+    const item = await vscode.window.showQuickPick(
+      found.map((u) => ({ label: path.basename(u.fsPath), description: vscode.workspace.asRelativePath(u), file: u.fsPath })),
+      { title: 'RLHF Lens: which pipeline?' },
+    );
+    return item?.file;
+  };
+
+  const pipelineSource = (file: string): DashboardSource => ({
+    load: ({ bins }) => buildDashboardData(file, { run, displayRoot: displayRoot(file), ...(bins !== undefined ? { bins } : {}) }),
+  });
+
+  /** A view of one analysis of one file (no pipeline around it). */
+  const single = (file: string, build: (r: AnalyzeResult, rel: string) => Partial<DashboardData>, analysis: string, options: Record<string, unknown> = {}): DashboardSource => ({
+    load: async ({ bins }) => {
+      const r = await client().sendRequest<AnalyzeResult>(Methods.analyze, { analysis, path: file, options: { ...options, ...(bins !== undefined ? { bins } : {}) } });
+      const rel = vscode.workspace.asRelativePath(file);
+      return { title: path.basename(file), generated_at: now(), ...build(r, rel) };
+    },
+  });
+
+  const calibrationSource = (file: string): DashboardSource =>
+    single(file, (r, rel) => ({ calibration: { file: rel, bins: (r.result as unknown as CalibrationResult).bins.length, result: r.result as unknown as CalibrationResult } }), 'calibration', { bootstrap: 1000 });
+
+  const trainingSource = (file: string): DashboardSource => {
+    const base = single(
+      file,
+      (r) => {
+        const result = r.result as unknown as TrainingResult;
+        const extra = trainerProgress(file, result.steps);
+        return { training: { result, ...(extra.progress ? { progress: extra.progress } : {}), steps_per_epoch: extra.steps_per_epoch } };
+      },
+      'training',
+    );
+    return {
+      load: base.load,
+      follow: (post: (m: HostMessage) => void) =>
+        follow(file, (u) => {
+          // A replaced or truncated log starts over: recompute everything rather than patch.
+          if (u.reset) void base.load({}).then((data) => post({ type: 'setData', view: 'training', data }));
+          else post({ type: 'trainingUpdate', points: u.points });
+        }),
+    };
+  };
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand(
+      'rlhfLens.openDashboard',
+      guarded(async (arg) => {
+        const file = await pickPipeline(arg);
+        if (file) show('phases', file, pipelineSource(file));
+      }),
+    ),
+    vscode.commands.registerCommand(
+      'rlhfLens.showPipelineGraph',
+      guarded(async (arg) => {
+        const file = await pickPipeline(arg);
+        if (file) show('graph', file, pipelineSource(file));
+      }),
+    ),
+    vscode.commands.registerCommand(
+      'rlhfLens.showCalibration',
+      guarded(async (arg) => {
+        const file = await pickFile(arg, undefined, 'Predictions to check for calibration', { Data: ['jsonl', 'csv', 'tsv', 'json', 'gz'] });
+        if (file) show('calibration', file, calibrationSource(file));
+      }),
+    ),
+    vscode.commands.registerCommand(
+      'rlhfLens.showAbResults',
+      guarded(async (arg) => {
+        const file = await pickFile(arg, 'rlhf-experiment', 'Experiment file', { Experiment: ['yaml', 'yml'] });
+        if (!file) return;
+        show('ab', file, single(file, (r) => ({ ab: abSection(file, r.result as unknown as AbResult) }), 'ab'));
+      }),
+    ),
+    vscode.commands.registerCommand(
+      'rlhfLens.showTrainingMonitor',
+      guarded(async (arg) => {
+        const file = await pickFile(arg, undefined, 'Training log (trainer_state.json, metrics.csv, JSONL)', { Logs: ['json', 'csv', 'jsonl', 'gz'] });
+        if (file) show('training', file, trainingSource(file));
+      }),
+    ),
+    vscode.commands.registerCommand(
+      'rlhfLens.analyzeFile',
+      guarded(async (arg) => {
+        const file = await pickFile(arg, undefined, 'Data file to analyze', { Data: ['jsonl', 'csv', 'tsv', 'json', 'gz'] });
+        if (!file) return;
+        const choice = await vscode.window.showQuickPick(
+          [
+            { label: 'calibration', detail: 'Reliability of predicted confidences ({confidence, correct}, {prob, label}, {chosen_score, rejected_score}, ...)' },
+            { label: 'training', detail: 'Loss, learning rate and reward curves with alerts (trainer_state.json, metrics.csv, JSONL logs)' },
+            { label: 'agreement', detail: 'Annotator agreement ({item_id, annotator, label})' },
+            { label: 'latency', detail: 'Serving latency and success per adapter ({timestamp, adapter_id, latency_ms, success})' },
+            { label: 'drift', detail: 'Compare this file with a reference sample' },
+          ],
+          { title: `RLHF Lens: analyze ${path.basename(file)}` },
+        );
+        if (!choice) return;
+        const rel = vscode.workspace.asRelativePath(file);
+        switch (choice.label) {
+          case 'calibration':
+            return show('calibration', file, calibrationSource(file));
+          case 'training':
+            return show('training', file, trainingSource(file));
+          case 'agreement':
+            return show('phases', `agreement:${file}`, single(file, (r) => ({ agreement: { file: rel, result: r.result as unknown as AgreementResult } }), 'agreement'));
+          case 'latency':
+            return show('phases', `latency:${file}`, single(file, (r) => ({ latency: { file: rel, result: r.result as unknown as LatencyResult } }), 'latency', { group_by: 'adapter_id' }));
+          case 'drift': {
+            const reference = await pickFile(undefined, undefined, 'Reference sample', { Data: ['jsonl', 'csv', 'tsv', 'json', 'gz'] });
+            const column = reference ? await vscode.window.showInputBox({ title: 'Column to compare', value: 'score' }) : undefined;
+            if (!reference || !column) return;
+            const refRel = vscode.workspace.asRelativePath(reference);
+            return show(
+              'phases',
+              `drift:${reference}:${file}:${column}`,
+              single(file, (r) => ({ drift: [{ name: column, reference: refRel, current: rel, result: r.result as unknown as DriftResult }] }), 'drift', { reference, column }),
+            );
+          }
+        }
+      }),
+    ),
+  );
+}
