@@ -28,3 +28,13 @@ test('a single request and mismatched columns', () => {
   assert.throws(() => analyzeLatency({ timestamp: new Float64Array(0), latency: new Float64Array(0), success: new Uint8Array(0), group: null }), AnalysisError);
   assert.throws(() => analyzeLatency({ timestamp: Float64Array.from([0, 1]), latency: Float64Array.from([1]), success: Uint8Array.from([1]), group: null }), /different lengths/);
 });
+
+test('a slow adapter interleaved with a fast one is not an anomaly; a spike within its own group is', () => {
+  const n = 600;
+  const timestamp = Float64Array.from({ length: n }, (_, i) => i * 1000);
+  const group = Array.from({ length: n }, (_, i) => (i % 3 === 0 ? 'slow' : 'fast'));
+  const latency = Float64Array.from({ length: n }, (_, i) => (i % 3 === 0 ? 800 : 100) + (i % 7));
+  latency[451] = 400; // a fast-group request four times its usual latency
+  const r = analyzeLatency({ timestamp, latency, success: new Uint8Array(n).fill(1), group });
+  assert.deepEqual(r.anomalies.map((a) => [a.index, a.key]), [[451, 'fast']]);
+});

@@ -428,16 +428,19 @@ def latency_case(rng):
     for s in np.unique(starts):
         m = starts == s
         windows.append({'start': f(s), 'end': f(s + win), **lat_stats(lat[m], ok[m])})
+    # each group against the previous 100 requests of the same group, in time order
     anomalies = []
     W = 100
-    seq = lat[order]
-    for k in range(W, n):
-        w = seq[k - W:k]
+    for pos, i in enumerate(order):
+        same = [j for j in order[:pos] if groups[j] == groups[i]][-W:]
+        if len(same) < W:
+            continue
+        w = lat[same]
         med = np.median(w)
         dev = 1.482602218505602 * np.median(np.abs(w - med))
-        z = (seq[k] - med) / dev if dev > 0 else 0
+        z = (lat[i] - med) / dev if dev > 0 else 0
         if z >= 5:
-            anomalies.append({'index': int(order[k]), 'z': f(z)})
+            anomalies.append({'index': int(i), 'z': f(z)})
     return {'input': {'timestamp': ts.tolist(), 'latency': lat.tolist(), 'success': ok.tolist(), 'group': groups.tolist()},
             'expected': {'overall': overall, 'groups': gs, 'windows': windows, 'anomalies': anomalies}}
 

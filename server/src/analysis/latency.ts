@@ -1,6 +1,7 @@
 /**
  * Serving-latency analysis: overall and per-group percentiles (numpy's linear interpolation),
- * tumbling time windows, and anomalies by a rolling robust z-score over the preceding requests.
+ * tumbling time windows, and anomalies by a rolling robust z-score over the preceding requests
+ * of the same group.
  */
 import { requireFinite } from './finite';
 import { quantileSorted } from './stats/quantile';
@@ -82,15 +83,20 @@ export function analyzeLatency(input: LatencyInput, options: LatencyOptions = {}
     end: start + windowMs,
   }));
 
+  // Each group is compared with its own recent requests: adapters with different typical
+  // latencies must not make each other look anomalous.
   const anomalies: LatencyResult['anomalies'] = [];
-  const recent = new RollingRobust(anomalyWindow);
+  const baselines = new Map<string, RollingRobust>();
   for (const i of order) {
     const x = input.latency[i]!;
+    const key = input.group ? input.group[i]! : 'all';
+    let recent = baselines.get(key);
+    if (!recent) baselines.set(key, (recent = new RollingRobust(anomalyWindow)));
     if (recent.length === anomalyWindow && anomalies.length < maxAnomalies) {
       const med = recent.median();
       const dev = MAD_TO_SD * recent.mad();
       const z = dev > 0 ? (x - med) / dev : 0;
-      if (z >= threshold) anomalies.push({ index: i, timestamp: input.timestamp[i]!, key: input.group ? input.group[i]! : 'all', latency: x, z });
+      if (z >= threshold) anomalies.push({ index: i, timestamp: input.timestamp[i]!, key, latency: x, z });
     }
     recent.push(x);
   }
