@@ -59,72 +59,76 @@ function groupItems(ratings: Rating[], index: Map<string, number>): Item[] {
   return [...byId.values()];
 }
 
-/** Squared difference function delta^2(c, k) of Krippendorff's alpha for the level. */
-function deltaMatrix(level: Level, values: Float64Array, marginals: Float64Array): Float64Array {
-  const v = values.length;
-  const d = new Float64Array(v * v);
-  if (level === 'ordinal') {
-    // Ranks in scale order; delta = (sum of marginals from c to k - (n_c + n_k)/2)^2.
-    const order = [...values.keys()].sort((a, b) => values[a]! - values[b]!);
-    const cumulative = new Float64Array(v + 1);
-    order.forEach((c, i) => (cumulative[i + 1] = cumulative[i]! + marginals[c]!));
-    const pos = new Int32Array(v);
-    order.forEach((c, i) => (pos[c] = i));
-    for (let c = 0; c < v; c++) {
-      for (let k = 0; k < v; k++) {
-        const lo = Math.min(pos[c]!, pos[k]!);
-        const hi = Math.max(pos[c]!, pos[k]!);
-        const s = cumulative[hi + 1]! - cumulative[lo]! - (marginals[c]! + marginals[k]!) / 2;
-        d[c * v + k] = s * s;
-      }
-    }
-    return d;
-  }
-  for (let c = 0; c < v; c++) {
-    for (let k = 0; k < v; k++) {
-      const a = values[c]!;
-      const b = values[k]!;
-      if (level === 'nominal') d[c * v + k] = c === k ? 0 : 1;
-      else if (level === 'interval') d[c * v + k] = (a - b) * (a - b);
-      else d[c * v + k] = a + b === 0 ? 0 : ((a - b) / (a + b)) ** 2;
-    }
-  }
-  return d;
+/** Label index -> count for one item's ratings (items have few ratings, labels may be many). */
+function countLabels(labels: number[]): Map<number, number> {
+  const counts = new Map<number, number>();
+  for (const l of labels) counts.set(l, (counts.get(l) ?? 0) + 1);
+  return counts;
 }
 
-/** Krippendorff's alpha from the coincidence matrix; items with fewer than two ratings are left out. */
+/**
+ * The squared difference delta^2(c, k) of Krippendorff's alpha for the level, evaluated on demand
+ * (no v x v matrix: free-text labels can number in the thousands).
+ */
+function deltaFunction(level: Level, values: Float64Array, marginals: Float64Array): (c: number, k: number) => number {
+  if (level === 'nominal') return (c, k) => (c === k ? 0 : 1);
+  if (level === 'interval') return (c, k) => (values[c]! - values[k]!) ** 2;
+  if (level === 'ratio') {
+    return (c, k) => {
+      const a = values[c]!;
+      const b = values[k]!;
+      return a + b === 0 ? 0 : ((a - b) / (a + b)) ** 2;
+    };
+  }
+  // Ordinal: (sum of the marginals from c to k in scale order - (n_c + n_k)/2)^2.
+  const v = values.length;
+  const order = [...values.keys()].sort((a, b) => values[a]! - values[b]!);
+  const cumulative = new Float64Array(v + 1);
+  const rank = new Int32Array(v);
+  order.forEach((c, i) => {
+    cumulative[i + 1] = cumulative[i]! + marginals[c]!;
+    rank[c] = i;
+  });
+  return (c, k) => {
+    const lo = Math.min(rank[c]!, rank[k]!);
+    const hi = Math.max(rank[c]!, rank[k]!);
+    const s = cumulative[hi + 1]! - cumulative[lo]! - (marginals[c]! + marginals[k]!) / 2;
+    return s * s;
+  };
+}
+
+/**
+ * Krippendorff's alpha in its coincidence form, `1 - (n - 1) sum o_ck d_ck / sum n_c n_k d_ck`,
+ * with the coincidences summed item by item over the labels present; items with fewer than two
+ * ratings are left out.
+ */
 function krippendorffAlpha(items: Item[], level: Level, values: Float64Array): number {
   const v = values.length;
-  const o = new Float64Array(v * v);
-  const counts = new Float64Array(v);
-  for (const item of items) {
-    const m = item.labels.length;
-    if (m < 2) continue;
-    counts.fill(0);
-    for (const l of item.labels) counts[l]! += 1;
-    for (let c = 0; c < v; c++) {
-      if (counts[c] === 0) continue;
-      for (let k = 0; k < v; k++) {
-        if (counts[k] === 0) continue;
-        o[c * v + k]! += (counts[c]! * (c === k ? counts[k]! - 1 : counts[k]!)) / (m - 1);
-      }
-    }
-  }
+  const pairable = items.filter((it) => it.labels.length >= 2);
   const marginals = new Float64Array(v);
-  let n = 0;
-  for (let c = 0; c < v; c++) {
-    for (let k = 0; k < v; k++) marginals[c]! += o[c * v + k]!;
-    n += marginals[c]!;
-  }
+  for (const item of pairable) for (const l of item.labels) marginals[l]! += 1;
+  const n = pairable.reduce((s, it) => s + it.labels.length, 0);
   if (n === 0) throw new AnalysisError('Krippendorff\'s alpha needs at least one item with two or more ratings', 'degenerate');
-  const d = deltaMatrix(level, values, marginals);
+  const delta = deltaFunction(level, values, marginals);
+
   let observed = 0;
+  for (const item of pairable) {
+    const counts = [...countLabels(item.labels)];
+    let within = 0;
+    for (const [c, nc] of counts) for (const [k, nk] of counts) if (c !== k) within += nc * nk * delta(c, k);
+    observed += within / (item.labels.length - 1);
+  }
+
   let expected = 0;
-  for (let c = 0; c < v; c++) {
-    for (let k = 0; k < v; k++) {
-      observed += o[c * v + k]! * d[c * v + k]!;
-      expected += marginals[c]! * marginals[k]! * d[c * v + k]!;
-    }
+  const present = [...marginals.keys()].filter((c) => marginals[c]! > 0);
+  if (level === 'nominal') {
+    expected = n * n - present.reduce((s, c) => s + marginals[c]! ** 2, 0);
+  } else if (level === 'interval') {
+    // sum_ck n_c n_k (v_c - v_k)^2 = 2 n sum_c n_c (v_c - mean)^2, centred for stability.
+    const mean = present.reduce((s, c) => s + marginals[c]! * values[c]!, 0) / n;
+    expected = 2 * n * present.reduce((s, c) => s + marginals[c]! * (values[c]! - mean) ** 2, 0);
+  } else {
+    for (const c of present) for (const k of present) if (c !== k) expected += marginals[c]! * marginals[k]! * delta(c, k);
   }
   if (expected === 0) throw new AnalysisError('Krippendorff\'s alpha is undefined: every pairable rating has the same value', 'degenerate');
   return 1 - ((n - 1) * observed) / expected;
@@ -135,15 +139,12 @@ function fleissKappa(items: Item[], v: number): { kappa: number | null; reason: 
   if (items.some((it) => it.labels.length !== m)) return { kappa: null, reason: 'items have different numbers of ratings' };
   if (m < 2) return { kappa: null, reason: 'each item has a single rating' };
   const totals = new Float64Array(v);
-  const counts = new Float64Array(v);
   let pBar = 0;
   for (const item of items) {
-    counts.fill(0);
-    for (const l of item.labels) counts[l]! += 1;
     let sq = 0;
-    for (let c = 0; c < v; c++) {
-      sq += counts[c]! * counts[c]!;
-      totals[c]! += counts[c]!;
+    for (const [c, count] of countLabels(item.labels)) {
+      sq += count * count;
+      totals[c]! += count;
     }
     pBar += (sq - m) / (m * (m - 1));
   }
@@ -154,23 +155,23 @@ function fleissKappa(items: Item[], v: number): { kappa: number | null; reason: 
   return { kappa: (pBar - pe) / (1 - pe), reason: null };
 }
 
-/** Cohen's kappa from a square contingency table (row-major, v x v); null when chance agreement is 1. */
-export function cohenKappa(table: Float64Array, v: number): number | null {
+/**
+ * Cohen's kappa from the non-zero cells `[row label, column label, count]` of a contingency
+ * table; null when chance agreement is 1.
+ */
+export function cohenKappa(cells: Iterable<[number, number, number]>): number | null {
   let n = 0;
   let agree = 0;
-  const rows = new Float64Array(v);
-  const cols = new Float64Array(v);
-  for (let i = 0; i < v; i++) {
-    for (let j = 0; j < v; j++) {
-      const x = table[i * v + j]!;
-      n += x;
-      rows[i]! += x;
-      cols[j]! += x;
-      if (i === j) agree += x;
-    }
+  const rows = new Map<number, number>();
+  const cols = new Map<number, number>();
+  for (const [i, j, x] of cells) {
+    n += x;
+    rows.set(i, (rows.get(i) ?? 0) + x);
+    cols.set(j, (cols.get(j) ?? 0) + x);
+    if (i === j) agree += x;
   }
   let pe = 0;
-  for (let i = 0; i < v; i++) pe += (rows[i]! / n) * (cols[i]! / n);
+  for (const [i, r] of rows) pe += (r / n) * ((cols.get(i) ?? 0) / n);
   if (pe === 1) return null;
   return (agree / n - pe) / (1 - pe);
 }
@@ -198,7 +199,7 @@ export function analyzeAgreement(ratings: Rating[], options: AgreementOptions = 
   const fleiss = fleissKappa(items, v);
 
   // Pairwise contingency tables, built item by item (first rating of an annotator on an item).
-  const pairTables = new Map<string, { a: string; b: string; n: number; table: Float64Array }>();
+  const pairTables = new Map<string, { a: string; b: string; n: number; cells: Map<number, number> }>();
   const majorityHits = new Map<string, { agree: number; total: number }>();
   for (const item of multi) {
     const first = new Map<string, number>();
@@ -211,11 +212,12 @@ export function analyzeAgreement(ratings: Rating[], options: AgreementOptions = 
         const key = `${raters[x]}\u0000${raters[y]}`;
         let entry = pairTables.get(key);
         if (!entry) {
-          entry = { a: raters[x]!, b: raters[y]!, n: 0, table: new Float64Array(v * v) };
+          entry = { a: raters[x]!, b: raters[y]!, n: 0, cells: new Map() };
           pairTables.set(key, entry);
         }
         entry.n += 1;
-        entry.table[first.get(raters[x]!)! * v + first.get(raters[y]!)!]! += 1;
+        const cell = first.get(raters[x]!)! * v + first.get(raters[y]!)!;
+        entry.cells.set(cell, (entry.cells.get(cell) ?? 0) + 1);
       }
     }
     // Agreement with the (unique) majority label of the other annotators.
@@ -242,7 +244,7 @@ export function analyzeAgreement(ratings: Rating[], options: AgreementOptions = 
   const cohen_kappa_pairs = [...pairTables.values()]
     .filter((p) => p.n >= 2)
     .sort((p, q) => (p.a < q.a ? -1 : p.a > q.a ? 1 : p.b < q.b ? -1 : p.b > q.b ? 1 : 0))
-    .map((p) => ({ a: p.a, b: p.b, n: p.n, kappa: cohenKappa(p.table, v) }));
+    .map((p) => ({ a: p.a, b: p.b, n: p.n, kappa: cohenKappa([...p.cells].map(([cell, count]): [number, number, number] => [Math.floor(cell / v), cell % v, count])) }));
   const kappas = cohen_kappa_pairs.map((p) => p.kappa).filter((k): k is number => k !== null);
 
   const ratingCount = new Map<string, number>();
