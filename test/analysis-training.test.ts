@@ -88,3 +88,13 @@ test('stalled: a loss that stops improving for the last stretch of the run', () 
   const improving = analyzeTraining({ run: 'ok', series: { loss: { steps, values: Float64Array.from({ length: n }, (_, i) => 2 - i / 300) } } });
   assert.equal(improving.alerts.filter((a) => a.type === 'stalled').length, 0);
 });
+
+test('a 500k-point run is analysed without stack overflows and drawn with at most 2000 points', () => {
+  const n = 500_000;
+  const steps = Float64Array.from({ length: n }, (_, i) => i);
+  const values = Float64Array.from({ length: n }, (_, i) => 1 + Math.cos(i / 5000) * 0.1);
+  const r = analyzeTraining({ run: 'long', series: { loss: { steps, values } } });
+  assert.equal(r.metrics.loss!.count, n);
+  assert.ok(r.series.loss!.length <= 2000);
+  assert.ok(r.alerts.some((a) => a.type === 'stalled'), JSON.stringify(r.alerts));
+});

@@ -154,10 +154,16 @@ function stalledAlert(series: Record<string, MetricSeries>, stallWindow: number)
   }
   const tail = Math.max(Math.min(stallWindow, Math.floor(vals.length / 2)), Math.ceil(vals.length * 0.2));
   if (vals.length < 20 || tail < 5) return null;
-  const head = vals.slice(0, vals.length - tail);
-  const bestBefore = Math.min(...head);
-  const range = Math.max(...vals) - Math.min(...vals);
-  const bestTail = Math.min(...vals.slice(vals.length - tail));
+  // Loops, not Math.min(...values): spreading a long run's values overflows the call stack.
+  let bestBefore = Infinity;
+  let bestTail = Infinity;
+  let highest = -Infinity;
+  vals.forEach((v, i) => {
+    if (i < vals.length - tail) bestBefore = Math.min(bestBefore, v);
+    else bestTail = Math.min(bestTail, v);
+    highest = Math.max(highest, v);
+  });
+  const range = highest - Math.min(bestBefore, bestTail);
   // "Improved" means a new best by more than 0.1% of the loss range.
   if (bestTail < bestBefore - 1e-3 * range) return null;
   const step = steps[steps.length - 1]!;
