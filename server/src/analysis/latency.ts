@@ -67,8 +67,13 @@ export function analyzeLatency(input: LatencyInput, options: LatencyOptions = {}
 
   // Time order (stable for equal timestamps) drives windows and the rolling baseline.
   const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  order.sort((a, b) => input.timestamp[a]! - input.timestamp[b]! || a - b);
+  let inOrder = true;
+  for (let i = 0; i < n; i++) {
+    order[i] = i;
+    if (i > 0 && input.timestamp[i]! < input.timestamp[i - 1]!) inOrder = false;
+  }
+  // Logs are usually written in time order; sort only when they are not.
+  if (!inOrder) order.sort((a, b) => input.timestamp[a]! - input.timestamp[b]! || a - b);
 
   const byWindow = new Map<number, number[]>();
   for (const i of order) {

@@ -51,9 +51,16 @@ export function uncertaintyScores(probs: Float64Array, classes: number, method: 
   return out;
 }
 
-/** Row indices by descending score, ties in row order. */
-function ranked(scores: Float64Array): number[] {
-  return [...scores.keys()].sort((a, b) => scores[b]! - scores[a]! || a - b);
+/**
+ * The `k` rows of highest score, best first, ties in row order. A native sort finds the k-th
+ * largest score; only the rows at or above it are sorted with a comparator.
+ */
+function topRows(scores: Float64Array, k: number): number[] {
+  const n = scores.length;
+  const threshold = Float64Array.from(scores).sort()[Math.max(0, n - k)]!;
+  const rows: number[] = [];
+  for (let i = 0; i < n; i++) if (scores[i]! >= threshold) rows.push(i);
+  return rows.sort((a, b) => scores[b]! - scores[a]! || a - b).slice(0, k);
 }
 
 function distance2(e: Float64Array, dim: number, a: number, b: number): number {
@@ -89,12 +96,14 @@ export function selectUncertain(input: UncertaintyInput, options: UncertaintyOpt
   if (!(Number.isInteger(top) && top >= 1)) throw new AnalysisError(`top must be a positive integer, got ${top}`, 'bad-option');
   const base: Score = options.method === 'diversity' ? (options.baseMethod ?? 'entropy') : options.method;
   const scores = uncertaintyScores(probabilities(input), input.classes, base);
-  let order = ranked(scores);
+  let order: number[];
   if (options.method === 'diversity') {
     const emb = input.embeddings;
     if (!emb) throw new AnalysisError('diversity selection needs an embedding per row', 'shape');
     if (emb.values.length !== n * emb.dim) throw new AnalysisError(`expected ${n} embeddings of dimension ${emb.dim}, got ${emb.values.length} values`, 'shape');
-    order = kCenter(order.slice(0, top * (options.poolFactor ?? 5)), top, emb);
+    order = kCenter(topRows(scores, top * (options.poolFactor ?? 5)), top, emb);
+  } else {
+    order = topRows(scores, top);
   }
   return { method: options.method, selected: order.slice(0, top).map((i, r) => ({ id: input.ids[i]!, score: scores[i]!, rank: r + 1 })) };
 }
