@@ -110,8 +110,9 @@ if (commands.has('check')) {
 
 step('Report');
 if (commands.has('report')) {
-  const r = cli(['report', WS, '--out', path.relative(ROOT, reportPath)]);
-  if (r.code === 0) console.log(`  wrote ${path.relative(ROOT, reportPath)} (open it in a browser)`);
+  const shown = reportPath.startsWith(ROOT + path.sep) ? path.relative(ROOT, reportPath) : reportPath;
+  const r = cli(['report', WS, '--out', shown]);
+  if (r.code === 0) console.log(`  wrote ${shown} (open it in a browser)`);
   else show(`${r.stderr || r.stdout}`, 6);
 } else console.log(dim('  skipped: this build has no `rlhf-lens report` command yet'));
 
