@@ -6,6 +6,8 @@ import { parseArgs, UsageError } from './args';
 import { EXIT_OK, EXIT_USAGE, type CliIO } from './io';
 import { parseRunOptions } from '../engine/options';
 import { runAnalysis } from '../engine/run';
+import { loadRatings } from '../engine/inputs';
+import { openDataSource } from '../ingest/read';
 import { buildDashboardData, findPipelines, readPipeline, type AnalysisRunner } from '../report/dashboard-data';
 import { buildDashboardHtml, type PageTheme } from '../report/html';
 
@@ -33,6 +35,13 @@ function webviewDist(): string {
 
 /** The CLI runs analyses in its own process (the editor uses the language server's worker). */
 const runInProcess: AnalysisRunner = (analysis, file, options) => runAnalysis(analysis, file, parseRunOptions(options, path.dirname(file)));
+
+/** Label counts of an annotation file ({item_id, annotator, label}), read with the same ingest as the analyses. */
+export async function countLabels(file: string): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const r of await loadRatings(await openDataSource(file), 'nominal')) counts[String(r.label)] = (counts[String(r.label)] ?? 0) + 1;
+  return counts;
+}
 
 function pickPipeline(target: string): string {
   const stat = fs.statSync(target, { throwIfNoEntry: false });
@@ -69,7 +78,7 @@ export async function runReport(argv: string[], io: CliIO): Promise<number> {
   const displayRoot = fs.statSync(target).isDirectory() ? target : path.dirname(path.dirname(pipeline));
   let data;
   try {
-    data = await buildDashboardData(pipeline, { run: runInProcess, displayRoot, ...(bins !== undefined ? { bins } : {}) });
+    data = await buildDashboardData(pipeline, { run: runInProcess, countLabels, displayRoot, ...(bins !== undefined ? { bins } : {}) });
   } catch (err) {
     io.err(`rlhf-lens report: ${(err as Error).message}\n`);
     return EXIT_USAGE;

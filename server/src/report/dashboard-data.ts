@@ -31,6 +31,8 @@ export type AnalysisRunner = (analysis: AnalysisName, file: string, options: Rec
 
 export interface DashboardOptions {
   run: AnalysisRunner;
+  /** Counts the labels of an annotation file, for the label distribution chart; optional. */
+  countLabels?: (file: string) => Promise<Record<string, number>>;
   /** Calibration bins (the dashboard's bin control); default: the check's own option. */
   bins?: number;
   /** Paths in the data are shown relative to this folder. */
@@ -196,7 +198,9 @@ export async function buildDashboardData(pipelineFile: string, options: Dashboar
   }
   if (agreement) {
     const r = agreement.outcome.result as unknown as AgreementResult;
-    datasets.push({ name: path.basename(agreement.outcome.files[0]!), file: rel(agreement.outcome.files[0]!), rows: r.n_ratings, skipped: agreement.outcome.skipped.count, labels: {} });
+    const file = agreement.outcome.files[0]!;
+    const labels = options.countLabels ? await options.countLabels(file).catch(() => ({})) : {};
+    datasets.push({ name: path.basename(file), file: rel(file), rows: r.n_ratings, skipped: agreement.outcome.skipped.count, labels });
   }
   const training = firstOk('training');
   if (training) {

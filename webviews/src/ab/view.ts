@@ -5,7 +5,7 @@ import type { AbVariantResult } from '../../../server/src/analysis/types';
 import { empty, grid, notice, section, stats } from '../components/cards';
 import { renderChart } from '../components/chart';
 import { h } from '../components/element';
-import { count, fmt, pct, pValue } from '../components/format';
+import { count, fmt, pct, pEquals, pValue } from '../components/format';
 import { palette, withAlpha } from '../components/theme';
 import { dataGrid } from '../components/toolkit';
 import type { ViewContext } from '../shell';
@@ -125,7 +125,7 @@ export function renderAb(data: DashboardData, ctx: ViewContext, idPrefix = 'ab')
     'A/B results',
     `${ab.name} · control ${r.control} · ${r.method}`,
     srm.mismatch
-      ? notice('error', `Observed traffic (${variants.map((v) => `${v} ${count(srm.observed[v] ?? 0)}`).join(', ')}) does not match the configured split (χ² = ${fmt(srm.chi2)}, p = ${pValue(srm.p_value)}). Fix assignment before trusting any result below.`, 'Sample ratio mismatch.')
+      ? notice('error', `Observed traffic (${variants.map((v) => `${v} ${count(srm.observed[v] ?? 0)}`).join(', ')}) does not match the configured split (χ² = ${fmt(srm.chi2)}, ${pEquals(srm.p_value)}). Fix assignment before trusting any result below.`, 'Sample ratio mismatch.')
       : null,
     notice(winner ? 'good' : 'info', r.decision.reason, winner ? `Ship ${winner}.` : 'No winner yet.'),
     failedGuardrails.length ? notice('warn', failedGuardrails.map((g) => `${g.metric} (${g.variant}) moved ${pct(g.rel_lift)}`).join('; '), 'Guardrail breached:') : null,
@@ -134,7 +134,7 @@ export function renderAb(data: DashboardData, ctx: ViewContext, idPrefix = 'ab')
       rows.map((x) => ({
         label: `${x.metric} · ${x.variant}`,
         value: x.rel_lift === null ? fmt(x.abs_diff) : `${x.rel_lift >= 0 ? '+' : ''}${pct(x.rel_lift)}`,
-        detail: `p = ${pValue(x.p_value_adjusted)} adj.${x.chance_to_beat_control === null ? '' : ` · ${pct(x.chance_to_beat_control)} to beat control`}`,
+        detail: `${pEquals(x.p_value_adjusted)} adj.${x.chance_to_beat_control === null ? '' : ` · ${pct(x.chance_to_beat_control)} to beat control`}`,
         tone: x.guardrail === 'fail' ? ('bad' as const) : x.significant ? ('good' as const) : undefined,
       })),
     ),

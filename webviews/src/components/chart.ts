@@ -35,7 +35,8 @@ export interface ChartSpec {
   /** One sentence a screen reader reads for the canvas. */
   description: string;
   config: ChartConfiguration;
-  table: TableData;
+  /** The chart's numbers; a function when building them costs (long series): called on first use. */
+  table: TableData | (() => TableData);
 }
 
 export interface Exporter {
@@ -69,12 +70,14 @@ export function themeDefaults(): void {
 }
 
 export function renderChart(spec: ChartSpec, exporter: Exporter, options: { tall?: boolean } = {}): HTMLElement {
+  let table: TableData | undefined;
+  const numbers = (): TableData => (table ??= typeof spec.table === 'function' ? spec.table() : spec.table);
   const canvas = h('canvas', { role: 'img', 'aria-label': `${spec.title}. ${spec.description}`, id: `chart-${spec.id}` });
   const tableSlot = h('div', { class: 'table-slot' });
   const details = h('details', { class: 'chart-data' }, h('summary', {}, 'Data table'), tableSlot);
   // The table is built when first opened: a 100k-point series should not cost 100k DOM rows up front.
   details.addEventListener('toggle', () => {
-    if (details.open && !tableSlot.firstChild) tableSlot.append(renderTable(spec.table, spec.title));
+    if (details.open && !tableSlot.firstChild) tableSlot.append(renderTable(numbers(), spec.title));
   });
   const figure = h(
     'figure',
@@ -87,7 +90,7 @@ export function renderChart(spec: ChartSpec, exporter: Exporter, options: { tall
         'span',
         { class: 'chart-actions' },
         button('PNG', () => exporter.exportPng(spec.id, (charts.get(spec.id)?.toBase64Image('image/png') ?? '')), { title: `Export ${spec.title} as PNG` }),
-        button('CSV', () => exporter.exportCsv(spec.id, toCsv(spec.table)), { title: `Export ${spec.title} as CSV` }),
+        button('CSV', () => exporter.exportCsv(spec.id, toCsv(numbers())), { title: `Export ${spec.title} as CSV` }),
       ),
     ),
     h('div', { class: options.tall ? 'canvas-wrap tall' : 'canvas-wrap' }, canvas),

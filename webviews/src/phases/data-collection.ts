@@ -17,7 +17,8 @@ export function renderDatasets(data: DashboardData, ctx: ViewContext): HTMLEleme
   const sets = data.datasets ?? [];
   if (sets.length === 0) return null;
   const p = palette();
-  const labelNames = [...new Set(sets.flatMap((d) => Object.keys(d.labels)))];
+  const labelled = sets.filter((d) => Object.keys(d.labels).length > 0);
+  const labelNames = [...new Set(labelled.flatMap((d) => Object.keys(d.labels)))];
   return section(
     'Datasets',
     `${sets.length} files · ${count(sets.reduce((a, d) => a + d.rows, 0))} rows`,
@@ -47,15 +48,15 @@ export function renderDatasets(data: DashboardData, ctx: ViewContext): HTMLEleme
             {
               id: 'datasets-labels',
               title: 'Label distribution',
-              description: `Share of each label per dataset: ${labelNames.join(', ')}.`,
+              description: `Share of each label (or variant) per dataset: ${labelNames.join(', ')}.`,
               config: {
                 type: 'bar',
                 data: {
-                  labels: sets.map((d) => d.name),
+                  labels: labelled.map((d) => d.name),
                   datasets: labelNames.map((l, i) => {
                     return {
                       label: l,
-                      data: sets.map((d) => {
+                      data: labelled.map((d) => {
                         const total = Object.values(d.labels).reduce((a, b) => a + b, 0);
                         return total ? (d.labels[l] ?? 0) / total : 0;
                       }),
@@ -65,7 +66,7 @@ export function renderDatasets(data: DashboardData, ctx: ViewContext): HTMLEleme
                 },
                 options: { indexAxis: 'y', scales: { x: { stacked: true, min: 0, max: 1 }, y: { stacked: true } } },
               },
-              table: { columns: ['dataset', ...labelNames], rows: sets.map((d) => [d.name, ...labelNames.map((l) => d.labels[l] ?? 0)]) },
+              table: { columns: ['dataset', ...labelNames], rows: labelled.map((d) => [d.name, ...labelNames.map((l) => d.labels[l] ?? 0)]) },
             },
             ctx.exporter,
           )

@@ -3,7 +3,7 @@ import type { DashboardData } from '../../../server/src/protocol/webview';
 import { grid, notice, section, stats } from '../components/cards';
 import { renderChart } from '../components/chart';
 import { h } from '../components/element';
-import { count, fmt, pValue } from '../components/format';
+import { count, fmt, pEquals } from '../components/format';
 import { palette, withAlpha } from '../components/theme';
 import type { ViewContext } from '../shell';
 
@@ -42,10 +42,10 @@ export function renderDrift(data: DashboardData, ctx: ViewContext, idPrefix: str
           { label: 'PSI', value: fmt(r.psi), tone: r.drifted ? 'bad' : 'good', detail: `threshold ${fmt(r.threshold)}` },
           ...(r.kind === 'numeric'
             ? [
-                { label: 'KS statistic', value: fmt(r.ks_statistic), detail: r.ks_p_value === null ? undefined : `p = ${pValue(r.ks_p_value)}` },
+                { label: 'KS statistic', value: fmt(r.ks_statistic), detail: r.ks_p_value === null ? undefined : `${pEquals(r.ks_p_value)}` },
                 { label: 'Wasserstein', value: fmt(r.wasserstein) },
               ]
-            : [{ label: 'χ²', value: fmt(r.chi2), detail: r.chi2_p_value === null ? undefined : `p = ${pValue(r.chi2_p_value)}` }]),
+            : [{ label: 'χ²', value: fmt(r.chi2), detail: r.chi2_p_value === null ? undefined : `${pEquals(r.chi2_p_value)}` }]),
           { label: 'JS distance', value: fmt(r.js_distance), detail: 'base 2' },
         ]),
         grid(

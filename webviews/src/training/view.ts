@@ -31,7 +31,8 @@ interface Panel {
 }
 
 function panelsFor(section: TrainingSection): Panel[] {
-  const names = Object.keys(section.result.series);
+  // A metric logged once (e.g. the final train_loss summary) is a figure, not a curve.
+  const names = Object.keys(section.result.series).filter((m) => (section.result.series[m]?.length ?? 0) > 1);
   const used = new Set<string>();
   const out: Panel[] = [];
   for (const p of PANELS) {
@@ -39,7 +40,7 @@ function panelsFor(section: TrainingSection): Panel[] {
     ms.forEach((m) => used.add(m));
     if (ms.length) out.push({ id: p.id, title: p.title, metrics: ms });
   }
-  for (const m of names) if (!used.has(m) && !BOOKKEEPING.test(m) && (section.result.metrics[m]?.count ?? 0) > 1) out.push({ id: m.replace(/[^a-z0-9]+/gi, '-'), title: m, metrics: [m] });
+  for (const m of names) if (!used.has(m) && !BOOKKEEPING.test(m)) out.push({ id: m.replace(/[^a-z0-9]+/gi, '-'), title: m, metrics: [m] });
   return out;
 }
 
@@ -95,7 +96,7 @@ export function renderTraining(data: DashboardData, ctx: ViewContext, idPrefix =
               : []),
           ];
         });
-        const rows = panel.metrics.flatMap((m) => (r.series[m] ?? []).map(([s, v]) => [m, s, toX(s), v] as (string | number)[]));
+        const rows = () => panel.metrics.flatMap((m) => (r.series[m] ?? []).map(([s, v]) => [m, s, toX(s), v] as (string | number)[]));
         return renderChart(
           {
             id: `${idPrefix}-${panel.id}`,
@@ -112,7 +113,7 @@ export function renderTraining(data: DashboardData, ctx: ViewContext, idPrefix =
                 plugins: { decimation: { enabled: true, algorithm: 'min-max' }, legend: { labels: { filter: (item) => !item.text.endsWith('(raw)') } } },
               },
             },
-            table: { columns: ['metric', 'step', AXIS_TITLES[axis].toLowerCase(), 'value'], rows },
+            table: () => ({ columns: ['metric', 'step', AXIS_TITLES[axis].toLowerCase(), 'value'], rows: rows() }),
           },
           ctx.exporter,
         );
