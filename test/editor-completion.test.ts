@@ -200,3 +200,8 @@ test('keys inside a flow mapping are inserted on one line', async () => {
   const block = await complete('f4.training.yaml', 'apiVersion: rlhf-lens/v1\nkind: TrainingConfig\n|\n');
   assert.equal(block.find((i) => i.label === 'hardware')!.textEdit!.newText, 'hardware:\n  $0');
 });
+
+test('right after a typed "key:" the value is inserted with its space', async () => {
+  const items = await complete('colon.pipeline.yaml', `${PIPE}  - id: eval\n    phase:|\n`);
+  assert.equal(items.find((i) => i.label === 'evaluation')!.textEdit!.newText, ' evaluation');
+});

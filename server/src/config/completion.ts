@@ -267,5 +267,7 @@ export function completionsAt(text: string, offset: number, env: CompletionEnv, 
   if (doc && kind === 'Pipeline' && ctx.path.length === 4 && ctx.path[0] === 'stages' && ctx.path[2] === 'needs') out.push(...stageIdEntries(doc, ctx));
   const extensions = pathExtensions(kind, ctx.path);
   if (extensions) out.push(...fileEntries(extensions, ctx, env));
+  // Completion right after a typed `key:` (the `:` trigger character) must add the space YAML needs.
+  if (text[ctx.word.start - 1] === ':') for (const e of out) e.insertText = ` ${e.insertText}`;
   return out;
 }
