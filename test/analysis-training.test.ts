@@ -98,3 +98,14 @@ test('a 500k-point run is analysed without stack overflows and drawn with at mos
   assert.ok(r.series.loss!.length <= 2000);
   assert.ok(r.alerts.some((a) => a.type === 'stalled'), JSON.stringify(r.alerts));
 });
+
+test('metric groups: TRL prefixes, with train/ and eval/ looked through; losses; KL', () => {
+  const none = { steps: Float64Array.from([1]), values: Float64Array.from([1]) };
+  const names = ['train/rewards/chosen', 'train/rewards/rejected', 'eval/rewards/margins', 'rewards/accuracies', 'train/loss', 'eval_loss', 'objective/kl', 'objective/entropy', 'kl', 'learning_rate'];
+  const r = analyzeTraining({ run: 'g', series: Object.fromEntries(names.map((n) => [n, none])) });
+  assert.deepEqual(r.groups, {
+    rewards: ['train/rewards/chosen', 'train/rewards/rejected', 'eval/rewards/margins', 'rewards/accuracies'],
+    loss: ['train/loss', 'eval_loss'],
+    objective: ['objective/kl', 'objective/entropy'],
+  });
+});

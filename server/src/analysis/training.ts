@@ -174,9 +174,11 @@ function stalledAlert(series: Record<string, MetricSeries>, stallWindow: number)
 export function metricGroups(names: string[]): Record<string, string[]> {
   const groups: Record<string, string[]> = {};
   for (const n of names) {
-    const slash = n.indexOf('/');
-    const prefix = slash > 0 ? n.slice(0, slash) : null;
-    const key = prefix && prefix !== 'train' && prefix !== 'eval' ? prefix : /(^|[_/])loss$/.test(n) ? 'loss' : /(^|[_/])kl$/.test(n) ? 'kl' : null;
+    // `train/` and `eval/` say where a metric was measured, not what it is: group by what follows.
+    const rest = n.replace(/^(train|eval)\//, '');
+    const slash = rest.indexOf('/');
+    const prefix = slash > 0 ? rest.slice(0, slash) : null;
+    const key = prefix ?? (/(^|[_/])loss$/.test(n) ? 'loss' : /(^|[_/])kl$/.test(n) ? 'kl' : null);
     if (key) (groups[key] ??= []).push(n);
   }
   for (const k of Object.keys(groups)) if (groups[k]!.length < 2 && k !== 'rewards') delete groups[k];
