@@ -140,3 +140,28 @@ test('code actions for other kinds than quickfix are empty, and a file that is n
   client.open(plain, 'a: 1\n');
   assert.deepEqual(await client.request('textDocument/codeAction', { textDocument: { uri: pathToFileURL(plain).toString() }, range: diags[0]!.range, context: { diagnostics: diags } }), []);
 });
+
+test('check/unknown-metric and training/method-requirements fixes leave nothing to report', async () => {
+  fs.writeFileSync(path.join(dir, 'preds.jsonl'), '{"label": 1, "prob": 0.9}\n');
+  fs.writeFileSync(path.join(dir, 'prefs.jsonl'), '{"prompt": "p", "chosen": "a", "rejected": "b"}\n');
+  const metric = await fix(
+    'metric.pipeline.yaml',
+    PIPE.replace('    run: python annotate.py', '    run: python annotate.py\n    checks:\n      - analysis: calibration\n        data: preds.jsonl\n        assert: {ecee: {max: 0.05}}'),
+    'check/unknown-metric',
+    /Change to "ece"/,
+  );
+  assert.match(metric.fixed, /assert: \{ece: \{max: 0\.05\}\}/);
+  assert.deepEqual(clean(metric.after), []);
+  const training = `apiVersion: rlhf-lens/v1
+kind: TrainingConfig
+metadata: {name: t}
+method: dpo
+base_model: meta-llama/Llama-3.1-8B-Instruct
+dataset: {train: prefs.jsonl, format: preference}
+hyperparameters:
+  learning_rate: 5.0e-7
+`;
+  const beta = await fix('beta.training.yaml', training, 'training/method-requirements', /Add beta/);
+  assert.match(beta.fixed, /beta: 0\.1/);
+  assert.deepEqual(clean(beta.after), []);
+});
