@@ -9,6 +9,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** mulberry32: small, fast, and identical on every platform (32-bit integer arithmetic only). */
 class Random {
@@ -665,7 +666,18 @@ export function workspaceFiles(): Map<string, string> {
   return files;
 }
 
+/**
+ * Writes the workspace into `outDir`, replacing a previous generation there (so renamed files leave
+ * nothing stale behind). Refuses a non-empty folder that is not a previous generation.
+ */
 export function writeWorkspace(outDir: string): string[] {
+  if (fs.existsSync(outDir) && fs.readdirSync(outDir).length > 0) {
+    const readme = path.join(outDir, 'README.md');
+    if (!fs.existsSync(readme) || !fs.readFileSync(readme, 'utf8').startsWith(WORKSPACE_README.split('\n')[0]!)) {
+      throw new Error(`${outDir} is not empty and was not written by this generator; choose an empty or new folder`);
+    }
+    fs.rmSync(outDir, { recursive: true });
+  }
   const written: string[] = [];
   for (const [rel, content] of workspaceFiles()) {
     const target = path.join(outDir, rel);
@@ -676,9 +688,14 @@ export function writeWorkspace(outDir: string): string[] {
   return written;
 }
 
-const invokedDirectly = process.argv[1] !== undefined && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname);
+const invokedDirectly = process.argv[1] !== undefined && path.resolve(process.argv[1]) === path.resolve(fileURLToPath(import.meta.url));
 if (invokedDirectly) {
-  const outDir = path.resolve(process.argv[2] ?? path.join(path.dirname(new URL(import.meta.url).pathname), 'workspace'));
-  const files = writeWorkspace(outDir);
-  console.log(`wrote ${files.length} files to ${path.relative(process.cwd(), outDir) || '.'}`);
+  const outDir = path.resolve(process.argv[2] ?? path.join(path.dirname(fileURLToPath(import.meta.url)), 'workspace'));
+  try {
+    const files = writeWorkspace(outDir);
+    console.log(`wrote ${files.length} files to ${path.relative(process.cwd(), outDir) || '.'}`);
+  } catch (err) {
+    console.error(`examples/generate.ts: ${(err as Error).message}`);
+    process.exitCode = 2;
+  }
 }

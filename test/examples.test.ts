@@ -59,6 +59,19 @@ test('the generator reproduces the committed workspace byte for byte', () => {
   }
 });
 
+test('the generator refuses to write into a folder it did not generate', () => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'rlhf-examples-'));
+  try {
+    fs.writeFileSync(path.join(out, 'notes.txt'), 'mine');
+    const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'examples', 'generate.ts'), out], { cwd: ROOT, encoding: 'utf8' });
+    assert.equal(r.status, 2, r.stdout + r.stderr);
+    assert.match(r.stderr, /is not empty and was not written by this generator/);
+    assert.deepEqual(fs.readdirSync(out), ['notes.txt']);
+  } finally {
+    fs.rmSync(out, { recursive: true, force: true });
+  }
+});
+
 test('the workspace stays small enough to commit', () => {
   const total = listFiles(WORKSPACE).reduce((n, rel) => n + fs.statSync(path.join(WORKSPACE, rel)).size, 0);
   assert.ok(total < 15 * 1024 * 1024, `examples/workspace is ${(total / 1048576).toFixed(1)} MB`);
