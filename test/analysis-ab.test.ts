@@ -82,6 +82,12 @@ test('decision: a significant primary win that breaks a guardrail is not a winne
     { variants: ['a', 'b'], control: 'a', traffic: { a: 1, b: 1 } },
   );
   assert.equal(ok.decision.winner, 'b');
+  assert.match(ok.decision.reason, /^b improves success by \+20\.00% \(adjusted p = [0-9.e-]+\) and passes every guardrail\.$/);
+  const bayes = analyzeAb(
+    { units: { a: 10000, b: 10000 }, metrics: [{ name: 'success', type: 'binomial', byVariant: { a: { n: 10000, successes: 1000 }, b: { n: 10000, successes: 1200 } } }] },
+    { variants: ['a', 'b'], control: 'a', traffic: { a: 1, b: 1 }, method: 'bayesian' },
+  );
+  assert.match(bayes.decision.reason, /chance to beat a 100\.0%/);
 });
 
 test('bad configuration is an AnalysisError', () => {

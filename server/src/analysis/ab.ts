@@ -254,7 +254,7 @@ export function analyzeAb(input: AbInput, options: AbOptions): AbResult {
     return { name: metric.name, type: metric.type, results };
   });
 
-  return { control, method, srm, metrics, decision: decide(metrics, options.metricSpecs ?? [], control, srm) };
+  return { control, method, srm, metrics, decision: decide(metrics, options.metricSpecs ?? [], control, srm, method) };
 }
 
 function formatPercent(x: number | null): string {
@@ -262,7 +262,7 @@ function formatPercent(x: number | null): string {
 }
 
 /** The decision in words: SRM first, then the primary metric, then guardrails. */
-function decide(metrics: AbResult['metrics'], specs: AbMetricSpec[], control: string, srm: AbResult['srm']): AbResult['decision'] {
+function decide(metrics: AbResult['metrics'], specs: AbMetricSpec[], control: string, srm: AbResult['srm'], method: AbResult['method']): AbResult['decision'] {
   if (srm.mismatch) {
     return { winner: null, reason: `Sample ratio mismatch (chi-square p = ${srm.p_value.toExponential(2)}): traffic does not match the configured split, so the results are not trustworthy.` };
   }
@@ -289,7 +289,11 @@ function decide(metrics: AbResult['metrics'], specs: AbMetricSpec[], control: st
   for (const r of better) {
     const failures = guardrailFailures(r.variant);
     if (failures.length === 0) {
-      return { winner: r.variant, reason: `${r.variant} improves ${primary.name} by ${formatPercent(r.rel_lift)} (adjusted p = ${r.p_value_adjusted.toPrecision(3)}) and passes every guardrail.` };
+      const evidence =
+        method === 'bayesian' && r.chance_to_beat_control !== null
+          ? `chance to beat ${control} ${(r.chance_to_beat_control * 100).toFixed(1)}%`
+          : `${method === 'sequential' ? 'always-valid' : 'adjusted'} p = ${r.p_value_adjusted.toPrecision(3)}`;
+      return { winner: r.variant, reason: `${r.variant} improves ${primary.name} by ${formatPercent(r.rel_lift)} (${evidence}) and passes every guardrail.` };
     }
     blocked.push(`${r.variant} improves ${primary.name} but breaks a guardrail: ${failures.join(', ')}`);
   }
