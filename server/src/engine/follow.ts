@@ -115,10 +115,16 @@ export class TrainingFollower {
     }
   }
 
+  /** A reset waits for the first new points: a rewrite is seen as "emptied" and then "filled". */
+  private pendingReset = false;
+
   private emit(rows: Record<string, unknown>[], reset: boolean): void {
+    if (reset) this.pendingReset = true;
     const points: Record<string, [number, number][]> = {};
     for (const row of rows) for (const [name, step, value] of trainingPoints(row, this.ordinal++)) (points[name] ??= []).push([step, value]);
-    if (reset || Object.keys(points).length > 0) this.onUpdate({ points, reset });
+    if (Object.keys(points).length === 0) return;
+    this.onUpdate({ points, reset: this.pendingReset });
+    this.pendingReset = false;
   }
 
   private readAppended(size: number): void {
