@@ -8,6 +8,7 @@ import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerO
 import { Methods } from '../../server/src/protocol/lsp';
 import { registerDashboardCommands } from './commands/dashboards';
 import { registerTemplateCommands } from './commands/templates';
+import { registerValidateWorkspace } from './commands/validate-workspace';
 import { registerLanguageDetection } from './language-detection';
 import { registerTrustStatus } from './trust';
 import { registerYamlExtensionCheck } from './yaml-extension';
@@ -45,6 +46,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   registerLanguageDetection(context);
   registerYamlExtensionCheck(context, client.outputChannel);
   registerTemplateCommands(context);
+  registerValidateWorkspace(context, getClient);
   registerDashboardCommands(context, getClient);
   registerTrustStatus(context);
   await client.start();

@@ -13,7 +13,10 @@ import { isConfigFile } from '../config/kind';
 import { lintText, type SeveritySetting } from '../config/lint';
 import { FileSystemFacts, recordingFacts } from '../workspace/index';
 import { loadRuleSettings, SETTINGS_FILE, type RuleSettings } from '../workspace/rule-settings';
-import { toLspDiagnostic, uriToPath } from './convert';
+import { toLspDiagnostic, uriToPath, pathToUri } from './convert';
+import { lintTargets } from '../cli/lint-files';
+import { Methods, type ValidateWorkspaceResult } from '../protocol/lsp';
+import * as fs from 'node:fs';
 
 export function registerDiagnostics(ctx: ServerContext): void {
   const timers = new Map<string, NodeJS.Timeout>();
@@ -37,6 +40,11 @@ export function registerDiagnostics(ctx: ServerContext): void {
     return s;
   };
 
+  const lintFile = (filePath: string, text: string, asked?: Set<string>) => {
+    const severities: Record<string, SeveritySetting> = { ...ctx.settings.rules, ...(settingsFor(filePath)?.severities ?? {}) };
+    return lintText(text, { path: filePath, facts: asked ? recordingFacts(facts, asked) : facts, severities });
+  };
+
   const validate = (doc: TextDocument): void => {
     const uri = doc.uri;
     const version = doc.version;
@@ -48,8 +56,7 @@ export function registerDiagnostics(ctx: ServerContext): void {
       return;
     }
     const asked = new Set<string>();
-    const severities: Record<string, SeveritySetting> = { ...ctx.settings.rules, ...(settingsFor(filePath)?.severities ?? {}) };
-    const diags = lintText(text, { path: filePath, facts: recordingFacts(facts, asked), severities });
+    const diags = lintFile(filePath, text, asked);
     dependencies.set(uri, asked);
     const current = ctx.documents.get(uri);
     if (!current || current.version !== version) return; // stale
@@ -120,6 +127,41 @@ export function registerDiagnostics(ctx: ServerContext): void {
       if (settingsChanged) ctx.revalidateAll();
     });
   });
+  /**
+   * "Validate Workspace": every config file of the workspace folders (respecting .gitignore, as
+   * `rlhf-lens lint` does), open buffers as edited, the others from disk; their problems are published
+   * so the Problems panel lists files the user has not opened.
+   */
+  ctx.connection.onRequest(Methods.validateWorkspace, (): ValidateWorkspaceResult => {
+    const summary = { files: 0, errors: 0, warnings: 0 };
+    for (const folder of ctx.workspaceFolders) {
+      let files: string[];
+      try {
+        files = lintTargets(['.'], folder);
+      } catch (err) {
+        ctx.connection.console.warn(`rlhf-lens: cannot list ${folder}: ${(err as Error).message}`);
+        continue;
+      }
+      for (const rel of files) {
+        const abs = path.resolve(folder, rel);
+        const uri = pathToUri(abs);
+        const open = ctx.documents.get(uri);
+        let text: string;
+        try {
+          text = open ? open.getText() : fs.readFileSync(abs, 'utf8');
+        } catch {
+          continue; // deleted since it was listed
+        }
+        const diags = ctx.guard(`validate ${abs}`, () => lintFile(abs, text)) ?? [];
+        summary.files++;
+        summary.errors += diags.filter((d) => d.severity === 'error').length;
+        summary.warnings += diags.filter((d) => d.severity === 'warning').length;
+        if (!open) void ctx.connection.sendDiagnostics({ uri, diagnostics: diags.map((d) => toLspDiagnostic(d, uri)) });
+      }
+    }
+    return summary;
+  });
+
   ctx.revalidateAll = () => {
     for (const doc of ctx.documents.all()) schedule(doc, 0);
   };

@@ -17,6 +17,8 @@ export const Methods = {
   unfollowTraining: 'rlhfLens/unfollowTraining',
   /** Request (client -> server): evaluate one pipeline check now (the "Run check" code lens). */
   runCheck: 'rlhfLens/runCheck',
+  /** Request (client -> server): check every config file of the workspace folders and publish their problems. */
+  validateWorkspace: 'rlhfLens/validateWorkspace',
   /** Notification (server -> client): new points of a followed training log. */
   trainingUpdate: 'rlhfLens/trainingUpdate',
 } as const;
@@ -27,6 +29,9 @@ export const StatusResult = object({
   openDocuments: optional(unknownValue),
 });
 export type StatusResult = Checked<typeof StatusResult>;
+
+export const ValidateWorkspaceResult = object({ files: num, errors: num, warnings: num });
+export type ValidateWorkspaceResult = Checked<typeof ValidateWorkspaceResult>;
 
 export const SetTrustParams = object({ trusted: bool });
 export type SetTrustParams = Checked<typeof SetTrustParams>;
