@@ -80,6 +80,8 @@ describe('dashboard webviews in Chromium', { skip: skip ?? false }, () => {
     assert.deepEqual(rerun, { type: 'rerun', analysis: 'calibration', options: { bins: 20 } });
     // The text alternative holds the numbers of the chart.
     await o.page.locator('figure[data-chart="calibration-reliability"] summary').click();
+    // The table is built when the details element opens (its toggle event comes after the click).
+    await o.page.waitForSelector('figure[data-chart="calibration-reliability"] tbody tr');
     const rows = await o.page.locator('figure[data-chart="calibration-reliability"] tbody tr').count();
     assert.equal(rows, 15);
     await assertClean(o);
@@ -161,6 +163,29 @@ describe('dashboard webviews in Chromium', { skip: skip ?? false }, () => {
     assert.equal(exports[0]!['name'], 'ab-forest-success');
     assert.equal(String(exports[0]!['csv']), 'variant,difference,ci low,ci high,relative lift,p,adjusted p\r\ntreatment,0.0271,0.0096,0.0446,0.0385,0.0024,0.0024\r\n');
     assert.match(String(exports[1]!['dataUrl']), /^data:image\/png;base64,/);
+    await assertClean(o);
+    await o.page.close();
+  });
+
+  test('keyboard moves between tabs; a theme change redraws the charts in the new colours', async () => {
+    const o = await open('phases');
+    await o.page.locator('vscode-panel-tab', { hasText: 'Data collection' }).focus();
+    await o.page.keyboard.press('ArrowRight');
+    await o.page.waitForFunction(() => document.querySelector('vscode-panels')?.getAttribute('activeid') === 'tab-training');
+    assert.ok(await o.page.locator('figure[data-chart="training-loss"]').isVisible());
+    const background = () => o.page.evaluate(() => {
+      const c = document.querySelector<HTMLCanvasElement>('#chart-training-loss')!;
+      return Array.from(c.getContext('2d')!.getImageData(1, 1, 1, 1).data.slice(0, 3));
+    });
+    const light = await background();
+    await sendToView(o.page, { type: 'theme', kind: 'dark' });
+    await rendered(o.page, 2);
+    const dark = await background();
+    assert.ok(light[0]! > 200 && dark[0]! < 60, `canvas background follows the theme: ${light} then ${dark}`);
+    await sendToView(o.page, { type: 'theme', kind: 'high-contrast' });
+    await rendered(o.page, 3);
+    assert.deepEqual(await background(), [0, 0, 0]);
+    await inked(o.page, 'training');
     await assertClean(o);
     await o.page.close();
   });
