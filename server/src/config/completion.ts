@@ -4,8 +4,7 @@
  * outputs and env names from the document; analyses and metrics from the analysis catalogue; file
  * paths from a list the caller supplies (this module reads no directories).
  */
-import type { ConfigKind } from './kind';
-import { KINDS, kindFromPath } from './kind';
+import { KINDS, kindFromPath, type ConfigKind } from './kind';
 import type { ConfigDocument, JsonPath } from './model';
 import { cursorContext, readConfigFile, type ConfigFile, type CursorContext, type Span } from './yaml-path';
 import { describeSchema, rootSchema, schemaAt, typesOf, type SchemaNode } from './completion-schema';
