@@ -45,7 +45,10 @@ export function renderAb(data: DashboardData, ctx: ViewContext, idPrefix = 'ab')
   if (!ab) return section('A/B results', null, empty('No A/B results.', 'Open an Experiment file and run "RLHF Lens: Show A/B Results".'));
   const r = ab.result;
   const p = palette();
-  const rows = r.metrics.flatMap((m) => m.results.map((v) => ({ metric: m.name, type: m.type, ...v, guardrail: guardrailStatus(ab, m.name, v) })));
+  // Which way is better is known for guardrail metrics (from the Experiment); others count increases as good.
+  const harmful = (metric: string, v: AbVariantResult): boolean => v.significant && (ab.guardrails.find((g) => g.metric === metric)?.direction === 'decrease' ? v.abs_diff > 0 : v.abs_diff < 0);
+  const rows = r.metrics.flatMap((m) => m.results.map((v) => ({ metric: m.name, type: m.type, ...v, guardrail: guardrailStatus(ab, m.name, v), harmful: harmful(m.name, v) })));
+  const tone = (x: (typeof rows)[number]): string => (x.guardrail === 'fail' ? p.bad : x.harmful ? p.warn : x.significant ? p.good : p.muted);
   const srm = r.srm;
   const variants = Object.keys(srm.observed);
   const winner = r.decision.winner;
@@ -73,8 +76,8 @@ export function renderAb(data: DashboardData, ctx: ViewContext, idPrefix = 'ab')
               {
                 label: 'Confidence interval',
                 data: mine.map((x) => [x.ci_low, x.ci_high]) as never,
-                backgroundColor: mine.map((x) => withAlpha(x.guardrail === 'fail' ? p.bad : x.significant ? p.good : p.muted, 0.45)),
-                borderColor: mine.map((x) => (x.guardrail === 'fail' ? p.bad : x.significant ? p.good : p.muted)),
+                backgroundColor: mine.map((x) => withAlpha(tone(x), 0.45)),
+                borderColor: mine.map((x) => tone(x)),
                 borderWidth: 1,
                 barPercentage: 0.5,
                 order: 2,
@@ -129,13 +132,13 @@ export function renderAb(data: DashboardData, ctx: ViewContext, idPrefix = 'ab')
       : null,
     notice(winner ? 'good' : 'info', r.decision.reason, winner ? `Ship ${winner}.` : 'No winner yet.'),
     failedGuardrails.length ? notice('warn', failedGuardrails.map((g) => `${g.metric} (${g.variant}) moved ${pct(g.rel_lift)}`).join('; '), 'Guardrail breached:') : null,
-    h('p', { class: 'subtitle' }, methodNote),
+    h('p', { class: 'subtitle' }, `${methodNote}${srm.mismatch ? '' : ` Traffic matches the configured split (SRM ${pEquals(srm.p_value)}).`}`),
     stats(
       rows.map((x) => ({
         label: `${x.metric} · ${x.variant}`,
         value: x.rel_lift === null ? fmt(x.abs_diff) : `${x.rel_lift >= 0 ? '+' : ''}${pct(x.rel_lift)}`,
         detail: `${pEquals(x.p_value_adjusted)} adj.${x.chance_to_beat_control === null ? '' : ` · ${pct(x.chance_to_beat_control)} to beat control`}`,
-        tone: x.guardrail === 'fail' ? ('bad' as const) : x.significant ? ('good' as const) : undefined,
+        tone: x.guardrail === 'fail' ? ('bad' as const) : x.harmful ? ('warn' as const) : x.significant ? ('good' as const) : undefined,
       })),
     ),
     grid(h('div', { class: 'stack' }, ...forests), samples),
@@ -147,7 +150,7 @@ export function renderAb(data: DashboardData, ctx: ViewContext, idPrefix = 'ab')
       { title: 'Effect [CI]', cell: (x) => `${fmt(x.abs_diff)} [${fmt(x.ci_low)}, ${fmt(x.ci_high)}]`, numeric: true },
       { title: 'p / adjusted', cell: (x) => `${pValue(x.p_value)} / ${pValue(x.p_value_adjusted)}`, numeric: true },
       { title: 'Chance to beat', cell: (x) => pct(x.chance_to_beat_control), numeric: true },
-      { title: 'Guardrail', cell: (x) => x.guardrail },
+      { title: 'Guardrail', cell: (x) => (x.guardrail === 'n/a' ? '–' : x.harmful && x.guardrail === 'pass' ? 'pass (worse, within limit)' : x.guardrail) },
       { title: 'Significant', cell: (x) => (x.significant ? 'yes' : 'no') },
     ]),
   );
