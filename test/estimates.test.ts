@@ -9,7 +9,7 @@ import {
   sampleSizeExact,
   sampleSizePerVariant,
   type ProportionTestDesign,
-} from '../server/src/config/estimates/sample-size';
+} from '../server/src/analysis/sample-size';
 
 const ROOT = path.resolve(__dirname, '..');
 

@@ -3,8 +3,9 @@
  * the difference against the control, multiplicity-adjusted p-values, and a decision in words that
  * respects the primary metric and the guardrails.
  */
+import { designProblem, powerForSampleSize, sampleSizePerVariant, type ProportionTestDesign } from './sample-size';
 import gammaln from '@stdlib/math-base-special-gammaln';
-import { chiSquareSf, normalQuantile, normalSf, normalTwoSidedP, studentTQuantile, studentTTwoSidedP } from './stats/distributions';
+import { chiSquareSf, normalQuantile, normalTwoSidedP, studentTQuantile, studentTTwoSidedP } from './stats/distributions';
 import {
   AnalysisError,
   type AbInput,
@@ -123,26 +124,26 @@ export function adjustPValues(p: number[], correction: 'none' | 'bonferroni' | '
   return out;
 }
 
-/** Per-variant sample size for a two-sided two-proportion z-test to detect an absolute change `mde` from `baseline`. */
-export function requiredSampleSizeBinomial(baseline: number, mde: number, confidence = 0.95, power = 0.8): number {
-  if (!(baseline > 0 && baseline < 1)) throw new AnalysisError(`baseline rate must be in (0, 1), got ${baseline}`, 'bad-option');
+/** The design of `sample-size.ts` for a signed `mde` (the treatment rate is `baseline + mde`). */
+function binomialDesign(baseline: number, mde: number, confidence: number, power?: number): ProportionTestDesign {
+  const design: ProportionTestDesign = { baseline, mde: Math.abs(mde), confidence, direction: mde < 0 ? 'decrease' : 'increase' };
+  if (power !== undefined) design.power = power;
+  const problem = designProblem(design);
   const p2 = baseline + mde;
-  if (!(mde !== 0 && p2 > 0 && p2 < 1)) throw new AnalysisError(`baseline + mde must be in (0, 1) and mde non-zero, got ${baseline} + ${mde}`, 'bad-option');
-  const za = normalQuantile(1 - (1 - confidence) / 2);
-  const zb = normalQuantile(power);
-  const pBar = (baseline + p2) / 2;
-  const num = za * Math.sqrt(2 * pBar * (1 - pBar)) + zb * Math.sqrt(baseline * (1 - baseline) + p2 * (1 - p2));
-  return Math.ceil((num * num) / (mde * mde));
+  if (problem || mde === 0 || !(p2 > 0 && p2 < 1)) {
+    throw new AnalysisError(problem ?? `baseline + mde must be in (0, 1) and mde non-zero, got ${baseline} + ${mde}`, 'bad-option');
+  }
+  return design;
+}
+
+/** Units per variant a two-sided pooled two-proportion z-test needs (one implementation: sample-size.ts). */
+export function requiredSampleSizeBinomial(baseline: number, mde: number, confidence = 0.95, power = 0.8): number {
+  return sampleSizePerVariant(binomialDesign(baseline, mde, confidence, power));
 }
 
 /** Power of that test with `n` units per variant (the far tail ignored, as in the usual formula). */
 export function powerBinomial(baseline: number, mde: number, n: number, confidence = 0.95): number {
-  const p2 = baseline + mde;
-  const za = normalQuantile(1 - (1 - confidence) / 2);
-  const pBar = (baseline + p2) / 2;
-  const se0 = Math.sqrt((2 * pBar * (1 - pBar)) / n);
-  const se1 = Math.sqrt((baseline * (1 - baseline) + p2 * (1 - p2)) / n);
-  return normalSf((za * se0 - Math.abs(mde)) / se1);
+  return powerForSampleSize(binomialDesign(baseline, mde, confidence), n);
 }
 
 function requireVariant<T extends BinomialSummary | ContinuousSummary>(byVariant: Record<string, T>, variant: string, metric: string): T {

@@ -3,7 +3,7 @@
  * with `primary: true`, else the first) and `analysis.{mde, power, confidence}`. Only binomial
  * metrics have a sample-size formula here; a continuous metric would need its standard deviation.
  */
-import { DEFAULT_CONFIDENCE, DEFAULT_POWER, designProblem, type ProportionTestDesign } from './sample-size';
+import { DEFAULT_CONFIDENCE, DEFAULT_POWER, designProblem, type ProportionTestDesign } from '../../analysis/sample-size';
 
 export interface ExperimentDesign {
   design: ProportionTestDesign;

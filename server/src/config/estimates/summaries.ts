@@ -8,7 +8,7 @@ import type { WorkspaceFacts } from '../workspace-facts';
 import { estimatePeakMemory, formatBytes, parseGpuMemory } from './memory';
 import { trainingSetupFromConfig } from './training-setup';
 import { experimentDesignFromConfig } from './experiment-design';
-import { powerForSampleSize, sampleSizePerVariant } from './sample-size';
+import { powerForSampleSize, sampleSizePerVariant } from '../../analysis/sample-size';
 
 const n = (x: number) => Math.round(x).toLocaleString('en-US');
 const pct = (x: number) => `${Number((x * 100).toFixed(1))}%`;

@@ -1,6 +1,6 @@
 import type { Rule } from '../rule';
 import { experimentDesignFromConfig } from '../../estimates/experiment-design';
-import { powerForSampleSize, sampleSizePerVariant } from '../../estimates/sample-size';
+import { powerForSampleSize, sampleSizePerVariant } from '../../../analysis/sample-size';
 
 const pct = (x: number) => `${Number((x * 100).toFixed(1))}%`;
 
