@@ -60,7 +60,8 @@ export class Workbench {
     await input.waitFor({ state: 'visible', timeout: 10_000 });
     await input.fill(relativePath);
     const name = path.basename(relativePath);
-    await this.quickInput().locator('.monaco-list-row', { hasText: name }).first().waitFor({ timeout: 15_000 });
+    // Wait until filtering has put the file first: before that, Enter opens the most recent file.
+    await this.quickInput().locator('.monaco-list-row.focused', { hasText: name }).first().waitFor({ timeout: 15_000 });
     await this.page.keyboard.press('Enter');
     await this.page.locator('.tab.active', { hasText: name }).waitFor({ timeout: 15_000 });
     await this.page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ timeout: 15_000 });
@@ -76,7 +77,9 @@ export class Workbench {
     await input.waitFor({ state: 'hidden', timeout: 10_000 });
   }
 
+  /** Saves the active editor after an edit (which lands asynchronously; callers check the disk). */
   async save(): Promise<void> {
+    await this.page.locator('.tab.active.dirty').waitFor({ timeout: 3_000 }).catch(() => undefined);
     await this.page.keyboard.press('Control+S');
     await this.page.locator('.tab.active.dirty').waitFor({ state: 'detached', timeout: 10_000 });
   }
@@ -97,11 +100,24 @@ export class Workbench {
 
   /** Shows the hover at the cursor and returns its text. */
   async hoverAtCursor(): Promise<string> {
-    await this.runCommand('Show or Focus Hover');
-    const hover = this.page.locator('.monaco-hover:not(.hidden) .monaco-hover-content, .monaco-hover:not(.hidden) .hover-contents').first();
-    await hover.waitFor({ state: 'visible', timeout: 15_000 });
-    await this.page.waitForTimeout(300);
-    return (await hover.textContent()) ?? '';
+    // Ctrl+K Ctrl+I, "Show or Focus Hover"; through the palette the hover loses focus and closes.
+    // Asked again until it shows: a language server that is still starting answers with nothing.
+    const hover = this.page.locator('.monaco-hover:not(.hidden) .monaco-hover-content').first();
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      await this.page.keyboard.press('Control+K');
+      await this.page.keyboard.press('Control+I');
+      const shown = await hover.waitFor({ state: 'visible', timeout: 3_000 }).then(() => true, () => false);
+      if (shown) break;
+      if (Date.now() > deadline) throw new Error('no hover appeared at the cursor within 30 s');
+    }
+    let text = '';
+    do {
+      text = (await hover.textContent()) ?? '';
+      if (!text.includes('(loading...)')) break;
+      await this.page.waitForTimeout(200);
+    } while (Date.now() < deadline);
+    return text;
   }
 
   /** Triggers completion at the cursor; returns the label of the focused suggestion. */
@@ -137,12 +153,12 @@ export class Workbench {
     await menuItem.click();
   }
 
-  /** Waits for a webview whose document contains `selector`; returns its content frame. */
-  async webviewWith(selector: string, timeoutMs = 30_000): Promise<Frame> {
+  /** Waits for a webview (not one of `existing`) whose document contains `selector`; returns its frame. */
+  async webviewWith(selector: string, timeoutMs = 30_000, existing: ReadonlySet<Frame> = new Set()): Promise<Frame> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       for (const frame of this.page.frames()) {
-        if (frame === this.page.mainFrame()) continue;
+        if (frame === this.page.mainFrame() || existing.has(frame)) continue;
         try {
           if ((await frame.locator(selector).count()) > 0) return frame;
         } catch {
@@ -158,6 +174,18 @@ export class Workbench {
   async notifications(): Promise<string[]> {
     return this.page.locator('.notifications-toasts .notification-list-item-message').allTextContents();
   }
+}
+
+/** Polls `read` until `accept` takes its value; fails with the last value seen. */
+export async function eventually<T>(what: string, read: () => T, accept: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = read();
+  while (!accept(value)) {
+    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(value)} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+    value = read();
+  }
+  return value;
 }
 
 /** Counts the painted (non-transparent) pixels of every canvas in a frame. */
