@@ -121,13 +121,32 @@ export function registerDashboardCommands(context: vscode.ExtensionContext, getC
       },
       'training',
     );
+    // The planned length comes with the data; the pace (for the ETA) from the live updates themselves.
+    let maxSteps: number | null = null;
+    let pace: { at: number; step: number } | undefined;
+    const load: DashboardSource['load'] = async (options) => {
+      const data = await base.load(options);
+      maxSteps = data.training?.progress?.max_steps ?? null;
+      pace = undefined;
+      return data;
+    };
     return {
-      load: base.load,
+      load,
       follow: (post: (m: HostMessage) => void) =>
         follow(file, (u) => {
           // A replaced or truncated log starts over: recompute everything rather than patch.
-          if (u.reset) void base.load({}).then((data) => post({ type: 'setData', view: 'training', data }));
-          else post({ type: 'trainingUpdate', points: u.points });
+          if (u.reset) {
+            void load({}).then((data) => post({ type: 'setData', view: 'training', data }));
+            return;
+          }
+          let step = -Infinity;
+          for (const pts of Object.values(u.points)) for (const [s] of pts) step = Math.max(step, s);
+          if (!Number.isFinite(step)) return;
+          const now = Date.now();
+          pace ??= { at: now, step };
+          const perSecond = now > pace.at ? ((step - pace.step) * 1000) / (now - pace.at) : 0;
+          const eta = maxSteps !== null && perSecond > 0 ? (maxSteps - step) / perSecond : null;
+          post({ type: 'trainingUpdate', points: u.points, progress: { step, max_steps: maxSteps, running: maxSteps === null || step < maxSteps, eta_seconds: eta } });
         }),
     };
   };
