@@ -1,4 +1,4 @@
-"""Oracle for server/src/config/estimates/sample-size.ts, computed independently with scipy.
+"""Oracle for server/src/analysis/sample-size.ts, computed independently with scipy.
 
 Per-variant n for a two-sided two-proportion z-test (Fleiss eq. 4.14, no continuity correction):
   n = (z_{1-a/2} sqrt(2 pbar qbar) + z_{1-b} sqrt(p1 q1 + p2 q2))^2 / (p2 - p1)^2
