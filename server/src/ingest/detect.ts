@@ -1,6 +1,7 @@
 /** Decides a data file's format from its name, then from its first bytes. */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { openBytes, logicalName, statOrThrow, asIngestError } from './source';
+import { isGzip, openBytes, logicalName, statOrThrow, asIngestError } from './source';
 import { looksLikeMlflow } from './mlflow';
 import { IngestError, type DataFormat } from './rows';
 
@@ -43,12 +44,27 @@ export function formatFromText(file: string, text: string): DataFormat {
   return 'csv';
 }
 
+/** UTF-16 text decodes as UTF-8 to garbage on every line; say what it is instead of skipping every row. */
+function refuseUtf16(file: string): void {
+  const bom = Buffer.alloc(2);
+  const fd = fs.openSync(file, 'r');
+  try {
+    if (fs.readSync(fd, bom, 0, 2, 0) < 2) return;
+  } finally {
+    fs.closeSync(fd);
+  }
+  if ((bom[0] === 0xff && bom[1] === 0xfe) || (bom[0] === 0xfe && bom[1] === 0xff)) {
+    throw new IngestError(file, 'is UTF-16 encoded; RLHF Lens reads UTF-8 (save the file as UTF-8)');
+  }
+}
+
 export async function detectFormat(file: string): Promise<DataFormat> {
   const st = statOrThrow(file);
   if (st.isDirectory()) {
     if (looksLikeMlflow(file)) return 'mlflow';
     throw new IngestError(file, 'is a folder without an MLflow run (metrics/ folder) in it');
   }
+  if (!isGzip(file)) refuseUtf16(file);
   const name = path.basename(logicalName(file));
   if (/\.(ya?ml|toml|py|md)$/.test(name)) throw new IngestError(file, 'is a config or source file, not a data file (expected JSONL, CSV/TSV, JSON, trainer_state.json or an MLflow run folder)');
   if (name.endsWith('trainer_state.json')) return 'trainer_state';
