@@ -278,5 +278,36 @@ test('RLHF Lens in a real VS Code workbench (code-server + chromium)', { timeout
       const status = w.page.locator('.statusbar-item', { hasText: 'RLHF Lens: Restricted' });
       await status.waitFor({ state: 'visible', timeout: 15_000 });
     });
+    // todo: client/src/panels/dashboard-panel.ts drops an error posted before the view is ready
+    // (post() returns while !ready and 'ready' replays only data), so the server's refusal never
+    // shows and the panel says "Loading…" forever. Remove `todo` once the panel replays the error.
+    await t.test('Analyze File... runs no analysis and says why', { todo: 'the dashboard panel loses the refusal sent before its view is ready' }, async (t) => {
+      if (!clientRegisters(CLIENT_JS, 'rlhfLens.analyzeFile')) return t.skip('skipped: feature analyze file not present (client registers no rlhfLens.analyzeFile)');
+      await step(t, w, 'restricted-analyze', async () => {
+        const file = fs.existsSync(path.join(ws.dir, 'eval', 'rm_preds.jsonl')) ? 'eval/rm_preds.jsonl' : 'data/prefs_eval.jsonl';
+        const framesBefore = new Set(w.page.frames());
+        await w.explorerContextMenu(file, 'Analyze File...');
+        const pick = w.page.locator('.quick-input-widget .monaco-list-row').first();
+        if (await pick.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false)) await w.page.keyboard.press('Enter');
+        // The refusal may come as a notification or inside the panel; either must name the reason.
+        const deadline = Date.now() + 30_000;
+        let seen: string[] = [];
+        while (Date.now() < deadline) {
+          seen = await w.notifications();
+          for (const frame of w.page.frames()) {
+            if (framesBefore.has(frame) || frame === w.page.mainFrame()) continue;
+            seen.push((await frame.locator('body').innerText().catch(() => '')).replace(/\s+/g, ' '));
+          }
+          if (seen.some((m) => /not trusted|untrusted|restricted/i.test(m))) break;
+          await w.page.waitForTimeout(300);
+        }
+        assert.ok(seen.some((m) => /not trusted|untrusted|restricted/i.test(m)), `no message said the analysis was refused for trust: ${JSON.stringify(seen)}`);
+        for (const frame of w.page.frames()) {
+          if (framesBefore.has(frame) || frame === w.page.mainFrame()) continue;
+          const painted = await paintedPixels(frame).catch(() => []);
+          assert.ok(painted.every((n) => n === 0), 'an analysis chart was drawn in an untrusted workspace');
+        }
+      });
+    });
   });
 });

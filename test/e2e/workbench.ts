@@ -151,6 +151,12 @@ export class Workbench {
     const menuItem = this.page.locator('.context-view .action-item .action-label', { hasText: item }).first();
     await menuItem.waitFor({ state: 'visible', timeout: 10_000 });
     await menuItem.click();
+    // A click that lands while the menu is still settling only highlights the item; Enter runs it.
+    const menu = this.page.locator('.context-view .monaco-menu');
+    if (!(await menu.waitFor({ state: 'hidden', timeout: 3_000 }).then(() => true, () => false))) {
+      await this.page.keyboard.press('Enter');
+      await menu.waitFor({ state: 'hidden', timeout: 5_000 });
+    }
   }
 
   /** Waits for a webview (not one of `existing`) whose document contains `selector`; returns its frame. */
