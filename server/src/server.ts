@@ -2,7 +2,7 @@
  * The language server: wiring only. Transport comes from the command line
  * (`--stdio`, `--node-ipc`, `--socket=N`), as vscode-languageserver decides.
  */
-import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
+import { createConnection, MessageType, ProposedFeatures, ShowMessageNotification, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_SETTINGS, readSettings, type ServerContext } from './server-context';
@@ -37,10 +37,13 @@ export function startServer(): void {
     },
   };
 
+  // A notification, not window.showWarningMessage: that is a request, and a client without it would reject it unhandled and stop the server.
+  const warnUser = (message: string) => void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message });
   // Analyses run in worker threads (dist/server/worker.js beside this bundle), never on this thread.
   const analysis = new AnalysisService({
     workerFile: path.join(__dirname, 'worker.js'),
-    onRecovered: (file, aside) => connection.window.showWarningMessage(`RLHF Lens: the results database ${file} could not be read; it was moved to ${aside} and a new one was started.`),
+    onRecovered: (file, aside) => warnUser(`RLHF Lens: the results database ${file} could not be read; it was moved to ${aside} and a new one was started.`),
+    onSaveFailed: (file, message) => warnUser(`RLHF Lens: could not save the results database ${file} (${message}); results are kept in memory until a write succeeds.`),
   });
   connection.onShutdown(() => analysis.dispose());
 

@@ -5,6 +5,7 @@
  */
 import * as path from 'node:path';
 import { contentHash, textHash } from './hash';
+import { IngestError } from '../ingest/rows';
 import { canonicalOptions, type AnalysisName, type RunOptions } from './options';
 import { inputFiles, type AnalysisOutcome } from './run';
 import type { Store } from './store';
@@ -49,6 +50,10 @@ export async function analyzeWithCache(req: AnalyzeRequest, execute: Executor, s
   }
   try {
     const outcome = await execute(req);
+    // A file rewritten while it was read gives rows of neither version: discard, never cache under the old hash.
+    if ((await contentHash(inputFiles(req.analysis, req.file, req.options))) !== inputHash) {
+      throw new IngestError(req.file, 'changed while it was being read; the result was discarded (run the analysis again)');
+    }
     const durationMs = performance.now() - started;
     if (store) {
       store.putResult(req.analysis, inputHash, optionsHash, req.file, outcome);

@@ -13,6 +13,8 @@ export interface AnalysisServiceOptions {
   execArgv?: string[];
   /** Reports a database that had to be set aside (shown to the user once). */
   onRecovered?: (file: string, aside: string) => void;
+  /** Reports a database write that failed (disk full): results stay in memory until a write succeeds. */
+  onSaveFailed?: (file: string, message: string) => void;
 }
 
 export class AnalysisService {
@@ -28,6 +30,7 @@ export class AnalysisService {
   private store(): Promise<Store> {
     this.storePromise ??= Store.open(this.storagePath ? path.join(this.storagePath, 'rlhf-lens.sqlite') : undefined).then((s) => {
       if (s.recovered && s.file) this.options.onRecovered?.(s.file, s.recovered);
+      s.onSaveFailed = this.options.onSaveFailed;
       return s;
     });
     return this.storePromise;

@@ -97,9 +97,13 @@ export function writeFileAtomic(file: string, data: Uint8Array): void {
   try {
     fs.writeSync(fd, data);
     fs.fsyncSync(fd);
-  } finally {
+  } catch (err) {
+    // A full disk: leave no partial temp file behind (the target is untouched).
     fs.closeSync(fd);
+    fs.rmSync(tmp, { force: true });
+    throw err;
   }
+  fs.closeSync(fd);
   try {
     fs.renameSync(tmp, file);
   } catch (err) {
@@ -236,7 +240,22 @@ export class Store {
     this.db.close();
   }
 
+  /**
+   * Called when the database cannot be written (disk full, folder gone read-only): the results stay
+   * in memory and the next write tries again. Reported once per failing streak. Unset: the error is thrown.
+   */
+  onSaveFailed: ((file: string, message: string) => void) | undefined;
+  private saveFailing = false;
+
   private persist(): void {
-    if (this.file) writeFileAtomic(this.file, this.db.export());
+    if (!this.file) return;
+    try {
+      writeFileAtomic(this.file, this.db.export());
+      this.saveFailing = false;
+    } catch (err) {
+      if (!this.onSaveFailed) throw err;
+      if (!this.saveFailing) this.onSaveFailed(this.file, (err as Error).message);
+      this.saveFailing = true;
+    }
   }
 }
