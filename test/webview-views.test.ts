@@ -190,6 +190,19 @@ describe('dashboard webviews in Chromium', { skip: skip ?? false }, () => {
     await o.page.close();
   });
 
+  test('an error before any data shows as a banner in place of the loading line', async () => {
+    const page = await browser.newPage();
+    const problems = await instrument(page, { vscode: true });
+    await page.goto(`${served.origin}/calibration.html`);
+    await page.waitForFunction(() => (window as unknown as { __posted: unknown[] }).__posted.length > 0);
+    await sendToView(page, { type: 'error', message: 'workspace is not trusted: RLHF Lens runs no analyses in untrusted workspaces' });
+    await page.waitForSelector('.banner.error:not([hidden])');
+    assert.match(await page.locator('.banner.error').innerText(), /not trusted/);
+    assert.equal(await page.locator('main').innerText(), 'No results to show.');
+    await assertClean({ page, problems });
+    await page.close();
+  });
+
   test('a message that breaks the contract is rejected with a banner, not half-drawn', async () => {
     const o = await open('calibration');
     const warnings: string[] = [];

@@ -80,6 +80,7 @@ export function startView(view: ViewName, module: ViewModule): void {
           break;
         case 'error':
           showError(message.message);
+          if (!data) root.replaceChildren(h('p', { class: 'subtitle' }, 'No results to show.'));
           break;
       }
     },

@@ -29,6 +29,8 @@ export class DashboardPanel {
   private static readonly open = new Map<string, DashboardPanel>();
   private readonly disposables: vscode.Disposable[] = [];
   private data: DashboardData | undefined;
+  /** Why the last load failed; kept so a view that becomes ready later still shows it. */
+  private failure: string | undefined;
   private ready = false;
 
   static show(context: vscode.ExtensionContext, view: ViewName, subject: string, source: DashboardSource, log: vscode.OutputChannel): void {
@@ -92,11 +94,14 @@ export class DashboardPanel {
   private async refresh(options: { bins?: number }): Promise<void> {
     try {
       this.data = await this.source.load(options);
+      this.failure = undefined;
       this.post({ type: 'setData', view: this.view, data: this.data });
     } catch (err) {
-      const message = (err as Error).message;
+      const message = `RLHF Lens could not compute this view: ${(err as Error).message}`;
+      this.failure = message;
       this.log.appendLine(`[dashboard] ${this.view}: ${message}`);
       this.post({ type: 'error', message });
+      void vscode.window.showWarningMessage(message);
     }
   }
 
@@ -112,6 +117,7 @@ export class DashboardPanel {
       case 'ready':
         this.ready = true;
         if (this.data) this.post({ type: 'setData', view: this.view, data: this.data });
+        if (this.failure) this.post({ type: 'error', message: this.failure });
         return;
       case 'rerun':
         await this.refresh({ bins: message.options.bins });
