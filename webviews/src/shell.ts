@@ -65,6 +65,7 @@ export function startView(view: ViewName, module: ViewModule): void {
       switch (message.type) {
         case 'setData':
           data = message.data;
+          if (message.focus) ctx.saveState({ tab: message.focus });
           banner.hidden = true;
           draw();
           break;

@@ -95,9 +95,12 @@ export function registerDashboardCommands(context: vscode.ExtensionContext, getC
     return item?.file;
   };
 
-  const pipelineSource = (file: string): DashboardSource => ({
+  /** `stageId` (from a code lens) opens the dashboard on that stage's phase. */
+  const pipelineSource = (file: string, stageId?: string): DashboardSource => ({
     load: ({ bins }) => buildDashboardData(file, { run, displayRoot: displayRoot(file), ...(bins !== undefined ? { bins } : {}) }),
+    ...(stageId ? { focus: (data: DashboardData) => data.graph?.stages.find((s) => s.id === stageId)?.phase } : {}),
   });
+  const stageOf = (arg: CommandArg): string | undefined => (arg && !(arg instanceof vscode.Uri) && typeof arg.stageId === 'string' ? arg.stageId : undefined);
 
   /** A view of one analysis of one file (no pipeline around it). */
   const single = (file: string, build: (r: AnalyzeResult, rel: string) => Partial<DashboardData>, analysis: string, options: Record<string, unknown> = {}): DashboardSource => ({
@@ -156,7 +159,7 @@ export function registerDashboardCommands(context: vscode.ExtensionContext, getC
       'rlhfLens.openDashboard',
       guarded(async (arg) => {
         const file = await pickPipeline(arg);
-        if (file) show('phases', file, pipelineSource(file));
+        if (file) show('phases', file, pipelineSource(file, stageOf(arg)));
       }),
     ),
     vscode.commands.registerCommand(

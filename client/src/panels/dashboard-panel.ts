@@ -6,13 +6,15 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { HostMessage, parseViewMessage, type DashboardData, type ViewMessage, type ViewName } from '../../../server/src/protocol/webview';
+import { HostMessage, parseViewMessage, type DashboardData, type Phase, type ViewMessage, type ViewName } from '../../../server/src/protocol/webview';
 import { buildDashboardHtml } from '../../../server/src/report/html';
 import { resolveInWorkspace } from './workspace-paths';
 
 export interface DashboardSource {
   /** Computes the view's data; `bins` when the user changed the calibration bins. */
   load(options: { bins?: number }): Promise<DashboardData>;
+  /** The phase tab to open on (phase dashboard only). */
+  focus?(data: DashboardData): Phase | undefined;
   /** Starts live updates (training runs); returns how to stop them. */
   follow?(post: (message: HostMessage) => void): vscode.Disposable;
 }
@@ -91,11 +93,17 @@ export class DashboardPanel {
     void this.panel.webview.postMessage(message);
   }
 
+  private sendData(): void {
+    if (!this.data) return;
+    const focus = this.source.focus?.(this.data);
+    this.post({ type: 'setData', view: this.view, data: this.data, ...(focus ? { focus } : {}) });
+  }
+
   private async refresh(options: { bins?: number }): Promise<void> {
     try {
       this.data = await this.source.load(options);
       this.failure = undefined;
-      this.post({ type: 'setData', view: this.view, data: this.data });
+      this.sendData();
     } catch (err) {
       const message = `RLHF Lens could not compute this view: ${(err as Error).message}`;
       this.failure = message;
@@ -116,7 +124,7 @@ export class DashboardPanel {
     switch (message.type) {
       case 'ready':
         this.ready = true;
-        if (this.data) this.post({ type: 'setData', view: this.view, data: this.data });
+        this.sendData();
         if (this.failure) this.post({ type: 'error', message: this.failure });
         return;
       case 'rerun':

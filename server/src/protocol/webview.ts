@@ -193,7 +193,8 @@ export const ThemeKind = literal('light', 'dark', 'high-contrast');
 export type ThemeKind = Checked<typeof ThemeKind>;
 
 export const HostMessage = tagged({
-  setData: object({ type: literal('setData'), view: viewName, data: DashboardData }),
+  /** `focus`: the phase tab to show (e.g. the phase of the stage whose "Open in dashboard" lens was clicked). */
+  setData: object({ type: literal('setData'), view: viewName, data: DashboardData, focus: optional(literal(...PHASES)) }),
   /** Points appended to a running training job's series, and its new progress. */
   trainingUpdate: object({
     type: literal('trainingUpdate'),
