@@ -186,6 +186,10 @@ describe('dashboard webviews in Chromium', { skip: skip ?? false }, () => {
     await rendered(o.page, 3);
     assert.deepEqual(await background(), [0, 0, 0]);
     await inked(o.page, 'training');
+    // The "Open in dashboard" lens of an evaluation stage opens on the Evaluation tab.
+    await sendToView(o.page, { type: 'setData', view: 'phases', data: fixture(), focus: 'evaluation' });
+    await rendered(o.page, 4);
+    assert.equal(await o.page.evaluate(() => document.querySelector('vscode-panels')?.getAttribute('activeid')), 'tab-evaluation');
     await assertClean(o);
     await o.page.close();
   });
