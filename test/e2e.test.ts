@@ -278,10 +278,7 @@ test('RLHF Lens in a real VS Code workbench (code-server + chromium)', { timeout
       const status = w.page.locator('.statusbar-item', { hasText: 'RLHF Lens: Restricted' });
       await status.waitFor({ state: 'visible', timeout: 15_000 });
     });
-    // todo: client/src/panels/dashboard-panel.ts drops an error posted before the view is ready
-    // (post() returns while !ready and 'ready' replays only data): when the refusal wins the race,
-    // the panel says "Loading…" forever. Remove `todo` once the panel replays the error.
-    await t.test('Analyze File... runs no analysis and says why', { todo: 'the dashboard panel loses the refusal sent before its view is ready' }, async (t) => {
+    await t.test('Analyze File... runs no analysis and says why', async (t) => {
       if (!clientRegisters(CLIENT_JS, 'rlhfLens.analyzeFile')) return t.skip('skipped: feature analyze file not present (client registers no rlhfLens.analyzeFile)');
       await step(t, w, 'restricted-analyze', async () => {
         const file = fs.existsSync(path.join(ws.dir, 'eval', 'rm_preds.jsonl')) ? 'eval/rm_preds.jsonl' : 'data/prefs_eval.jsonl';
