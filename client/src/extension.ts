@@ -9,6 +9,7 @@ import { Methods } from '../../server/src/protocol/lsp';
 import { registerDashboardCommands } from './commands/dashboards';
 import { registerTemplateCommands } from './commands/templates';
 import { registerValidateWorkspace } from './commands/validate-workspace';
+import { registerRunCheck } from './commands/run-check';
 import { registerLanguageDetection } from './language-detection';
 import { registerTrustStatus } from './trust';
 import { registerYamlExtensionCheck } from './yaml-extension';
@@ -47,6 +48,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   registerYamlExtensionCheck(context, client.outputChannel);
   registerTemplateCommands(context);
   registerValidateWorkspace(context, getClient);
+  registerRunCheck(context, getClient);
   registerDashboardCommands(context, getClient);
   registerTrustStatus(context);
   await client.start();
