@@ -33,7 +33,12 @@ interface Case {
   error?: RegExp;
 }
 
-const d = (name: string) => path.join(DATA, name);
+/** A committed file, copied into the temp folder that is the server's workspace (it reads data only inside it). */
+const d = (name: string) => {
+  const file = path.join(tmp, name);
+  fs.copyFileSync(path.join(DATA, name), file);
+  return file;
+};
 
 function generated(name: string, write: (fd: number) => void): string {
   const file = path.join(tmp, name);
@@ -151,7 +156,7 @@ function assertSkipped(actual: { count: number; first: { line: number; reason: s
 
 let client: LspClient;
 before(async () => {
-  client = await LspClient.start({ rootPath: ROOT, initializationOptions: { trusted: true, storagePath: path.join(tmp, 'storage') } });
+  client = await LspClient.start({ rootPath: tmp, initializationOptions: { trusted: true, storagePath: path.join(tmp, 'storage') } });
 });
 after(async () => {
   await client.stop();

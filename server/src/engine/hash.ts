@@ -5,7 +5,12 @@ import * as path from 'node:path';
 import { IngestError } from '../ingest/rows';
 
 async function hashFileInto(h: Hash, file: string): Promise<void> {
-  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) h.update(chunk);
+  try {
+    for await (const chunk of fs.createReadStream(file, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) h.update(chunk);
+  } catch (err) {
+    // Deleted between the stat and the open: the same message as a file missing from the start.
+    throw new IngestError(file, (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (err as Error).message);
+  }
 }
 
 async function hashPathInto(h: Hash, p: string, rel: string): Promise<void> {

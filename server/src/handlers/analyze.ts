@@ -1,4 +1,5 @@
 /** `rlhfLens/analyze`: runs an analysis in the worker (trusted workspaces only), with progress and cancellation. */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ResponseError, LSPErrorCodes, type CancellationToken, type WorkDoneProgressReporter } from 'vscode-languageserver/node';
 import type { ServerContext } from '../server-context';
@@ -12,6 +13,7 @@ import { TrainingFollower } from '../engine/follow';
 
 /** Converts an engine failure into the LSP error the client sees. */
 export function toResponseError(err: unknown): ResponseError<void> {
+  if (err instanceof ResponseError) return err as ResponseError<void>;
   if (err instanceof CancelledError) return new ResponseError(LSPErrorCodes.RequestCancelled, err.message);
   if (err instanceof StaleError) return new ResponseError(LSPErrorCodes.ContentModified, err.message);
   if (err instanceof WorkerCrashError) return new ResponseError(AnalyzeErrorCodes.workerCrashed, err.message);
@@ -26,6 +28,34 @@ export function analysisAllowed(ctx: ServerContext): string | undefined {
   if (!ctx.trusted) return 'workspace is not trusted: RLHF Lens runs no analyses in untrusted workspaces';
   if (!ctx.settings.analysisEnabled) return 'analyses are turned off (setting rlhfLens.analysis.enable)';
   return undefined;
+}
+
+/** The real path (symlinks followed), or the resolved path of a file that does not exist (yet). */
+function realPath(p: string): string {
+  try {
+    return fs.realpathSync.native(p);
+  } catch {
+    return path.resolve(p);
+  }
+}
+
+/**
+ * Whether `file` lies inside one of the workspace folders (after following symlinks, so a link in
+ * a cloned repository cannot point an analysis at ~/.ssh). A window without folders allows any path.
+ */
+export function insideWorkspace(ctx: ServerContext, file: string): boolean {
+  if (ctx.workspaceFolders.length === 0) return true;
+  const target = realPath(file);
+  return ctx.workspaceFolders.some((root) => {
+    const rel = path.relative(realPath(root), target);
+    return rel === '' || (rel.split(path.sep)[0] !== '..' && !path.isAbsolute(rel));
+  });
+}
+
+function refuseOutsideWorkspace(ctx: ServerContext, files: (string | undefined)[]): void {
+  for (const file of files) {
+    if (file !== undefined && !insideWorkspace(ctx, file)) throw new ResponseError(AnalyzeErrorCodes.notAllowed, `${file} is outside the workspace folders: RLHF Lens reads data only inside them`);
+  }
 }
 
 /** An AbortSignal that fires when the LSP request is cancelled. */
@@ -59,11 +89,13 @@ export function registerAnalyze(ctx: ServerContext, service: AnalysisService): v
     if (denied) throw new ResponseError(AnalyzeErrorCodes.notAllowed, denied);
     if (!isAnalysisName(params.analysis)) throw new ResponseError(AnalyzeErrorCodes.badInput, `unknown analysis "${params.analysis}" (one of ${ANALYSIS_NAMES.join(', ')})`);
     if (!path.isAbsolute(params.path)) throw new ResponseError(AnalyzeErrorCodes.badInput, `path must be absolute (got "${params.path}")`);
+    refuseOutsideWorkspace(ctx, [params.path]);
     const title = `RLHF Lens: ${params.analysis} of ${path.basename(params.path)}`;
     const progress = await progressReporter(ctx, params.workDoneToken);
     progress?.begin(title, undefined, 'starting', true);
     try {
       const options = parseRunOptions(params.options, path.dirname(params.path));
+      refuseOutsideWorkspace(ctx, [options.experiment, options.reference, options.current]);
       const response = await service.analyze(
         { analysis: params.analysis, file: params.path, options },
         { signal: abortOn(token), onProgress: (rows) => progress?.report(`${rows.toLocaleString('en-US')} rows read`) },
@@ -96,6 +128,7 @@ export function registerFollow(ctx: ServerContext): void {
     const { path: file } = params(raw);
     const denied = analysisAllowed(ctx);
     if (denied) throw new ResponseError(AnalyzeErrorCodes.notAllowed, denied);
+    refuseOutsideWorkspace(ctx, [file]);
     if (followers.has(file)) return { following: true };
     const follower = new TrainingFollower(
       file,
