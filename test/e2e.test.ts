@@ -128,6 +128,11 @@ test('RLHF Lens in a real VS Code workbench (code-server + chromium)', { timeout
   const installed: Installed = installCodeServer(480_000);
   t.diagnostic(`code-server ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${installed.bin}`);
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'rlhf-lens-e2e-ws-'));
+  let browser: Browser | undefined;
+  t.after(async () => {
+    await browser?.close();
+    fs.rmSync(home, { recursive: true, force: true });
+  });
   fs.rmSync(SHOTS, { recursive: true, force: true });
   const vsix = packageVsix(home);
   t.diagnostic(`packaged ${vsix}: ${(fs.statSync(vsix).size / 1024).toFixed(0)} KiB`);
@@ -136,11 +141,7 @@ test('RLHF Lens in a real VS Code workbench (code-server + chromium)', { timeout
   const broken = path.join(ws.dir, 'pipelines', 'broken.pipeline.yaml');
   const probe: ServerProbe = await probeServer(SERVER_JS, ws.dir, [path.join(ws.dir, EDIT_FILE), ...(fs.existsSync(broken) ? [broken] : [])]);
   const caps = probe.capabilities;
-  const browser: Browser = await launchBrowser();
-  t.after(async () => {
-    await browser.close();
-    fs.rmSync(home, { recursive: true, force: true });
-  });
+  browser = await launchBrowser();
 
   await t.test('trusted workspace', async (t) => {
     const server = await CodeServer.start(installed, {

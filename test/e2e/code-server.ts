@@ -82,6 +82,7 @@ export class CodeServer {
       timeout: 120_000,
     });
     if (install.status !== 0 || !/successfully installed/i.test(install.stdout + install.stderr)) {
+      fs.rmSync(home, { recursive: true, force: true });
       throw new Error(`installing ${options.vsix} failed:\n${install.stdout}\n${install.stderr}`);
     }
 
@@ -100,7 +101,12 @@ export class CodeServer {
     ];
     const proc = spawn(installed.bin, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     const server = new CodeServer(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(options.folder)}`, proc, home);
-    await server.waitListening(port, 60_000);
+    try {
+      await server.waitListening(port, 60_000);
+    } catch (err) {
+      await server.stop();
+      throw err;
+    }
     return server;
   }
 
