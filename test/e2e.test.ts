@@ -162,6 +162,8 @@ test('RLHF Lens in a real VS Code workbench (code-server + chromium)', { timeout
       await step(t, w, 'problems', async () => {
         await w.openFile(EDIT_FILE);
         await w.problems((rows) => hasRow(rows, 'yaml/duplicate-key'));
+        // The extension is active (it reported the problem) and the folder is trusted: no restricted badge.
+        assert.equal(await w.page.locator('.statusbar-item', { hasText: 'RLHF Lens: Restricted' }).count(), 0, 'restricted badge in a trusted workspace');
         if (!fs.existsSync(broken)) return;
         // The editor must show every rule the server reports for the example, including the
         // pipeline rules when they exist (the CLI and the editor are the same code).
