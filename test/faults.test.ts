@@ -10,8 +10,11 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { LspClient } from './support/lsp';
+import { LspClient, ROOT } from './support/lsp';
+import { ANALYSIS_TIME_BUDGET_MS, JobRunner, JobTimeoutError } from '../server/src/engine/jobs';
+import { requestKey, type AnalyzeRequest } from '../server/src/engine/analyze';
 
+const WORKER = path.join(ROOT, 'dist', 'server', 'worker.js');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rlhf-faults-'));
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
@@ -36,7 +39,7 @@ async function server(storage: string): Promise<LspClient & { shown: string[] }>
     client.shown.push(p.message);
   });
   client.proc.on('exit', (code, signal) => {
-    if (signal !== 'SIGKILL' && code !== 0) client.shown.push(`server exited with ${code}: ${client.stderr}`);
+    if (signal !== 'SIGKILL' && code !== 0) process.stderr.write(`server exited with ${code}: ${client.stderr}\n`);
   });
   return client;
 }
@@ -238,4 +241,21 @@ test('disk full when the database is written: the analysis is still answered, th
     await client.stop();
     spawnSync('umount', [disk]);
   }
+});
+
+test('an analysis past its wall-clock budget is stopped and reported; the next job still runs', { skip: !fs.existsSync(WORKER) && 'run npm run build first' }, async () => {
+  const big = pairsFile('budget-big.jsonl', 600_000, 41);
+  const small = pairsFile('budget-small.jsonl', 100, 43);
+  const jobs = new JobRunner({ workerFile: WORKER, timeBudgetMs: 250 });
+  const slow: AnalyzeRequest = { analysis: 'calibration', file: big, options: {} };
+  const started = Date.now();
+  await assert.rejects(
+    jobs.run(slow, await requestKey(slow)),
+    (e: Error) => e instanceof JobTimeoutError && e.message === `${big}: the calibration analysis took longer than its time budget of 0.25 s and was stopped`,
+  );
+  assert.ok(Date.now() - started < 3000, `stopped after ${Date.now() - started} ms`);
+  assert.equal(jobs.activeJobs, 0);
+  const quick: AnalyzeRequest = { analysis: 'calibration', file: small, options: {} };
+  assert.equal((await jobs.run(quick, await requestKey(quick))).result['n'], 100);
+  assert.equal(ANALYSIS_TIME_BUDGET_MS, 120_000, 'the default documented in docs/limits.md');
 });

@@ -23,6 +23,13 @@ export class StaleError extends Error {
 export class WorkerCrashError extends Error {
   override name = 'WorkerCrashError';
 }
+/** A job that ran past its wall-clock budget: its worker was terminated. */
+export class JobTimeoutError extends Error {
+  override name = 'JobTimeoutError';
+}
+
+/** Wall-clock budget of one analysis job, from the start of its worker (a few million rows take seconds). */
+export const ANALYSIS_TIME_BUDGET_MS = 120_000;
 
 export interface JobHooks {
   onProgress?: (rowsRead: number) => void;
@@ -40,6 +47,7 @@ interface Job {
   listeners: Set<(rows: number) => void>;
   callers: number;
   worker?: Worker;
+  budget?: NodeJS.Timeout;
   settled: boolean;
 }
 
@@ -49,6 +57,8 @@ export interface JobRunnerOptions {
   maxWorkers?: number;
   /** Extra node flags for the worker (tests run the TypeScript source through tsx). */
   execArgv?: string[];
+  /** Wall-clock budget per job (default ANALYSIS_TIME_BUDGET_MS). */
+  timeBudgetMs?: number;
 }
 
 export class JobRunner {
@@ -149,6 +159,9 @@ export class JobRunner {
     this.workersStarted++;
     const worker = new Worker(this.options.workerFile, { execArgv: this.options.execArgv ?? [], env: process.env });
     job.worker = worker;
+    const budget = this.options.timeBudgetMs ?? ANALYSIS_TIME_BUDGET_MS;
+    job.budget = setTimeout(() => this.fail(job, new JobTimeoutError(`${job.request.file}: the ${job.request.analysis} analysis took longer than its time budget of ${budget / 1000} s and was stopped`)), budget);
+    job.budget.unref();
     worker.on('message', (msg: FromWorker) => {
       if (msg.id !== job.id) return;
       if (msg.type === 'progress') for (const l of job.listeners) l(msg.rowsRead);
@@ -168,6 +181,7 @@ export class JobRunner {
   private settle(job: Job, complete: () => void): void {
     if (job.settled) return;
     job.settled = true;
+    clearTimeout(job.budget);
     if (this.byKey.get(job.dedupKey) === job) this.byKey.delete(job.dedupKey);
     if (this.bySlot.get(job.slotKey) === job) this.bySlot.delete(job.slotKey);
     complete();
