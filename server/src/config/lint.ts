@@ -41,7 +41,22 @@ export interface LintOptions {
   facts?: WorkspaceFacts;
   /** Severity per code (rule id or `schema/<keyword>`), overriding the default; 'off' drops it. */
   severities?: Readonly<Record<string, SeveritySetting>>;
+  /** Per-rule time budget (the editor passes one per open document; the CLI runs every rule to the end). */
+  ruleBudget?: RuleTimeBudget;
 }
+
+/**
+ * A rule slower than `ms` on a document keeps its diagnostics, is reported once as `lint/slow-rule`
+ * and is skipped on that document for the next SLOW_RULE_SKIPPED_LINTS lints, so one pathological
+ * rule cannot make every keystroke slow. `skipping` is the caller's state for one document.
+ */
+export interface RuleTimeBudget {
+  ms: number;
+  /** rule id -> lints left to skip it. */
+  skipping: Map<string, number>;
+}
+export const DEFAULT_RULE_TIME_BUDGET_MS = 200;
+export const SLOW_RULE_SKIPPED_LINTS = 10;
 
 /** The config documents of a parsed file, each with its kind (declared, else implied by the file name). */
 export function configDocuments(parsed: ParsedFile, path: string): ConfigDocument[] {
@@ -64,12 +79,21 @@ export function lintText(text: string, options: LintOptions): Diagnostic[] {
   const parsed = parseYaml(text, options.limits ?? DEFAULT_PARSE_LIMITS);
   const found: Diagnostic[] = parsed.diagnostics.slice();
   const facts = options.facts ?? NO_FACTS;
+  const budget = options.ruleBudget;
+  const skippedNow = new Set<string>();
+  if (budget) {
+    for (const [id, left] of budget.skipping) {
+      skippedNow.add(id);
+      if (left <= 1) budget.skipping.delete(id);
+      else budget.skipping.set(id, left - 1);
+    }
+  }
   for (const doc of configDocuments(parsed, options.path)) {
     for (const p of validateAgainstSchema(doc)) {
       found.push({ range: p.range, severity: 'error', code: p.code, message: p.message, ...(p.fixes ? { fixes: p.fixes } : {}) });
     }
     for (const rule of RULES) {
-      if (!appliesTo(rule, doc)) continue;
+      if (!appliesTo(rule, doc) || skippedNow.has(rule.id)) continue;
       const ctx: RuleContext = {
         path: options.path,
         facts,
@@ -80,8 +104,19 @@ export function lintText(text: string, options: LintOptions): Diagnostic[] {
           found.push(d);
         },
       };
+      const started = budget ? performance.now() : 0;
       try {
         rule.check(doc, ctx);
+        const took = budget ? performance.now() - started : 0;
+        if (budget && took > budget.ms && !budget.skipping.has(rule.id)) {
+          budget.skipping.set(rule.id, SLOW_RULE_SKIPPED_LINTS);
+          found.push({
+            range: doc.anchorRange([]),
+            severity: 'information',
+            code: 'lint/slow-rule',
+            message: `Rule ${rule.id} took ${Math.round(took)} ms on this document, over its budget of ${budget.ms} ms; it is skipped here for the next ${SLOW_RULE_SKIPPED_LINTS} checks.`,
+          });
+        }
       } catch (err) {
         found.push({
           range: doc.anchorRange([]),

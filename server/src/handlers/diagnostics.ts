@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ServerContext } from '../server-context';
 import { isConfigFile } from '../config/kind';
-import { lintText, type SeveritySetting } from '../config/lint';
+import { DEFAULT_RULE_TIME_BUDGET_MS, lintText, type RuleTimeBudget, type SeveritySetting } from '../config/lint';
 import { FileSystemFacts, recordingFacts } from '../workspace/index';
 import { loadRuleSettings, SETTINGS_FILE, type RuleSettings } from '../workspace/rule-settings';
 import { toLspDiagnostic, uriToPath, pathToUri } from './convert';
@@ -40,9 +40,12 @@ export function registerDiagnostics(ctx: ServerContext): void {
     return s;
   };
 
-  const lintFile = (filePath: string, text: string, asked?: Set<string>) => {
+  /** uri -> the rules too slow on that open document, skipped for a few checks. */
+  const ruleBudgets = new Map<string, RuleTimeBudget>();
+
+  const lintFile = (filePath: string, text: string, asked?: Set<string>, ruleBudget?: RuleTimeBudget) => {
     const severities: Record<string, SeveritySetting> = { ...ctx.settings.rules, ...(settingsFor(filePath)?.severities ?? {}) };
-    return lintText(text, { path: filePath, facts: asked ? recordingFacts(facts, asked) : facts, severities });
+    return lintText(text, { path: filePath, facts: asked ? recordingFacts(facts, asked) : facts, severities, ...(ruleBudget ? { ruleBudget } : {}) });
   };
 
   const validate = (doc: TextDocument): void => {
@@ -56,7 +59,9 @@ export function registerDiagnostics(ctx: ServerContext): void {
       return;
     }
     const asked = new Set<string>();
-    const diags = lintFile(filePath, text, asked);
+    let ruleBudget = ruleBudgets.get(uri);
+    if (!ruleBudget) ruleBudgets.set(uri, (ruleBudget = { ms: DEFAULT_RULE_TIME_BUDGET_MS, skipping: new Map() }));
+    const diags = lintFile(filePath, text, asked, ruleBudget);
     dependencies.set(uri, asked);
     const current = ctx.documents.get(uri);
     if (!current || current.version !== version) return; // stale
@@ -106,6 +111,7 @@ export function registerDiagnostics(ctx: ServerContext): void {
     if (t) clearTimeout(t);
     timers.delete(e.document.uri);
     dependencies.delete(e.document.uri);
+    ruleBudgets.delete(e.document.uri);
     const filePath = uriToPath(e.document.uri);
     if (path.isAbsolute(filePath)) {
       facts.override(filePath, undefined);
