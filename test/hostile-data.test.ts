@@ -103,6 +103,17 @@ const cases: Case[] = [
     used: [[1, 0.5], [2, 0.1]],
     skipped: [{ line: 3, reason: /^JSON syntax error after entry 2, rest of the file ignored/ }],
   },
+  {
+    name: 'terminal escapes and a bidi override in bad lines are quoted as \\uXXXX, never passed through',
+    file: generated('escapes.jsonl', (fd) =>
+      fs.writeSync(fd, '\u001b]0;pwned\u0007\u001b[31m{"chosen_score": 1}\n{"chosen_score": 2.0, "rejected_score": 0.1}\n\u202e{"chosen_score": 3}\n'),
+    ),
+    used: [[2, 0.1]],
+    skipped: [
+      { line: 1, reason: /^invalid JSON: Unexpected token '\\u001b', "\\u001b\]0;pwned\\u0007"\.\.\. is not valid JSON$/ },
+      { line: 3, reason: /^invalid JSON: Unexpected token '\\u202e'/ },
+    ],
+  },
   { name: 'UTF-16 encoded JSONL', file: d('utf16.jsonl'), error: /: is UTF-16 encoded; RLHF Lens reads UTF-8 \(save the file as UTF-8\)$/ },
   { name: 'a PNG renamed .jsonl', file: d('image-renamed.jsonl'), error: /: all 4 rows are unusable \(line 1: invalid JSON: / },
   { name: 'random bytes named .jsonl', file: generated('random.jsonl', (fd) => fs.writeSync(fd, randomBytes)), error: /: all \d+ rows are unusable \(line 1: invalid JSON: / },
@@ -166,6 +177,7 @@ after(async () => {
 for (const c of cases) {
   test(`CLI: ${c.name}`, () => {
     const out = runCli(['analyze', 'calibration', c.file, '--format', 'json']);
+    assert.doesNotMatch(out.stdout + out.stderr, /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e]/, 'no control characters reach the terminal');
     if (c.error) {
       assert.equal(out.code, 2, `${out.stdout}\n${out.stderr}`);
       assert.equal(out.stdout, '');

@@ -23,6 +23,15 @@ export interface Skipped {
   first: SkippedRow[];
 }
 
+/**
+ * A reason can quote the bad line (JSON.parse does): control and bidi-override characters are
+ * written as \uXXXX so a hostile file cannot send terminal escapes to the CLI's stderr or reorder
+ * text in the editor.
+ */
+function visible(reason: string): string {
+  return reason.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** Counts skipped rows and keeps the first few reasons (enough to find the problem, bounded in memory). */
 export class SkipLog {
   count = 0;
@@ -31,7 +40,7 @@ export class SkipLog {
 
   add(line: number, reason: string): void {
     this.count++;
-    if (this.first.length < this.keep) this.first.push({ line, reason });
+    if (this.first.length < this.keep) this.first.push({ line, reason: visible(reason) });
   }
 
   toJSON(): Skipped {
