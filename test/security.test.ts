@@ -11,6 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LspClient, ROOT } from './support/lsp';
+import { runCli } from './support/cli';
 import { buildDashboardHtml, contentSecurityPolicy, type DashboardPage } from '../server/src/report/html';
 import { parseViewMessage, VIEWS } from '../server/src/protocol/webview';
 import { MessageError } from '../server/src/protocol/check';
@@ -174,4 +175,20 @@ test('an untrusted workspace runs nothing: analyze and followTraining are refuse
     void client.connection.sendNotification('rlhfLens/setTrust', { trusted: true });
   }
   assert.equal((await analyze(path.join(workspace, 'data', 'pairs.jsonl'))).result.n, 2);
+});
+
+test('the CLI never writes terminal escapes or bidi overrides from a hostile file: lint and analyze', () => {
+  const yaml = path.join(tmp, 'escapes.pipeline.yaml');
+  fs.writeFileSync(yaml, 'apiVersion: rlhf-lens/v1\nkind: Pipeline\nmetadata: {name: x}\n"\\e]0;pwned\\a\\u202e": 1\nstages: []\n');
+  const lint = runCli(['lint', yaml]);
+  assert.equal(lint.code, 1);
+  assert.match(lint.stdout, /Unknown property "\\u001b\]0;pwned\\u0007\\u202e"/);
+  const data = path.join(tmp, 'escapes.jsonl');
+  fs.writeFileSync(data, '\u001b[2J\u001b]0;pwned\u0007\n');
+  const analyze = runCli(['analyze', 'calibration', data]);
+  assert.equal(analyze.code, 2);
+  assert.match(analyze.stderr, /Unexpected token '\\u001b', "\\u001b\[2J\\u001b\]0;pwned\\u0007"/);
+  for (const out of [lint.stdout, lint.stderr, analyze.stdout, analyze.stderr]) {
+    assert.doesNotMatch(out, /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+  }
 });

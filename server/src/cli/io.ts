@@ -5,9 +5,18 @@ export interface CliIO {
   cwd: string;
 }
 
+/**
+ * Messages quote what files hold (YAML keys, data values, bad lines): control characters other than
+ * tab and line ends, and bidi overrides, are written as \uXXXX so a hostile file cannot drive the
+ * terminal (escape sequences) or reorder what is shown. JSON output is unchanged in meaning.
+ */
+export function terminalSafe(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 export const processIO: CliIO = {
-  out: (t) => process.stdout.write(t),
-  err: (t) => process.stderr.write(t),
+  out: (t) => process.stdout.write(terminalSafe(t)),
+  err: (t) => process.stderr.write(terminalSafe(t)),
   cwd: process.cwd(),
 };
 
