@@ -180,13 +180,10 @@ export function registerChecks(ctx: ServerContext, service: AnalysisService, cod
     timers.delete(e.document.uri);
   });
 
-  codeLens.setCheckStatusSource((ref) => {
+  codeLens.setCheckStatusSource((uri, ref) => {
     if (analysisAllowed(ctx)) return undefined;
-    for (const state of states.values()) {
-      const o = state.outcomes.get(checkKey(ref.stageId, ref.checkIndex));
-      if (o) return checkStatusText(o);
-    }
-    return undefined;
+    const o = states.get(uri)?.outcomes.get(checkKey(ref.stageId, ref.checkIndex));
+    return o ? checkStatusText(o) : undefined;
   });
 
   ctx.connection.languages.diagnostics.on((params) => {

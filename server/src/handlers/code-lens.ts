@@ -4,24 +4,30 @@
  */
 import { CodeLensRefreshRequest, type CodeLens } from 'vscode-languageserver/node';
 import type { ServerContext } from '../server-context';
-import { codeLenses, type CheckStatusSource } from '../config/code-lens';
+import { codeLenses, type CheckRef, type CheckStatusSource } from '../config/code-lens';
 import { openConfig } from './open-config';
+
+/** The last outcome of a check of the pipeline document `uri`, as lens text. */
+export type DocumentCheckStatusSource = (uri: string, check: CheckRef) => string | undefined;
 
 export interface CodeLensHooks {
   /** Shows each check's last outcome in its lens; call `refresh` when outcomes change. */
-  setCheckStatusSource(source: CheckStatusSource | undefined): void;
+  setCheckStatusSource(source: DocumentCheckStatusSource | undefined): void;
   /** Asks the editor to request the lenses again. */
   refresh(): void;
 }
 
 export function registerCodeLens(ctx: ServerContext): CodeLensHooks {
-  let status: CheckStatusSource | undefined;
+  let status: DocumentCheckStatusSource | undefined;
   ctx.connection.onCodeLens(
     (params): CodeLens[] =>
       ctx.guard('codeLens', () => {
         const open = openConfig(ctx, params.textDocument.uri);
         if (!open) return [];
-        return codeLenses(open.file(), status).map((lens) => ({
+        const uri = params.textDocument.uri;
+        const source = status;
+        const forThisDocument: CheckStatusSource | undefined = source && ((ref) => source(uri, ref));
+        return codeLenses(open.file(), forThisDocument).map((lens) => ({
           range: open.lines.range(lens.span.start, lens.span.end),
           command: { title: lens.title, command: lens.command, arguments: [{ uri: params.textDocument.uri, ...lens.target }] },
         }));
