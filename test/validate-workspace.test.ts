@@ -33,3 +33,17 @@ test('validateWorkspace checks unopened files, respects .gitignore and counts pr
     fs.rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('an untitled buffer in an RLHF Lens language is checked (a "New Pipeline" before it is saved)', async () => {
+  const client = await LspClient.start({});
+  try {
+    const text = 'apiVersion: rlhf-lens/v1\nkind: Pipeline\nmetadata: {name: p}\nstages:\n  - id: a\n    phase: training\n    needs: [zz]\n';
+    const diags = await client.openAndWait('untitled:Untitled-1', text, 'rlhf-pipeline');
+    assert.deepEqual(diags.map((d) => d.code), ['pipeline/unknown-need']);
+    // The same text as plain YAML in an untitled buffer is not ours to check.
+    const plain = await client.openAndWait('untitled:Untitled-2', text, 'yaml');
+    assert.deepEqual(plain, []);
+  } finally {
+    await client.stop();
+  }
+});

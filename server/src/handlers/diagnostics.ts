@@ -9,7 +9,10 @@
 import * as path from 'node:path';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ServerContext } from '../server-context';
-import { isConfigFile } from '../config/kind';
+import { isConfigFile, LANGUAGE_IDS } from '../config/kind';
+
+/** Documents the editor has put in one of our languages are checked whatever their name (e.g. untitled ones). */
+const OUR_LANGUAGES = new Set<string>(Object.values(LANGUAGE_IDS));
 import { DEFAULT_RULE_TIME_BUDGET_MS, lintText, type RuleTimeBudget, type SeveritySetting } from '../config/lint';
 import { FileSystemFacts, recordingFacts } from '../workspace/index';
 import { loadRuleSettings, SETTINGS_FILE, type RuleSettings } from '../workspace/rule-settings';
@@ -53,7 +56,7 @@ export function registerDiagnostics(ctx: ServerContext): void {
     const version = doc.version;
     const filePath = uriToPath(uri);
     const text = doc.getText();
-    if (!ctx.settings.validationEnabled || !isConfigFile(filePath, text)) {
+    if (!ctx.settings.validationEnabled || !(OUR_LANGUAGES.has(doc.languageId) || isConfigFile(filePath, text))) {
       dependencies.delete(uri);
       void ctx.connection.sendDiagnostics({ uri, diagnostics: [] });
       return;
