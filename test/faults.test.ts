@@ -248,12 +248,13 @@ test('an analysis past its wall-clock budget is stopped and reported; the next j
   const small = pairsFile('budget-small.jsonl', 100, 43);
   const jobs = new JobRunner({ workerFile: WORKER, timeBudgetMs: 250 });
   const slow: AnalyzeRequest = { analysis: 'calibration', file: big, options: {} };
+  const key = await requestKey(slow);
   const started = Date.now();
   await assert.rejects(
-    jobs.run(slow, await requestKey(slow)),
+    jobs.run(slow, key),
     (e: Error) => e instanceof JobTimeoutError && e.message === `${big}: the calibration analysis took longer than its time budget of 0.25 s and was stopped`,
   );
-  assert.ok(Date.now() - started < 3000, `stopped after ${Date.now() - started} ms`);
+  assert.ok(Date.now() - started < 5000, `stopped after ${Date.now() - started} ms (budget 250 ms, plus worker start on a loaded machine)`);
   assert.equal(jobs.activeJobs, 0);
   const quick: AnalyzeRequest = { analysis: 'calibration', file: small, options: {} };
   assert.equal((await jobs.run(quick, await requestKey(quick))).result['n'], 100);
