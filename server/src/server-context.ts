@@ -1,6 +1,8 @@
 /** What every LSP handler receives: the connection, the open documents and the server's settings. */
 import type { Connection, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { DEFAULT_PARSE_LIMITS, type ParseLimits } from './config/parse';
+import { DEFAULT_RULE_TIME_BUDGET_MS } from './config/lint';
 
 export type RuleSeveritySetting = 'error' | 'warning' | 'information' | 'hint' | 'off';
 
@@ -14,9 +16,25 @@ export interface ServerSettings {
   rules: Record<string, RuleSeveritySetting>;
   /** Run analyses and pipeline checks (only ever in trusted workspaces). */
   analysisEnabled: boolean;
+  /** `rlhfLens.limits.*`: bounds on what a config file may make the parser do. */
+  limits: ParseLimits;
+  /** `rlhfLens.limits.ruleTimeBudgetMs`: time one rule may take on one document while typing. */
+  ruleTimeBudgetMs: number;
 }
 
-export const DEFAULT_SETTINGS: ServerSettings = { validationEnabled: true, debounceMs: 25, rules: {}, analysisEnabled: true };
+export const DEFAULT_SETTINGS: ServerSettings = {
+  validationEnabled: true,
+  debounceMs: 25,
+  rules: {},
+  analysisEnabled: true,
+  limits: DEFAULT_PARSE_LIMITS,
+  ruleTimeBudgetMs: DEFAULT_RULE_TIME_BUDGET_MS,
+};
+
+/** A whole number within [min, max], else the default (a wrong setting must not disable a guard). */
+function bounded(v: unknown, min: number, max: number, fallback: number): number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? v : fallback;
+}
 
 const SEVERITIES = new Set(['error', 'warning', 'information', 'hint', 'off']);
 
@@ -32,7 +50,16 @@ export function readSettings(raw: unknown): ServerSettings {
     }
   }
   const debounce = validation['debounceMs'];
+  const limits = (typeof s['limits'] === 'object' && s['limits'] !== null ? s['limits'] : {}) as Record<string, unknown>;
+  const d = DEFAULT_PARSE_LIMITS;
   return {
+    limits: {
+      maxDocumentChars: bounded(limits['maxDocumentChars'], 1000, 100_000_000, d.maxDocumentChars),
+      maxDocuments: bounded(limits['maxDocuments'], 1, 100_000, d.maxDocuments),
+      maxNestingDepth: bounded(limits['maxNestingDepth'], 8, 4096, d.maxNestingDepth),
+      maxAliasCount: bounded(limits['maxAliasCount'], 0, 1_000_000, d.maxAliasCount),
+    },
+    ruleTimeBudgetMs: bounded(limits['ruleTimeBudgetMs'], 10, 60_000, DEFAULT_RULE_TIME_BUDGET_MS),
     validationEnabled: validation['enable'] !== false,
     debounceMs: typeof debounce === 'number' && debounce >= 0 && debounce <= 2000 ? debounce : DEFAULT_SETTINGS.debounceMs,
     rules,

@@ -13,7 +13,7 @@ import { isConfigFile, LANGUAGE_IDS } from '../config/kind';
 
 /** Documents the editor has put in one of our languages are checked whatever their name (e.g. untitled ones). */
 const OUR_LANGUAGES = new Set<string>(Object.values(LANGUAGE_IDS));
-import { DEFAULT_RULE_TIME_BUDGET_MS, lintText, type RuleTimeBudget, type SeveritySetting } from '../config/lint';
+import { lintText, type RuleTimeBudget, type SeveritySetting } from '../config/lint';
 import { FileSystemFacts, recordingFacts } from '../workspace/index';
 import { loadRuleSettings, SETTINGS_FILE, type RuleSettings } from '../workspace/rule-settings';
 import { toLspDiagnostic, uriToPath, pathToUri } from './convert';
@@ -48,7 +48,7 @@ export function registerDiagnostics(ctx: ServerContext): void {
 
   const lintFile = (filePath: string, text: string, asked?: Set<string>, ruleBudget?: RuleTimeBudget) => {
     const severities: Record<string, SeveritySetting> = { ...ctx.settings.rules, ...(settingsFor(filePath)?.severities ?? {}) };
-    return lintText(text, { path: filePath, facts: asked ? recordingFacts(facts, asked) : facts, severities, ...(ruleBudget ? { ruleBudget } : {}) });
+    return lintText(text, { path: filePath, facts: asked ? recordingFacts(facts, asked) : facts, severities, limits: ctx.settings.limits, ...(ruleBudget ? { ruleBudget } : {}) });
   };
 
   const validate = (doc: TextDocument): void => {
@@ -63,7 +63,8 @@ export function registerDiagnostics(ctx: ServerContext): void {
     }
     const asked = new Set<string>();
     let ruleBudget = ruleBudgets.get(uri);
-    if (!ruleBudget) ruleBudgets.set(uri, (ruleBudget = { ms: DEFAULT_RULE_TIME_BUDGET_MS, skipping: new Map() }));
+    if (!ruleBudget) ruleBudgets.set(uri, (ruleBudget = { ms: ctx.settings.ruleTimeBudgetMs, skipping: new Map() }));
+    ruleBudget.ms = ctx.settings.ruleTimeBudgetMs;
     const diags = lintFile(filePath, text, asked, ruleBudget);
     dependencies.set(uri, asked);
     const current = ctx.documents.get(uri);
