@@ -46,14 +46,35 @@ export interface LintOptions {
 }
 
 /**
- * A rule slower than `ms` on a document keeps its diagnostics, is reported once as `lint/slow-rule`
- * and is skipped on that document for the next SLOW_RULE_SKIPPED_LINTS lints, so one pathological
- * rule cannot make every keystroke slow. `skipping` is the caller's state for one document.
+ * A rule slower than `ms` on SLOW_RULE_STRIKES consecutive checks of a document keeps its
+ * diagnostics, is reported once as `lint/slow-rule` and is skipped on that document for the next
+ * SLOW_RULE_SKIPPED_LINTS lints, so one pathological rule cannot make every keystroke slow. One slow
+ * check alone (a garbage collection, first-use warm-up, a loaded machine) is not reported.
+ * `skipping` and `strikes` are the caller's state for one document.
  */
 export interface RuleTimeBudget {
   ms: number;
   /** rule id -> lints left to skip it. */
   skipping: Map<string, number>;
+  /** rule id -> consecutive checks over budget so far. */
+  strikes?: Map<string, number>;
+}
+export const SLOW_RULE_STRIKES = 2;
+
+/** Counts a check of `ruleId` against the budget; true when it is the SLOW_RULE_STRIKES-th slow one in a row. */
+function isSlowAgain(budget: RuleTimeBudget, ruleId: string, took: number): boolean {
+  const strikes = (budget.strikes ??= new Map());
+  if (took <= budget.ms) {
+    strikes.delete(ruleId);
+    return false;
+  }
+  const n = (strikes.get(ruleId) ?? 0) + 1;
+  if (n < SLOW_RULE_STRIKES) {
+    strikes.set(ruleId, n);
+    return false;
+  }
+  strikes.delete(ruleId);
+  return true;
 }
 export const DEFAULT_RULE_TIME_BUDGET_MS = 200;
 export const SLOW_RULE_SKIPPED_LINTS = 10;
@@ -108,7 +129,7 @@ export function lintText(text: string, options: LintOptions): Diagnostic[] {
       try {
         rule.check(doc, ctx);
         const took = budget ? performance.now() - started : 0;
-        if (budget && took > budget.ms && !budget.skipping.has(rule.id)) {
+        if (budget && !budget.skipping.has(rule.id) && isSlowAgain(budget, rule.id, took)) {
           budget.skipping.set(rule.id, SLOW_RULE_SKIPPED_LINTS);
           found.push({
             range: doc.anchorRange([]),
