@@ -24,7 +24,7 @@ function toInput(raw: any): CalibrationInput {
 for (const c of oracle.calibration) {
   test(`calibration matches the numpy oracle: ${c.name}`, () => {
     const result = calibrate(toInput(c.input), c.options);
-    const { temperature, ece_ci, ...exact } = c.expected;
+    const { temperature, ece_ci, mce_ci, adaptive_ece_ci, brier_ci, nll_ci, ...exact } = c.expected;
     assertFieldsClose(result, exact, c.name);
     if (temperature === null) assert.equal(result.temperature, null);
     else {
@@ -33,8 +33,12 @@ for (const c of oracle.calibration) {
       assertClose(result.temperature?.nll, temperature.nll, `${c.name} nll after`, 1e-8);
       assertClose(result.temperature?.ece, temperature.ece, `${c.name} ece after`, 1e-5);
     }
-    if (ece_ci) assertFieldsClose(result.ece_ci, ece_ci, `${c.name} bootstrap`, 1e-9);
-    else assert.equal(result.ece_ci, null);
+    const intervals = { ece_ci, mce_ci, adaptive_ece_ci, brier_ci, nll_ci };
+    for (const [name, expected] of Object.entries(intervals)) {
+      const got = result[name as keyof typeof intervals];
+      if (expected) assertFieldsClose(got, expected, `${c.name} bootstrap ${name}`, 1e-9);
+      else assert.equal(got, null, `${c.name}: ${name} without bootstrapIterations`);
+    }
   });
 }
 

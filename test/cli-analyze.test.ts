@@ -59,7 +59,7 @@ print(json.dumps({'ece': ece, 'accuracy': y.mean(), 'brier': ((c - y) ** 2).mean
     ],
   });
   // Exactly the contract's fields plus skipped.
-  assert.deepEqual(Object.keys(out).sort(), ['accuracy', 'adaptive_ece', 'bins', 'brier', 'ece', 'ece_ci', 'mce', 'mean_confidence', 'n', 'nll', 'skipped', 'temperature'].sort());
+  assert.deepEqual(Object.keys(out).sort(), ['accuracy', 'adaptive_ece', 'adaptive_ece_ci', 'bins', 'brier', 'brier_ci', 'ece', 'ece_ci', 'mce', 'mce_ci', 'mean_confidence', 'n', 'nll', 'nll_ci', 'skipped', 'temperature'].sort());
 });
 
 test('agreement on the real nltk file matches the published oracle (Cohen 0.801325, pi 0.79953, Ao 0.88)', { skip: !haveReal && 'no ../shared/fixtures' }, () => {

@@ -364,41 +364,65 @@ export function calibrate(input: CalibrationInput, options: CalibrationOptions =
     nll: topLabelNll(top),
     bins: binRows,
     temperature,
-    ece_ci: bootstrapEce(top, binned.index, bins, options),
+    ...bootstrapIntervals(top, binned.index, bins, options),
   };
 }
 
+type Intervals = Pick<CalibrationResult, 'ece_ci' | 'mce_ci' | 'adaptive_ece_ci' | 'brier_ci' | 'nll_ci'>;
+
 /**
- * Percentile bootstrap of the ECE: resample rows with replacement (index = floor(u * n) with
- * mulberry32(seed)), recompute the ECE on the fixed bins, take the (1 - level)/2 and
- * (1 + level)/2 quantiles of the resampled ECEs (numpy linear interpolation).
+ * Percentile bootstrap of every figure: resample rows with replacement (index = floor(u * n) with
+ * mulberry32(seed)), recompute ECE and MCE on the fixed bins, adaptive ECE on the resample (ties in
+ * resample order), Brier and NLL, and take the (1 - level)/2 and (1 + level)/2 quantiles of each
+ * (numpy linear interpolation). All five come from the same resamples.
  */
-function bootstrapEce(top: TopLabel, index: Uint16Array, bins: number, options: CalibrationOptions): CalibrationResult['ece_ci'] {
+function bootstrapIntervals(top: TopLabel, index: Uint16Array, bins: number, options: CalibrationOptions): Intervals {
   const iterations = options.bootstrapIterations ?? 0;
-  if (iterations === 0) return null;
+  if (iterations === 0) return { ece_ci: null, mce_ci: null, adaptive_ece_ci: null, brier_ci: null, nll_ci: null };
   if (!Number.isInteger(iterations) || iterations < 2) throw new AnalysisError(`bootstrapIterations must be an integer >= 2, got ${iterations}`, 'bad-option');
   const seed = options.bootstrapSeed ?? 1;
   const level = options.bootstrapLevel ?? 0.95;
   if (!(level > 0 && level < 1)) throw new AnalysisError(`bootstrapLevel must be in (0, 1), got ${level}`, 'bad-option');
   const random = mulberry32(seed);
   const n = index.length;
-  const eces = new Float64Array(iterations);
+  const figures = { ece: new Float64Array(iterations), mce: new Float64Array(iterations), adaptive: new Float64Array(iterations), brier: new Float64Array(iterations), nll: new Float64Array(iterations) };
   const count = new Float64Array(bins);
   const sumConf = new Float64Array(bins);
   const sumCorrect = new Float64Array(bins);
+  const resample: TopLabel = { confidence: new Float64Array(n), correct: new Uint8Array(n) };
   for (let it = 0; it < iterations; it++) {
     count.fill(0);
     sumConf.fill(0);
     sumCorrect.fill(0);
+    let brier = 0;
     for (let r = 0; r < n; r++) {
       const i = Math.floor(random() * n);
       const b = index[i]!;
+      const c = top.confidence[i]!;
+      const k = top.correct[i]!;
       count[b]! += 1;
-      sumConf[b]! += top.confidence[i]!;
-      sumCorrect[b]! += top.correct[i]!;
+      sumConf[b]! += c;
+      sumCorrect[b]! += k;
+      brier += (c - k) * (c - k);
+      resample.confidence[r] = c;
+      resample.correct[r] = k;
     }
-    eces[it] = eceFromSums(count, sumConf, sumCorrect, n).ece;
+    const { ece, mce } = eceFromSums(count, sumConf, sumCorrect, n);
+    figures.ece[it] = ece;
+    figures.mce[it] = mce;
+    figures.adaptive[it] = adaptiveEce(resample, bins);
+    figures.brier[it] = brier / n;
+    figures.nll[it] = topLabelNll(resample);
   }
-  eces.sort();
-  return { low: quantileSorted(eces, (1 - level) / 2), high: quantileSorted(eces, (1 + level) / 2), level, iterations, seed };
+  const interval = (xs: Float64Array) => {
+    xs.sort();
+    return { low: quantileSorted(xs, (1 - level) / 2), high: quantileSorted(xs, (1 + level) / 2), level, iterations, seed };
+  };
+  return {
+    ece_ci: interval(figures.ece),
+    mce_ci: interval(figures.mce),
+    adaptive_ece_ci: interval(figures.adaptive),
+    brier_ci: interval(figures.brier),
+    nll_ci: interval(figures.nll),
+  };
 }

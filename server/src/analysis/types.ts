@@ -75,7 +75,12 @@ export interface CalibrationResult {
   /** For logit/score inputs (multiclass logits, reward pairs): the NLL-minimising temperature; else null. */
   temperature: { value: number; nll: number; ece: number } | null;
   /** Percentile bootstrap interval of the ECE; null unless bootstrapIterations > 0. */
-  ece_ci: { low: number; high: number; level: number; iterations: number; seed: number } | null;
+  ece_ci: BootstrapInterval | null;
+  /** Percentile bootstrap intervals of the other figures, from the same resamples as `ece_ci`. */
+  mce_ci: BootstrapInterval | null;
+  adaptive_ece_ci: BootstrapInterval | null;
+  brier_ci: BootstrapInterval | null;
+  nll_ci: BootstrapInterval | null;
 }
 
 // ---------------------------------------------------------------- A/B
@@ -349,4 +354,13 @@ export interface UncertaintyOptions {
 export interface UncertaintyResult {
   method: 'entropy' | 'margin' | 'least_confidence' | 'diversity';
   selected: { id: string; score: number; rank: number }[];
+}
+
+/** A percentile bootstrap interval: `iterations` resamples of the rows with mulberry32(`seed`). */
+export interface BootstrapInterval {
+  low: number;
+  high: number;
+  level: number;
+  iterations: number;
+  seed: number;
 }

@@ -40,6 +40,8 @@ const viewName = literal(...VIEWS);
 // ---------------------------------------------------------------- analysis results
 
 const calibrationBin = object({ lower: num, upper: num, count: num, mean_confidence: nullable(num), accuracy: nullable(num) });
+const bootstrapInterval = object({ low: num, high: num, level: num, iterations: num, seed: num });
+
 const calibrationResult: Checker<CalibrationResult> = object({
   n: num,
   accuracy: num,
@@ -51,7 +53,11 @@ const calibrationResult: Checker<CalibrationResult> = object({
   nll: num,
   bins: arrayOf(calibrationBin),
   temperature: nullable(object({ value: num, nll: num, ece: num })),
-  ece_ci: nullable(object({ low: num, high: num, level: num, iterations: num, seed: num })),
+  ece_ci: nullable(bootstrapInterval),
+  mce_ci: nullable(bootstrapInterval),
+  adaptive_ece_ci: nullable(bootstrapInterval),
+  brier_ci: nullable(bootstrapInterval),
+  nll_ci: nullable(bootstrapInterval),
 });
 
 const abVariantResult = object({

@@ -1,5 +1,6 @@
 /** The calibration explorer: reliability diagram, confidence histogram, scores with intervals, temperature scaling. */
 import type { DashboardData } from '../../../server/src/protocol/webview';
+import type { BootstrapInterval } from '../../../server/src/analysis/types';
 import { stats, section, empty, grid } from '../components/cards';
 import { renderChart } from '../components/chart';
 import { h } from '../components/element';
@@ -17,7 +18,9 @@ export function renderCalibration(data: DashboardData, ctx: ViewContext, idPrefi
   const p = palette();
   const bins = r.bins;
   const labels = bins.map((b) => `${b.lower.toFixed(2)}–${b.upper.toFixed(2)}`);
-  const ci = r.ece_ci ? `${Math.round(r.ece_ci.level * 100)}% CI ${fmt(r.ece_ci.low)}–${fmt(r.ece_ci.high)} (${count(r.ece_ci.iterations)} bootstrap)` : 'no bootstrap interval';
+  const interval = (ci: BootstrapInterval | null): string | null => (ci ? `${Math.round(ci.level * 100)}% CI ${fmt(ci.low)}–${fmt(ci.high)}` : null);
+  const ci = r.ece_ci ? `${interval(r.ece_ci)} (${count(r.ece_ci.iterations)} bootstrap)` : 'no bootstrap interval';
+  const withInterval = (what: string, ci: BootstrapInterval | null): string => [what, interval(ci)].filter(Boolean).join(' · ');
   const t = r.temperature;
 
   const binControl = dropdown(
@@ -111,10 +114,10 @@ export function renderCalibration(data: DashboardData, ctx: ViewContext, idPrefi
     stats([
       { label: 'Accuracy', value: pct(r.accuracy), detail: `mean confidence ${pct(r.mean_confidence)}` },
       { label: 'ECE', value: fmt(r.ece), detail: ci, tone: r.ece > 0.1 ? 'bad' : r.ece > 0.05 ? 'warn' : 'good', help: 'Expected calibration error: count-weighted mean |accuracy − confidence| over equal-width bins' },
-      { label: 'MCE', value: fmt(r.mce), detail: 'largest bin gap' },
-      { label: 'Adaptive ECE', value: fmt(r.adaptive_ece), detail: 'equal-count bins' },
-      { label: 'Brier', value: fmt(r.brier) },
-      { label: 'NLL', value: fmt(r.nll) },
+      { label: 'MCE', value: fmt(r.mce), detail: withInterval('largest bin gap', r.mce_ci) },
+      { label: 'Adaptive ECE', value: fmt(r.adaptive_ece), detail: withInterval('equal-count bins', r.adaptive_ece_ci) },
+      { label: 'Brier', value: fmt(r.brier), detail: withInterval('', r.brier_ci) },
+      { label: 'NLL', value: fmt(r.nll), detail: withInterval('', r.nll_ci) },
       ...(t ? [{ label: 'After temperature', value: fmt(t.ece), detail: `ECE at T = ${fmt(t.value)}; NLL ${fmt(r.nll)} → ${fmt(t.nll)}`, tone: t.ece < r.ece ? ('good' as const) : undefined }] : []),
     ]),
     grid(reliability, h('div', { class: 'stack' }, histogram, scaling)),
