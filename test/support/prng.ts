@@ -1,11 +1,2 @@
-/** A small seeded PRNG (mulberry32) so that generated test inputs are the same on every run. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded inputs for tests and benchmarks use the engine's own PRNG (mulberry32), so one implementation serves both. */
+export { mulberry32 } from '../../server/src/analysis/stats/random';

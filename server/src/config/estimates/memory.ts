@@ -260,17 +260,23 @@ export function estimatePeakMemory(s: TrainingSetup): MemoryBreakdown {
   return { weights, trainable, gradients, optimizer, activations, reference, overhead, total, trainableParams, notes };
 }
 
-/** The parts of a breakdown, largest first, for messages. */
-export function largestParts(b: MemoryBreakdown, count = 3): { part: string; bytes: number }[] {
-  const parts: [string, number][] = [
+/** The labelled parts of a breakdown, in reading order; the fixed CUDA context comes last. */
+export function breakdownParts(b: MemoryBreakdown): [string, number][] {
+  return [
     ['weights', b.weights],
     ['LoRA adapters', b.trainable],
     ['gradients', b.gradients],
     ['optimizer states', b.optimizer],
     ['activations', b.activations],
     ['reference/reward models', b.reference],
+    ['CUDA context', b.overhead],
   ];
-  return parts
+}
+
+/** The parts a run's configuration decides (not the fixed CUDA context), largest first, for messages. */
+export function largestParts(b: MemoryBreakdown, count = 3): { part: string; bytes: number }[] {
+  return breakdownParts(b)
+    .slice(0, -1)
     .filter(([, v]) => v > 0)
     .sort((a, b2) => b2[1] - a[1])
     .slice(0, count)

@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import type { WorkspaceFacts } from '../workspace-facts';
-import { estimatePeakMemory, formatBytes, parseGpuMemory } from './memory';
+import { breakdownParts, estimatePeakMemory, formatBytes, parseGpuMemory } from './memory';
 import { trainingSetupFromConfig } from './training-setup';
 import { experimentDesignFromConfig } from './experiment-design';
 import { powerForSampleSize, sampleSizePerVariant } from '../../analysis/sample-size';
@@ -65,16 +65,7 @@ export function trainingSummary(value: unknown, facts: WorkspaceFacts, filePath:
     const limit = parseGpuMemory(hardware['gpu_memory']);
     const of = limit !== undefined ? ` of ${formatBytes(limit)}${b.total > limit ? ' (**does not fit**)' : ''}` : '';
     lines.push(`**Estimated peak memory per GPU** (${read.setup.model.name}): **${formatBytes(b.total)}**${of}`);
-    const parts: [string, number][] = [
-      ['weights', b.weights],
-      ['LoRA adapters', b.trainable],
-      ['gradients', b.gradients],
-      ['optimizer states', b.optimizer],
-      ['activations', b.activations],
-      ['reference/reward models', b.reference],
-      ['CUDA context', b.overhead],
-    ];
-    for (const [name, bytes] of parts) if (bytes > 0) lines.push(`- ${name}: ${formatBytes(bytes)}`);
+    for (const [name, bytes] of breakdownParts(b)) if (bytes > 0) lines.push(`- ${name}: ${formatBytes(bytes)}`);
     if (b.trainableParams > 0) lines.push(`- trainable parameters: ${n(b.trainableParams)}`);
     const notes = [...b.notes, ...(read.defaulted.length > 0 ? [`assumed ${read.defaulted.join(', ')}`] : [])];
     for (const note of notes) lines.push(`- _${note}_`);
