@@ -32,16 +32,7 @@ async function child(analysis: string, file: string, optionsJson: string): Promi
 }
 
 // ------------------------------------------------------------------ data
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 function generate(rows: number): Record<string, string> {
   fs.mkdirSync(OUT, { recursive: true });
@@ -91,6 +82,7 @@ metrics:
 // ------------------------------------------------------------------ numpy baseline
 const PYTHON = String.raw`
 import json, sys, time, resource, numpy as np
+import { mulberry32 } from '../server/src/analysis/stats/random';
 analysis, path = sys.argv[1], sys.argv[2]
 t = time.perf_counter()
 if analysis == 'calibration':
