@@ -9,6 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { mulberry32 } from '../server/src/analysis/stats/random';
 
 const OUT = path.join(__dirname, 'out');
 
@@ -82,7 +83,6 @@ metrics:
 // ------------------------------------------------------------------ numpy baseline
 const PYTHON = String.raw`
 import json, sys, time, resource, numpy as np
-import { mulberry32 } from '../server/src/analysis/stats/random';
 analysis, path = sys.argv[1], sys.argv[2]
 t = time.perf_counter()
 if analysis == 'calibration':
