@@ -9,7 +9,7 @@ import { FileSystemFacts } from '../workspace/index';
 import { loadRuleSettings, SETTINGS_FILE } from '../workspace/rule-settings';
 import { VERSION } from '../version';
 import { intOption, parseArgs, UsageError } from './args';
-import { lintTargets } from './lint-files';
+import { lintTargets } from '../workspace/config-files';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, type CliIO } from './io';
 
 export const LINT_HELP = `Usage: rlhf-lens lint [PATH|GLOB...] [options]

@@ -17,7 +17,7 @@ import { lintText, type RuleTimeBudget, type SeveritySetting } from '../config/l
 import { FileSystemFacts, recordingFacts } from '../workspace/index';
 import { loadRuleSettings, SETTINGS_FILE, type RuleSettings } from '../workspace/rule-settings';
 import { toLspDiagnostic, uriToPath, pathToUri } from './convert';
-import { lintTargets } from '../cli/lint-files';
+import { lintTargets } from '../workspace/config-files';
 import { Methods, type ValidateWorkspaceResult } from '../protocol/lsp';
 import * as fs from 'node:fs';
 

@@ -1,7 +1,8 @@
 /**
- * Which files `rlhf-lens lint` checks: explicit files as given; folders searched recursively for
- * config files; glob patterns matched under their fixed prefix. `.gitignore` files (in the folders
- * searched and their ancestors up to the repository root) are respected, except for explicit files.
+ * Which config files `rlhf-lens lint` and Validate Workspace check: explicit files as given; folders
+ * searched recursively for config files; glob patterns matched under their fixed prefix. `.gitignore`
+ * files (in the folders searched and their ancestors up to the repository root) are respected, except
+ * for explicit files.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
