@@ -180,6 +180,27 @@ test('drift with --reference and --column matches scipy (KS statistic, Wasserste
   assert.ok(Math.abs((out['wasserstein'] as number) - (expected['w'] as number)) < 1e-9);
 });
 
+test('drift: --reference A --current B, or either flag with a positional FILE, give one answer', () => {
+  const ref = write('drift-ref.jsonl', Array.from({ length: 50 }, (_, i) => JSON.stringify({ score: i / 50 })).join('\n'));
+  const cur = write('drift-cur.jsonl', Array.from({ length: 40 }, (_, i) => JSON.stringify({ score: 0.3 + i / 40 })).join('\n'));
+  const flags = json(['drift', '--reference', ref, '--current', cur, '--column', 'score']);
+  const positionalCurrent = json(['drift', cur, '--reference', ref, '--column', 'score']);
+  const positionalReference = json(['drift', ref, '--current', cur, '--column', 'score']);
+  assert.equal(flags['n_reference'], 50);
+  assert.equal(flags['n_current'], 40);
+  assert.deepEqual(positionalCurrent, flags);
+  assert.deepEqual(positionalReference, flags);
+  const text = runCli(['analyze', 'drift', '--reference', ref, '--current', cur, '--column', 'score']);
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(text.stdout, /drift-ref\.jsonl vs .*drift-cur\.jsonl/);
+  const three = runCli(['analyze', 'drift', ref, '--reference', ref, '--current', cur]);
+  assert.equal(three.code, 2);
+  assert.match(three.stderr, /both flags without FILE/);
+  const one = runCli(['analyze', 'drift', '--reference', ref]);
+  assert.equal(one.code, 2);
+  assert.match(one.stderr, /--reference REF --current FILE/);
+});
+
 test('latency --group-by and uncertainty --method/--top match numpy', () => {
   const rows = Array.from({ length: 120 }, (_, i) => ({ timestamp: 1_700_000_000 + i, adapter_id: i % 3 === 0 ? 'a' : 'b', latency_ms: ((i * 37) % 101) + 5, success: i % 7 !== 0 }));
   write('serve.jsonl', rows.map((r) => JSON.stringify(r)).join('\n'));

@@ -14,6 +14,7 @@ interface Item {
   detail?: string;
   documentation?: { kind: string; value: string };
   insertTextFormat?: number;
+  sortText?: string;
   textEdit?: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string };
 }
 
@@ -102,6 +103,41 @@ test('needs: the other stages, not the stage itself nor those already listed', a
   assert.deepEqual(labels(items), ['collect']);
   const block = await complete('g.pipeline.yaml', `${PIPE}  - id: train\n    phase: training\n    needs:\n      - |\n`);
   assert.deepEqual(labels(block), ['annotate', 'collect']);
+});
+
+test('needs: only stages that keep the graph acyclic, earlier phases first', async () => {
+  // deploy needs evaluate needs train needs annotate needs collect; completing annotate's needs
+  // must not offer train, evaluate or deploy (each already depends on annotate), nor annotate itself.
+  const pipe = `apiVersion: rlhf-lens/v1
+kind: Pipeline
+metadata: {name: p}
+stages:
+  - id: deploy
+    phase: deployment
+    needs: [evaluate]
+  - id: evaluate
+    phase: evaluation
+    needs: [train]
+  - id: report
+    phase: evaluation
+  - id: train
+    phase: training
+    needs: [annotate]
+  - id: prep
+    phase: training
+  - id: collect
+    phase: data_collection
+  - id: annotate
+    phase: data_collection
+    needs: [|]
+`;
+  const items = await complete('acyclic.pipeline.yaml', pipe);
+  const ordered = [...items].sort((a, b) => (a.sortText ?? a.label).localeCompare(b.sortText ?? b.label)).map((i) => i.label);
+  assert.deepEqual(ordered, ['collect', 'prep', 'report']);
+  // The stage at the end of the chain may need any other stage.
+  const last = await complete('acyclic2.pipeline.yaml', pipe.replace('needs: [|]', 'needs: []').replace('needs: [evaluate]', 'needs: [evaluate, |]'));
+  const lastOrdered = [...last].sort((a, b) => (a.sortText ?? a.label).localeCompare(b.sortText ?? b.label)).map((i) => i.label);
+  assert.deepEqual(lastOrdered, ['collect', 'annotate', 'train', 'prep', 'report']);
 });
 
 test('expressions: roots, params with values, stage ids, outputs', async () => {

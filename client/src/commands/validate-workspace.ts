@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { Methods, ValidateWorkspaceResult } from '../../../server/src/protocol/lsp';
+import { plural } from '../../../server/src/text/plural';
 
 export function registerValidateWorkspace(context: vscode.ExtensionContext, getClient: () => LanguageClient | undefined): void {
   context.subscriptions.push(
@@ -15,7 +16,6 @@ export function registerValidateWorkspace(context: vscode.ExtensionContext, getC
         { location: vscode.ProgressLocation.Window, title: 'RLHF Lens: validating workspace' },
         async () => ValidateWorkspaceResult(await client.sendRequest(Methods.validateWorkspace, {})),
       );
-      const plural = (n: number, w: string): string => `${n} ${w}${n === 1 ? '' : 's'}`;
       const message = `RLHF Lens: ${plural(result.files, 'file')} checked: ${plural(result.errors, 'error')}, ${plural(result.warnings, 'warning')}.`;
       if (result.errors + result.warnings > 0) {
         void vscode.commands.executeCommand('workbench.actions.view.problems');

@@ -1,4 +1,5 @@
 /** Plain-text rendering of analysis results for the terminal: aligned tables, rounded numbers. */
+import { plural } from '../text/plural';
 
 export function fmt(v: unknown): string {
   if (v === null || v === undefined) return '-';
@@ -74,7 +75,7 @@ function training(r: R): string {
   const metrics = Object.entries((r['metrics'] ?? {}) as Record<string, R>);
   out += table(['metric', 'count', 'first', 'last', 'min', 'min_step', 'max', 'max_step'], metrics.map(([k, m]) => [k, m['count'], m['first'], m['last'], m['min'], m['min_step'], m['max'], m['max_step']]));
   const alerts = list(r['alerts']);
-  out += `\n${alerts.length} alert${alerts.length === 1 ? '' : 's'}\n`;
+  out += `\n${plural(alerts.length, 'alert')}\n`;
   for (const a of alerts.slice(0, 20)) out += `  step ${fmt(a['step'])}  ${fmt(a['type'])}  ${fmt(a['metric'])}: ${fmt(a['message'])}\n`;
   return out;
 }

@@ -10,8 +10,10 @@ import { ANALYSIS_NAMES, isAnalysisName, OptionError, parseRunOptions } from '..
 import { analyzeWithCache, displayPath, resultJson } from '../engine/analyze';
 import { runAnalysis } from '../engine/run';
 import { Store } from '../engine/store';
+import { plural } from '../text/plural';
 
 export const ANALYZE_HELP = `Usage: rlhf-lens analyze <analysis> FILE [options]
+       rlhf-lens analyze drift --reference REF --current FILE [options]
 
 Runs one analysis on a data file (JSONL, CSV/TSV, JSON array, .gz, trainer_state.json,
 Lightning metrics.csv, MLflow run folder). Analyses: ${ANALYSIS_NAMES.join(', ')}.
@@ -83,6 +85,24 @@ function runOptionsRecord(args: ParsedArgs): Record<string, unknown> {
   };
 }
 
+/**
+ * Drift compares two samples: `--reference A --current B`, or one of the flags with a positional
+ * FILE (the other sample). Returns the current sample and leaves only `reference` in the options,
+ * so every spelling runs (and caches) the same request.
+ */
+function driftFiles(file: string | undefined, record: Record<string, unknown>): string | undefined {
+  const reference = record['reference'] as string | undefined;
+  const current = record['current'] as string | undefined;
+  if (file && reference !== undefined && current !== undefined) throw new UsageError(`drift compares two samples: give FILE with --reference or --current, or both flags without FILE (got FILE ${file} and both flags)`);
+  if (!file && (reference === undefined || current === undefined)) throw new UsageError('drift needs two samples: rlhf-lens analyze drift FILE --reference REF, or --reference REF --current FILE');
+  if (current !== undefined) {
+    record['reference'] = reference ?? file;
+    record['current'] = undefined;
+    return current;
+  }
+  return file;
+}
+
 export async function runAnalyze(argv: string[], io: CliIO): Promise<number> {
   const args = parseArgs(argv, SPEC);
   if (args.options['help']) {
@@ -92,23 +112,25 @@ export async function runAnalyze(argv: string[], io: CliIO): Promise<number> {
   const [analysis, file, ...extra] = args.positionals;
   if (!analysis) throw new UsageError('name an analysis');
   if (!isAnalysisName(analysis)) throw new UsageError(`unknown analysis "${analysis}" (one of ${ANALYSIS_NAMES.join(', ')})`);
-  if (!file) throw new UsageError('give the data FILE to analyse');
   if (extra.length) throw new UsageError(`one FILE at a time (also got ${extra.join(' ')})`);
+  const record = runOptionsRecord(args);
+  const target = analysis === 'drift' ? driftFiles(file, record) : file;
+  if (!target) throw new UsageError('give the data FILE to analyse');
   const json = args.options['format'] === 'json';
   try {
-    const options = parseRunOptions(runOptionsRecord(args), io.cwd);
+    const options = parseRunOptions(record, io.cwd);
     const dbPath = typeof args.options['db'] === 'string' ? path.resolve(io.cwd, args.options['db']) : undefined;
     const store = await Store.open(dbPath);
     if (store.recovered) io.err(`rlhf-lens analyze: ${dbPath} was not a readable database; moved it to ${store.recovered} and started a new one\n`);
     try {
-      const response = await analyzeWithCache({ analysis, file: path.resolve(io.cwd, file), options }, (req) => runAnalysis(req.analysis, req.file, req.options), store);
+      const response = await analyzeWithCache({ analysis, file: path.resolve(io.cwd, target), options }, (req) => runAnalysis(req.analysis, req.file, req.options), store);
       if (json) io.out(JSON.stringify(resultJson(response), null, 2) + '\n');
       else {
         const shown = response.files.map((f) => displayPath(f, io.cwd)).join(' vs ');
-        io.out(`${analysis} of ${shown} (${response.format}, ${response.rowsRead} rows${response.cached ? ', cached' : ''})\n\n`);
+        io.out(`${analysis} of ${shown} (${response.format}, ${plural(response.rowsRead, 'row')}${response.cached ? ', cached' : ''})\n\n`);
         io.out(renderResult(analysis, response.result));
         if (response.skipped.count > 0) {
-          io.out(`\n${response.skipped.count} row${response.skipped.count === 1 ? '' : 's'} skipped:\n`);
+          io.out(`\n${plural(response.skipped.count, 'row')} skipped:\n`);
           for (const s of response.skipped.first) io.out(`  line ${fmt(s.line)}: ${s.reason}\n`);
         }
       }

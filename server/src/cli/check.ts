@@ -10,6 +10,7 @@ import { analyzeWithCache, displayPath } from '../engine/analyze';
 import { parseRunOptions, type AnalysisName } from '../engine/options';
 import { runAnalysis } from '../engine/run';
 import { Store } from '../engine/store';
+import { plural } from '../text/plural';
 
 export const CHECK_HELP = `Usage: rlhf-lens check PIPELINE... [options]
 
@@ -127,7 +128,7 @@ export async function runCheckCommand(argv: string[], io: CliIO): Promise<number
       }
     }
     if (rows.length) io.out(table(['pipeline', 'stage', 'check', 'metric', 'value', 'bound', 'result'], rows));
-    io.out(`\n${summary.checks} check${summary.checks === 1 ? '' : 's'}: ${summary.passed} passed, ${summary.failed} failed${summary.skipped ? `, ${summary.skipped} skipped` : ''}\n`);
+    io.out(`\n${plural(summary.checks, 'check')}: ${summary.passed} passed, ${summary.failed} failed${summary.skipped ? `, ${summary.skipped} skipped` : ''}\n`);
   }
   return summary.failed > 0 ? EXIT_FINDINGS : EXIT_OK;
 }

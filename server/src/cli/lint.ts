@@ -11,6 +11,7 @@ import { VERSION } from '../version';
 import { intOption, parseArgs, UsageError } from './args';
 import { lintTargets } from '../workspace/config-files';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, type CliIO } from './io';
+import { plural } from '../text/plural';
 
 export const LINT_HELP = `Usage: rlhf-lens lint [PATH|GLOB...] [options]
 
@@ -98,11 +99,10 @@ export function runLint(argv: string[], io: CliIO): number {
         io.out(`${r.path}:${d.range.start.line + 1}:${d.range.start.character + 1} ${d.severity} ${d.code} ${d.message}\n`);
       }
     }
-    const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
     io.out(`${plural(summary.files, 'file')} checked: ${plural(summary.errors, 'error')}, ${plural(summary.warnings, 'warning')}\n`);
   }
   if (maxWarnings !== undefined && summary.warnings > maxWarnings) {
-    io.err(`rlhf-lens lint: ${summary.warnings} warnings, more than --max-warnings ${maxWarnings}\n`);
+    io.err(`rlhf-lens lint: ${plural(summary.warnings, 'warning')}, more than --max-warnings ${maxWarnings}\n`);
     return EXIT_FINDINGS;
   }
   return summary.errors > 0 ? EXIT_FINDINGS : EXIT_OK;

@@ -10,6 +10,7 @@ import { loadRatings } from '../engine/inputs';
 import { openDataSource } from '../ingest/read';
 import { buildDashboardData, findPipelines, readPipeline, type AnalysisRunner } from '../report/dashboard-data';
 import { buildDashboardHtml, type PageTheme } from '../report/html';
+import { plural } from '../text/plural';
 
 export const REPORT_HELP = `Usage: rlhf-lens report [WORKSPACE | PIPELINE] --out FILE.html [options]
 
@@ -100,7 +101,7 @@ export async function runReport(argv: string[], io: CliIO): Promise<number> {
   fs.mkdirSync(path.dirname(outFile), { recursive: true });
   fs.writeFileSync(outFile, html);
   const sections = (['agreement', 'drift', 'training', 'calibration', 'ab', 'latency'] as const).filter((k) => data[k] !== undefined);
-  io.out(`wrote ${path.relative(io.cwd, outFile) || outFile} (${(html.length / 1024).toFixed(0)} KiB): ${path.relative(io.cwd, pipeline)}, ${data.graph?.stages.length ?? 0} stages, sections ${sections.join(', ')}${data.errors ? `; ${data.errors.length} checks could not run` : ''}\n`);
+  io.out(`wrote ${path.relative(io.cwd, outFile) || outFile} (${(html.length / 1024).toFixed(0)} KiB): ${path.relative(io.cwd, pipeline)}, ${plural(data.graph?.stages.length ?? 0, 'stage')}, sections ${sections.join(', ')}${data.errors ? `; ${plural(data.errors.length, 'check')} could not run` : ''}\n`);
   for (const e of data.errors ?? []) io.err(`rlhf-lens report: ${e.section}: ${e.message}\n`);
   return EXIT_OK;
 }

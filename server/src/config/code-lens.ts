@@ -5,6 +5,7 @@
  */
 import { isSeq, type Node } from 'yaml';
 import type { ConfigFile, Span } from './yaml-path';
+import { plural } from '../text/plural';
 
 export interface CheckRef {
   stageId: string;
@@ -25,10 +26,6 @@ export type CheckStatusSource = (check: CheckRef) => string | undefined;
 
 function record(v: unknown): Record<string, unknown> {
   return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 function firstLine(file: ConfigFile, node: Node | undefined): Span | undefined {

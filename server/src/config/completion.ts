@@ -9,6 +9,7 @@ import type { ConfigDocument, JsonPath } from './model';
 import { cursorContext, readConfigFile, type ConfigFile, type CursorContext, type Span } from './yaml-path';
 import { describeSchema, rootSchema, schemaAt, typesOf, type SchemaNode } from './completion-schema';
 import { ANALYSIS_BY_NAME } from './analysis-catalog';
+import { PHASES } from './pipeline-model';
 
 export type CompletionEntryKind = 'property' | 'value' | 'reference' | 'file' | 'snippet' | 'variable';
 
@@ -131,21 +132,56 @@ const NEW_ITEM_SNIPPETS: { kind: ConfigKind; collection: string; label: string; 
   },
 ];
 
+/**
+ * Stage ids for `needs:`: only stages that keep the graph acyclic (not the stage itself, not one
+ * already listed, not one that already depends on this stage directly or through others), earlier
+ * phases first, then in file order.
+ */
 function stageIdEntries(doc: ConfigDocument, ctx: CursorContext): CompletionEntry[] {
-  const stages = list(record(doc.value)['stages']);
-  const own = typeof ctx.path[1] === 'number' ? record(stages[ctx.path[1]]) : {};
+  const stages = list(record(doc.value)['stages']).map(record);
+  const own = typeof ctx.path[1] === 'number' ? (stages[ctx.path[1]] ?? {}) : {};
+  const ownId = typeof own['id'] === 'string' ? own['id'] : undefined;
   const already = new Set(list(own['needs']).map(String));
+  const dependents = ownId === undefined ? new Set<string>() : dependentsOf(stages, ownId);
+  const phaseRank = (s: Record<string, unknown>): number => {
+    const i = (PHASES as readonly unknown[]).indexOf(s['phase']);
+    return i < 0 ? PHASES.length : i;
+  };
   return stages
-    .map(record)
-    .filter((s) => typeof s['id'] === 'string' && s['id'] !== own['id'] && !already.has(s['id'] as string))
-    .map((s) => ({
+    .map((s, index) => ({ s, index }))
+    .filter(({ s }) => typeof s['id'] === 'string' && s['id'] !== ownId && !already.has(s['id'] as string) && !dependents.has(s['id'] as string))
+    .map(({ s, index }) => ({
       label: s['id'] as string,
       kind: 'reference' as const,
       detail: typeof s['phase'] === 'string' ? s['phase'] : undefined,
       insertText: s['id'] as string,
       snippet: false,
       replace: ctx.word,
+      sortText: `${phaseRank(s)}-${String(index).padStart(5, '0')}`,
     }));
+}
+
+/** Ids of the stages that need `id`, directly or through other stages (adding one to its needs would close a cycle). */
+function dependentsOf(stages: Record<string, unknown>[], id: string): Set<string> {
+  const neededBy = new Map<string, string[]>();
+  for (const s of stages) {
+    if (typeof s['id'] !== 'string') continue;
+    for (const need of list(s['needs'])) {
+      const key = String(need);
+      neededBy.set(key, [...(neededBy.get(key) ?? []), s['id']]);
+    }
+  }
+  const out = new Set<string>();
+  const todo = [id];
+  while (todo.length > 0) {
+    for (const next of neededBy.get(todo.pop()!) ?? []) {
+      if (!out.has(next)) {
+        out.add(next);
+        todo.push(next);
+      }
+    }
+  }
+  return out;
 }
 
 function expressionEntries(doc: ConfigDocument | undefined, ctx: CursorContext): CompletionEntry[] {

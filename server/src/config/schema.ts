@@ -12,6 +12,7 @@ import type { ConfigKind } from './kind';
 import type { ConfigDocument, JsonPath } from './model';
 import type { FixData, Range } from './diagnostic';
 import { didYouMean, listOf, suggestionSuffix } from './did-you-mean';
+import { noun } from '../text/plural';
 
 export const SCHEMAS: Record<ConfigKind, Record<string, unknown>> = {
   Pipeline: pipelineSchema as Record<string, unknown>,
@@ -180,7 +181,7 @@ function problemFor(e: ErrorObject, doc: ConfigDocument): SchemaProblem | undefi
       const limit = e.schema as number;
       const count = Array.isArray(e.data) ? e.data.length : 0;
       const words = e.keyword === 'minItems' ? `at least ${limit}` : `at most ${limit}`;
-      return { code: 'schema/range', range: doc.valueRange(path), message: `${where} must have ${words} item${limit === 1 ? '' : 's'} (it has ${count}).` };
+      return { code: 'schema/range', range: doc.valueRange(path), message: `${where} must have ${words} ${noun(limit, 'item')} (it has ${count}).` };
     }
     case 'minProperties':
     case 'maxProperties': {

@@ -6,6 +6,7 @@
 import { isMap, isPair, isScalar, isSeq, type Node, type Pair } from 'yaml';
 import type { ConfigDocument } from './model';
 import type { ConfigFile, Span } from './yaml-path';
+import { plural } from '../text/plural';
 
 export type OutlineKind = 'document' | 'block' | 'phase' | 'stage' | 'check' | 'variant' | 'metric' | 'param' | 'field';
 
@@ -81,7 +82,7 @@ function stagesByPhase(stages: unknown): OutlineNode[] {
   });
   return [...groups].map(([phase, list]) => {
     const range = { start: Math.min(...list.map((s) => s.range.start)), end: Math.max(...list.map((s) => s.range.end)) };
-    return { name: phase, detail: `${list.length} stage${list.length === 1 ? '' : 's'}`, kind: 'phase' as const, range, selection: list[0]!.selection, children: list };
+    return { name: phase, detail: plural(list.length, 'stage'), kind: 'phase' as const, range, selection: list[0]!.selection, children: list };
   });
 }
 

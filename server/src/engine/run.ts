@@ -55,6 +55,8 @@ export function inputFiles(analysis: AnalysisName, file: string, options: RunOpt
     if (data) files.push(data);
   }
   if (analysis === 'drift' && options.reference) files.push(options.reference);
+  // `current` given as an option makes FILE the reference: both samples' bytes decide the result.
+  if (analysis === 'drift' && options.current) files.push(options.current);
   return files;
 }
 

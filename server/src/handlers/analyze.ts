@@ -10,6 +10,7 @@ import { CancelledError, JobError, StaleError, WorkerCrashError } from '../engin
 import { IngestError } from '../ingest/rows';
 import type { AnalysisService } from '../engine/service';
 import { TrainingFollower } from '../engine/follow';
+import { plural } from '../text/plural';
 
 /** Converts an engine failure into the LSP error the client sees. */
 export function toResponseError(err: unknown): ResponseError<void> {
@@ -98,7 +99,7 @@ export function registerAnalyze(ctx: ServerContext, service: AnalysisService): v
       refuseOutsideWorkspace(ctx, [options.experiment, options.reference, options.current]);
       const response = await service.analyze(
         { analysis: params.analysis, file: params.path, options },
-        { signal: abortOn(token), onProgress: (rows) => progress?.report(`${rows.toLocaleString('en-US')} rows read`) },
+        { signal: abortOn(token), onProgress: (rows) => progress?.report(`${plural(rows, 'row', { format: (n) => n.toLocaleString('en-US') })} read`) },
       );
       return response;
     } catch (err) {

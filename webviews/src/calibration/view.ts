@@ -8,6 +8,7 @@ import { fmt, pct, count } from '../components/format';
 import { palette, withAlpha } from '../components/theme';
 import { dropdown } from '../components/toolkit';
 import type { ViewContext } from '../shell';
+import { plural } from '../../../server/src/text/plural';
 
 const BIN_CHOICES = [5, 10, 15, 20, 30, 50];
 
@@ -38,7 +39,7 @@ export function renderCalibration(data: DashboardData, ctx: ViewContext, idPrefi
     {
       id: `${idPrefix}-reliability`,
       title: 'Reliability diagram',
-      description: `Accuracy against mean confidence in ${bins.length} bins; the diagonal is perfect calibration and red bars are the gaps.`,
+      description: `Accuracy against mean confidence in ${plural(bins.length, 'bin')}; the diagonal is perfect calibration and red bars are the gaps.`,
       config: {
         type: 'bar',
         data: {

@@ -8,6 +8,7 @@ import { empty, section } from '../components/cards';
 import { h, svg } from '../components/element';
 import { renderTable } from '../components/table';
 import type { ViewContext } from '../shell';
+import { plural } from '../../../server/src/text/plural';
 
 const PHASE_TITLES: Record<Phase, string> = { data_collection: 'Data collection', training: 'Training', evaluation: 'Evaluation', deployment: 'Deployment' };
 const STATUS_TEXT: Record<GraphStage['status'], string> = { pass: 'checks pass', warn: 'checks warn', fail: 'checks fail', 'not-run': 'no checks run' };
@@ -105,7 +106,7 @@ export function renderGraph(data: DashboardData, ctx: ViewContext): HTMLElement 
   });
   const drawing = svg(
     'svg',
-    { class: 'pipeline-graph', viewBox: `0 0 ${width} ${height}`, width, height, role: 'group', 'aria-label': `Pipeline with ${g.stages.length} stages` },
+    { class: 'pipeline-graph', viewBox: `0 0 ${width} ${height}`, width, height, role: 'group', 'aria-label': `Pipeline with ${plural(g.stages.length, 'stage')}` },
     svg('defs', {}, svg('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' }, svg('path', { d: 'M0,0 L10,5 L0,10 z', class: 'arrow' }))),
     ...bands.map((b) => svg('g', { class: 'band' }, svg('rect', { x: b.x, y: 0, width: b.width, height, rx: 8 }), svg('text', { x: b.x + BAND_PAD, y: 20, class: 'band-title' }, PHASE_TITLES[b.phase]))),
     ...edges,
@@ -115,7 +116,7 @@ export function renderGraph(data: DashboardData, ctx: ViewContext): HTMLElement 
   for (const s of g.stages) counts[s.status]++;
   return section(
     'Pipeline',
-    `${g.file} · ${g.stages.length} stages · ${counts.pass} pass, ${counts.warn} warn, ${counts.fail} fail, ${counts['not-run']} without checks`,
+    `${g.file} · ${plural(g.stages.length, 'stage')} · ${counts.pass} pass, ${counts.warn} warn, ${counts.fail} fail, ${counts['not-run']} without checks`,
     h('div', { class: 'graph-scroll' }, drawing as unknown as HTMLElement),
     h(
       'details',

@@ -7,6 +7,7 @@ import { count, fmt, pct } from '../components/format';
 import { palette, withAlpha } from '../components/theme';
 import { dataGrid } from '../components/toolkit';
 import type { ViewContext } from '../shell';
+import { plural } from '../../../server/src/text/plural';
 
 /** Landis & Koch's bands, the reading most annotation teams use. */
 function agreementTone(alpha: number): 'good' | 'warn' | 'bad' {
@@ -21,13 +22,13 @@ export function renderDatasets(data: DashboardData, ctx: ViewContext): HTMLEleme
   const labelNames = [...new Set(labelled.flatMap((d) => Object.keys(d.labels)))];
   return section(
     'Datasets',
-    `${sets.length} files · ${count(sets.reduce((a, d) => a + d.rows, 0))} rows`,
+    `${plural(sets.length, 'file')} · ${plural(sets.reduce((a, d) => a + d.rows, 0), 'row', { format: count })}`,
     grid(
       renderChart(
         {
           id: 'datasets-sizes',
           title: 'Rows per dataset',
-          description: sets.map((d) => `${d.name}: ${d.rows} rows, ${d.skipped} skipped`).join('; '),
+          description: sets.map((d) => `${d.name}: ${plural(d.rows, 'row')}, ${d.skipped} skipped`).join('; '),
           config: {
             type: 'bar',
             data: {
@@ -83,12 +84,12 @@ export function renderAgreement(data: DashboardData, ctx: ViewContext): HTMLElem
   const annotators = r.per_annotator;
   return section(
     'Annotation agreement',
-    `${ag.file} · ${count(r.n_items)} items · ${r.n_annotators} annotators · ${count(r.n_ratings)} ratings · ${r.level} level`,
+    `${ag.file} · ${plural(r.n_items, 'item', { format: count })} · ${plural(r.n_annotators, 'annotator')} · ${plural(r.n_ratings, 'rating', { format: count })} · ${r.level} level`,
     r.krippendorff_alpha < 0.667 ? notice('warn', `Krippendorff's α = ${fmt(r.krippendorff_alpha)} is below 0.667, the usual floor for drawing tentative conclusions from labels.`, 'Low agreement.') : null,
     stats([
       { label: "Krippendorff's α", value: fmt(r.krippendorff_alpha), tone: agreementTone(r.krippendorff_alpha), detail: r.level },
       { label: "Fleiss' κ", value: fmt(r.fleiss_kappa), detail: r.fleiss_kappa_reason ?? undefined },
-      { label: "Mean Cohen's κ", value: fmt(r.mean_cohen_kappa), detail: `${r.cohen_kappa_pairs.length} pairs` },
+      { label: "Mean Cohen's κ", value: fmt(r.mean_cohen_kappa), detail: plural(r.cohen_kappa_pairs.length, 'pair') },
       { label: 'Percent agreement', value: pct(r.percent_agreement) },
     ]),
     grid(

@@ -12,6 +12,7 @@ import { renderTraining } from '../training/view';
 import { renderAgreement, renderDatasets } from './data-collection';
 import { renderDrift } from './drift';
 import { renderLatency } from './latency';
+import { plural } from '../../../server/src/text/plural';
 
 function rewardModel(data: DashboardData): HTMLElement | null {
   const c = data.calibration?.result;
@@ -20,7 +21,7 @@ function rewardModel(data: DashboardData): HTMLElement | null {
     'Reward model',
     'On held-out preference pairs: how often the chosen response scores higher.',
     stats([
-      { label: 'Pairwise accuracy', value: pct(c.accuracy), tone: c.accuracy >= 0.7 ? 'good' : 'warn', detail: `${c.n} pairs` },
+      { label: 'Pairwise accuracy', value: pct(c.accuracy), tone: c.accuracy >= 0.7 ? 'good' : 'warn', detail: plural(c.n, 'pair') },
       { label: 'Mean confidence', value: pct(c.mean_confidence) },
       { label: 'ECE', value: fmt(c.ece) },
     ]),

@@ -8,6 +8,7 @@ import { palette, withAlpha } from '../components/theme';
 import { dropdown } from '../components/toolkit';
 import type { ViewContext } from '../shell';
 import { smooth } from './smoothing';
+import { plural } from '../../../server/src/text/plural';
 
 type Axis = 'step' | 'epoch' | 'time';
 
@@ -151,7 +152,7 @@ export function renderTraining(data: DashboardData, ctx: ViewContext, idPrefix =
   const summary = ['loss', 'eval_loss', 'rewards/accuracies', 'rewards/margins'].filter((m) => r.metrics[m]);
   const root = section(
     'Training',
-    `${r.run} · ${count(r.steps)} steps`,
+    `${r.run} · ${plural(r.steps, 'step', { format: count })}`,
     progressEl,
     h('div', { class: 'toolbar' }, h('label', { class: 'control' }, h('span', {}, 'Smoothing'), slider, sliderValue), axisControl),
     stats(summary.map((m) => ({ label: m, value: fmt(r.metrics[m]!.last), detail: `min ${fmt(r.metrics[m]!.min)} @ ${r.metrics[m]!.min_step}` }))),

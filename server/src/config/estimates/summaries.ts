@@ -9,6 +9,7 @@ import { breakdownParts, estimatePeakMemory, formatBytes, parseGpuMemory } from 
 import { trainingSetupFromConfig } from './training-setup';
 import { experimentDesignFromConfig } from './experiment-design';
 import { powerForSampleSize, sampleSizePerVariant } from '../../analysis/sample-size';
+import { noun, plural } from '../../text/plural';
 
 const n = (x: number) => Math.round(x).toLocaleString('en-US');
 const pct = (x: number) => `${Number((x * 100).toFixed(1))}%`;
@@ -39,7 +40,7 @@ export function trainingSummary(value: unknown, facts: WorkspaceFacts, filePath:
   if (batch !== undefined) {
     const effective = batch * accum * gpus;
     lines.push(
-      `**Effective batch size:** ${batch} × ${accum} accumulation × ${gpus} GPU${gpus === 1 ? '' : 's'} = **${n(effective)}** ${paired ? 'pairs' : 'examples'} per optimizer step`,
+      `**Effective batch size:** ${batch} × ${accum} accumulation × ${plural(gpus, 'GPU')} = **${n(effective)}** ${noun(effective, paired ? 'pair' : 'example')} per optimizer step`,
     );
     const seq = positiveInt(hp['max_seq_length']);
     if (seq !== undefined) {
@@ -54,7 +55,7 @@ export function trainingSummary(value: unknown, facts: WorkspaceFacts, filePath:
       const perEpoch = Math.ceil(rows / effective);
       const epochs = typeof hp['epochs'] === 'number' && hp['epochs'] > 0 ? hp['epochs'] : 1;
       lines.push(
-        `**Optimizer steps:** ${n(rows)} rows / ${n(effective)} = ${n(perEpoch)} per epoch × ${epochs} epoch${epochs === 1 ? '' : 's'} = **${n(Math.ceil(perEpoch * epochs))}**`,
+        `**Optimizer steps:** ${plural(rows, 'row', { format: n })} / ${n(effective)} = ${n(perEpoch)} per epoch × ${plural(epochs, 'epoch')} = **${n(Math.ceil(perEpoch * epochs))}**`,
       );
     }
   }
@@ -80,7 +81,7 @@ export function experimentSummary(value: unknown): string | undefined {
   const needed = sampleSizePerVariant(d.design);
   const baseline = d.worstCaseBaseline ? 'worst-case baseline 0.5' : `baseline ${d.design.baseline}`;
   const lines = [
-    `**Sample size:** ${n(needed)} units per variant to detect an absolute change of ${d.design.mde} in "${d.metricName}" ` +
+    `**Sample size:** ${plural(needed, 'unit', { format: n })} per variant to detect an absolute change of ${d.design.mde} in "${d.metricName}" ` +
       `with ${pct(d.design.power!)} power at ${pct(d.design.confidence!)} confidence (two-sided two-proportion z-test, ${baseline}).`,
   ];
   const variants = Array.isArray(record(value)?.['variants']) ? (record(value)!['variants'] as unknown[]) : [];
@@ -89,7 +90,7 @@ export function experimentSummary(value: unknown): string | undefined {
     // The smallest share fills last, so it sets how many units the whole experiment needs.
     const sum = shares.reduce((a, b) => a + b, 0);
     const smallest = shares.length === variants.length && sum > 0 ? Math.min(...shares) / sum : 1 / variants.length;
-    lines.push(`About ${n(Math.ceil(needed / smallest))} units in total across ${variants.length} variants at this traffic split.`);
+    lines.push(`About ${plural(Math.ceil(needed / smallest), 'unit', { format: n })} in total across ${plural(variants.length, 'variant')} at this traffic split.`);
   }
   if (d.minSampleSize !== undefined) {
     lines.push(`min_sample_size ${n(d.minSampleSize)} gives ${pct(powerForSampleSize(d.design, d.minSampleSize))} power.`);

@@ -1,6 +1,7 @@
 import type { Rule } from '../rule';
 import { estimatePeakMemory, formatBytes, largestParts, parseGpuMemory } from '../../estimates/memory';
 import { trainingSetupFromConfig } from '../../estimates/training-setup';
+import { plural } from '../../../text/plural';
 
 export const memoryEstimateRule: Rule = {
   id: 'training/memory-estimate',
@@ -33,7 +34,7 @@ export const memoryEstimateRule: Rule = {
       range: doc.valueRange(['hardware', 'gpu_memory']),
       message:
         `Estimated peak memory per GPU for ${setup.method} of ${setup.model.name} ` +
-        `(${setup.lora ? (setup.quantization ? `QLoRA, ${setup.quantization.bits}-bit` : 'LoRA') : 'full fine-tuning'}, ${setup.gpus} GPU${setup.gpus === 1 ? '' : 's'}) ` +
+        `(${setup.lora ? (setup.quantization ? `QLoRA, ${setup.quantization.bits}-bit` : 'LoRA') : 'full fine-tuning'}, ${plural(setup.gpus, 'GPU')}) ` +
         `is ${formatBytes(b.total)}, more than gpu_memory ${String((hardware as Record<string, unknown>)['gpu_memory'])} (${formatBytes(limit)}); largest parts: ${parts}.` +
         (advice.length > 0 ? ` Consider ${advice.join(', ')}.` : '') +
         assumed,
