@@ -64,7 +64,7 @@ test('analyze answers with the same result as the CLI, reports rows-read progres
 test('bad input and bad options are errors with the reason, the server keeps serving', async () => {
   const junk = path.join(tmp, 'junk.jsonl');
   fs.writeFileSync(junk, 'nope\n');
-  await assert.rejects(client.request('rlhfLens/analyze', { analysis: 'calibration', path: junk }), (e: { code: number; message: string }) => e.code === 1002 && /junk\.jsonl: all 1 rows are unusable/.test(e.message));
+  await assert.rejects(client.request('rlhfLens/analyze', { analysis: 'calibration', path: junk }), (e: { code: number; message: string }) => e.code === 1002 && /junk\.jsonl: its only row is unusable/.test(e.message));
   await assert.rejects(client.request('rlhfLens/analyze', { analysis: 'calibration', path: PAIRS, options: { bins: 'many' } }), (e: { code: number; message: string }) => e.code === 1002 && /option bins must be a whole number/.test(e.message));
   await assert.rejects(client.request('rlhfLens/analyze', { analysis: 'calibration', path: PAIRS, extra: 1 }), (e: { message: string }) => /extra: unexpected field/.test(e.message));
 });
