@@ -6,7 +6,7 @@ import { renderResult, fmt } from './analysis-text';
 import { IngestError, DATA_FORMATS } from '../ingest/rows';
 import { parseColumnMap } from '../ingest/read';
 import { AnalysisError } from '../analysis/types';
-import { ANALYSIS_NAMES, isAnalysisName, OptionError, parseRunOptions } from '../engine/options';
+import { analysisNames, isAnalysisName, OptionError, parseRunOptions } from '../engine/options';
 import { analyzeWithCache, displayPath, resultJson } from '../engine/analyze';
 import { runAnalysis } from '../engine/run';
 import { Store } from '../engine/store';
@@ -16,7 +16,7 @@ export const ANALYZE_HELP = `Usage: rlhf-lens analyze <analysis> FILE [options]
        rlhf-lens analyze drift --reference REF --current FILE [options]
 
 Runs one analysis on a data file (JSONL, CSV/TSV, JSON array, .gz, trainer_state.json,
-Lightning metrics.csv, MLflow run folder). Analyses: ${ANALYSIS_NAMES.join(', ')}.
+Lightning metrics.csv, MLflow run folder). Analyses: ${analysisNames().join(', ')}.
 
 Options:
   --format text|json     output format (default text); json has the fields of docs/analyses.md plus skipped
@@ -32,6 +32,7 @@ Options:
   --method M             uncertainty: entropy (default), margin, least_confidence or diversity
   --top K                uncertainty: rows to select (default 10)
   --input-format F       force the data format: ${DATA_FORMATS.join(', ')}
+  --option NAME=VALUE    any option of the analysis by its name (repeatable), e.g. --option bootstrap=1000
   --db PATH              keep results in this SQLite file and reuse them when inputs are unchanged
                          (default: in memory, nothing kept)
   --help                 show this help
@@ -53,6 +54,7 @@ const SPEC = {
   top: { value: true },
   'input-format': { value: true, choices: [...DATA_FORMATS] },
   db: { value: true },
+  option: { value: true, repeat: true },
   help: {},
 } as const;
 
@@ -69,7 +71,15 @@ function runOptionsRecord(args: ParsedArgs): Record<string, unknown> {
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  return {
+  const named: Record<string, unknown> = {};
+  for (const kv of (o['option'] as string[] | undefined) ?? []) {
+    const eq = kv.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--option needs NAME=VALUE (got "${kv}")`);
+    const value = kv.slice(eq + 1);
+    // true/false for switches; numbers stay strings (the option's reader converts them).
+    named[kv.slice(0, eq)] = value === 'true' ? true : value === 'false' ? false : value;
+  }
+  const flags: Record<string, unknown> = {
     bins: o['bins'],
     experiment: o['experiment'],
     level: o['level'],
@@ -83,6 +93,8 @@ function runOptionsRecord(args: ParsedArgs): Record<string, unknown> {
     format: o['input-format'],
     columns: columnMap,
   };
+  for (const [k, v] of Object.entries(flags)) if (v !== undefined) named[k] = v;
+  return named;
 }
 
 /**
@@ -111,14 +123,14 @@ export async function runAnalyze(argv: string[], io: CliIO): Promise<number> {
   }
   const [analysis, file, ...extra] = args.positionals;
   if (!analysis) throw new UsageError('name an analysis');
-  if (!isAnalysisName(analysis)) throw new UsageError(`unknown analysis "${analysis}" (one of ${ANALYSIS_NAMES.join(', ')})`);
+  if (!isAnalysisName(analysis)) throw new UsageError(`unknown analysis "${analysis}" (one of ${analysisNames().join(', ')})`);
   if (extra.length) throw new UsageError(`one FILE at a time (also got ${extra.join(' ')})`);
   const record = runOptionsRecord(args);
   const target = analysis === 'drift' ? driftFiles(file, record) : file;
   if (!target) throw new UsageError('give the data FILE to analyse');
   const json = args.options['format'] === 'json';
   try {
-    const options = parseRunOptions(record, io.cwd);
+    const options = parseRunOptions(record, io.cwd, analysis);
     const dbPath = typeof args.options['db'] === 'string' ? path.resolve(io.cwd, args.options['db']) : undefined;
     const store = await Store.open(dbPath);
     if (store.recovered) io.err(`rlhf-lens analyze: ${dbPath} was not a readable database; moved it to ${store.recovered} and started a new one\n`);

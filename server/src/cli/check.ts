@@ -46,7 +46,7 @@ function isDeferred(check: PipelineCheck): boolean {
 async function runCheck(check: PipelineCheck, pipelineFile: string, store: Store): Promise<CheckOutcome> {
   if (check.problem) return { check, verdicts: [], error: check.problem, passed: false };
   try {
-    const options = parseRunOptions(checkOptions(check), path.dirname(pipelineFile));
+    const options = parseRunOptions(checkOptions(check), path.dirname(pipelineFile), check.analysis);
     const response = await analyzeWithCache({ analysis: check.analysis as AnalysisName, file: check.dataFile!, options }, (req) => runAnalysis(req.analysis, req.file, req.options), store);
     return evaluateCheck(check, response);
   } catch (err) {

@@ -35,7 +35,7 @@ function webviewDist(): string {
 }
 
 /** The CLI runs analyses in its own process (the editor uses the language server's worker). */
-const runInProcess: AnalysisRunner = (analysis, file, options) => runAnalysis(analysis, file, parseRunOptions(options, path.dirname(file)));
+const runInProcess: AnalysisRunner = (analysis, file, options) => runAnalysis(analysis, file, parseRunOptions(options, path.dirname(file), analysis));
 
 /** Label counts of an annotation file ({item_id, annotator, label}), read with the same ingest as the analyses. */
 export async function countLabels(file: string): Promise<Record<string, number>> {

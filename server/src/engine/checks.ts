@@ -7,6 +7,8 @@ import * as path from 'node:path';
 import type { JsonPath } from '../config/model';
 import type { AnalysisOutcome } from './run';
 import { isAnalysisName, type AnalysisName } from './options';
+import { measureMetric, type Measurement } from '../config/analyses/descriptor';
+import { analysisDescriptor } from '../config/analyses/registry';
 
 export interface PipelineCheck {
   stage: string;
@@ -69,53 +71,12 @@ export function pipelineChecks(pipeline: unknown, pipelineFile: string): Pipelin
   return out;
 }
 
-export interface Measurement {
-  /** e.g. "ece", or "p_value (treatment)" for per-variant A/B metrics. */
-  label: string;
-  value: number | null;
-}
-
-const get = (o: unknown, key: string): unknown => (isRecord(o) ? o[key] : undefined);
-const num = (v: unknown): number | null => (typeof v === 'number' ? v : typeof v === 'boolean' ? Number(v) : null);
+export type { Measurement };
 
 /** The values a result gives for `metric` (several for per-variant A/B metrics); undefined when the metric does not exist. */
 export function measure(analysis: AnalysisName, result: Record<string, unknown>, metric: string): Measurement[] | undefined {
-  switch (analysis) {
-    case 'ab': {
-      if (metric.startsWith('srm.')) {
-        const v = get(result['srm'], metric.slice(4));
-        return v === undefined ? undefined : [{ label: metric, value: num(v) }];
-      }
-      const metrics = Array.isArray(result['metrics']) ? (result['metrics'] as Record<string, unknown>[]) : [];
-      // Per-variant figures are asserted for the primary metric: the first one in the Experiment.
-      const primary = metrics[0];
-      const results = Array.isArray(primary?.['results']) ? (primary['results'] as Record<string, unknown>[]) : [];
-      if (!results.length || !(metric in results[0]!)) return undefined;
-      return results.map((r) => ({ label: `${metric} (${String(r['variant'])}, ${String(primary!['name'])})`, value: num(r[metric]) }));
-    }
-    case 'training': {
-      if (metric === 'alerts') return [{ label: metric, value: Array.isArray(result['alerts']) ? result['alerts'].length : null }];
-      const dot = metric.lastIndexOf('.');
-      if (dot > 0) {
-        const series = get(result['metrics'], metric.slice(0, dot));
-        if (series === undefined) return undefined;
-        const v = get(series, metric.slice(dot + 1));
-        return v === undefined ? undefined : [{ label: metric, value: num(v) }];
-      }
-      break;
-    }
-    case 'latency': {
-      const v = get(result['overall'], metric);
-      return v === undefined ? undefined : [{ label: metric, value: num(v) }];
-    }
-    case 'uncertainty':
-      if (metric === 'selected') return [{ label: metric, value: Array.isArray(result['selected']) ? result['selected'].length : null }];
-      return undefined;
-    default:
-      break;
-  }
-  const v = result[metric];
-  return v === undefined || (typeof v === 'object' && v !== null) ? undefined : [{ label: metric, value: num(v) }];
+  const descriptor = analysisDescriptor(analysis);
+  return descriptor ? measureMetric(descriptor, result, metric) : undefined;
 }
 
 export interface AssertVerdict {

@@ -1,19 +1,20 @@
 /**
  * The options of an analysis run, as they arrive from the CLI, the editor or a pipeline check
- * (a plain record), checked into a typed object. Bad values are refused with a message naming the
- * option. Paths (experiment, reference, current) are resolved against `baseDir`.
+ * (a plain record), checked into a typed object. Each option is declared (with its reader) by the
+ * analysis that uses it (config/analyses/<name>.ts) or is an ingest option every analysis takes.
+ * Bad values are refused with a message naming the option. Path options (experiment, reference,
+ * current, ...) are resolved against `baseDir`.
  */
 import * as path from 'node:path';
-import { DATA_FORMATS, type DataFormat } from '../ingest/rows';
+import type { DataFormat } from '../ingest/rows';
+import { OptionError, type OptionSpec } from '../config/analyses/descriptor';
+import { ANALYSIS_DESCRIPTORS, INGEST_OPTIONS, analysisDescriptor } from '../config/analyses/registry';
+import { analysisNames, isAnalysisName } from './analyses/registry';
 
-export const ANALYSIS_NAMES = ['calibration', 'ab', 'agreement', 'drift', 'training', 'latency', 'uncertainty'] as const;
-export type AnalysisName = (typeof ANALYSIS_NAMES)[number];
+export { OptionError, analysisNames, isAnalysisName };
 
-export function isAnalysisName(name: string): name is AnalysisName {
-  return (ANALYSIS_NAMES as readonly string[]).includes(name);
-}
-
-export class OptionError extends Error {}
+/** An analysis name known to the registry (a plain string: analyses register at run time). */
+export type AnalysisName = string;
 
 export interface RunOptions {
   bins?: number;
@@ -45,77 +46,41 @@ export interface RunOptions {
   header?: boolean;
   /** Test hook, honoured only when RLHF_LENS_TEST_HOOKS=1: the worker exits mid-job. */
   crash_worker?: boolean;
+  /** Options of analyses added through the registry. */
+  [option: string]: unknown;
 }
 
-type Reader = (v: unknown, name: string) => unknown;
-
-const int = (min: number, max: number): Reader => (v, name) => {
-  const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) throw new OptionError(`option ${name} must be a whole number from ${min} to ${max} (got ${JSON.stringify(v)})`);
-  return n;
-};
-const real = (min: number, max: number): Reader => (v, name) => {
-  const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
-  if (typeof n !== 'number' || !Number.isFinite(n) || n < min || n > max) throw new OptionError(`option ${name} must be a number from ${min} to ${max} (got ${JSON.stringify(v)})`);
-  return n;
-};
-const text: Reader = (v, name) => {
-  if (typeof v !== 'string' || v.trim() === '') throw new OptionError(`option ${name} must be a non-empty string (got ${JSON.stringify(v)})`);
-  return v;
-};
-const oneOf = (...values: string[]): Reader => (v, name) => {
-  if (typeof v !== 'string' || !values.includes(v)) throw new OptionError(`option ${name} must be one of ${values.join(', ')} (got ${JSON.stringify(v)})`);
-  return v;
-};
-const boolean: Reader = (v, name) => {
-  if (typeof v !== 'boolean') throw new OptionError(`option ${name} must be true or false (got ${JSON.stringify(v)})`);
-  return v;
-};
-const labels: Reader = (v, name) => {
-  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string' && typeof x !== 'number')) throw new OptionError(`option ${name} must be a list of labels`);
-  return v;
-};
-const mapping: Reader = (v, name) => {
-  if (typeof v !== 'object' || v === null || Array.isArray(v) || Object.values(v).some((x) => typeof x !== 'string')) {
-    throw new OptionError(`option ${name} must map field names to column names, e.g. {label: human_label}`);
+/** The spec of option `name` for `analysis`: its own declaration first, then the ingest options, then any analysis's. */
+function optionSpec(name: string, analysis: string | undefined): OptionSpec | undefined {
+  const own = analysis ? analysisDescriptor(analysis)?.options.find((o) => o.name === name) : undefined;
+  if (own) return own;
+  const ingest = INGEST_OPTIONS.find((o) => o.name === name);
+  if (ingest) return ingest;
+  // An option of another analysis is accepted (and ignored by this one), as it always was:
+  // the CLI and the editor pass one shared option record.
+  for (const d of ANALYSIS_DESCRIPTORS) {
+    const o = d.options.find((x) => x.name === name);
+    if (o) return o;
   }
-  return v;
-};
+  return undefined;
+}
 
-const READERS: Record<keyof RunOptions, Reader> = {
-  bins: int(2, 1000),
-  experiment: text,
-  level: oneOf('nominal', 'ordinal', 'interval', 'ratio'),
-  order: labels,
-  reference: text,
-  current: text,
-  column: text,
-  threshold: real(0, 1e6),
-  group_by: text,
-  window_ms: int(1, 1e12),
-  method: oneOf('entropy', 'margin', 'least_confidence', 'diversity'),
-  top: int(1, 1_000_000),
-  smoothing: real(0, 0.999),
-  max_points: int(10, 1_000_000),
-  bootstrap: int(0, 100_000),
-  seed: int(0, 2 ** 31 - 1),
-  columns: mapping,
-  format: oneOf(...DATA_FORMATS),
-  header: boolean,
-  crash_worker: boolean,
-};
+function knownOptionNames(): string[] {
+  const names = new Set<string>();
+  for (const d of ANALYSIS_DESCRIPTORS) for (const o of d.options) if (!o.hidden) names.add(o.name);
+  for (const o of INGEST_OPTIONS) if (!o.hidden) names.add(o.name);
+  return [...names];
+}
 
-const PATH_OPTIONS = ['experiment', 'reference', 'current'] as const;
-
-export function parseRunOptions(raw: Record<string, unknown> | undefined, baseDir: string): RunOptions {
+export function parseRunOptions(raw: Record<string, unknown> | undefined, baseDir: string, analysis?: string): RunOptions {
   const out: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(raw ?? {})) {
     if (value === undefined || value === null) continue;
-    const reader = READERS[name as keyof RunOptions];
-    if (!reader) throw new OptionError(`unknown option "${name}" (known: ${Object.keys(READERS).filter((k) => k !== 'crash_worker').join(', ')})`);
-    out[name] = reader(value, name);
+    const spec = optionSpec(name, analysis);
+    if (!spec) throw new OptionError(`unknown option "${name}" (known: ${knownOptionNames().join(', ')})`);
+    const v = spec.read(value, name);
+    out[name] = spec.path && typeof v === 'string' ? path.resolve(baseDir, v) : v;
   }
-  for (const p of PATH_OPTIONS) if (typeof out[p] === 'string') out[p] = path.resolve(baseDir, out[p] as string);
   return out as RunOptions;
 }
 
@@ -124,4 +89,11 @@ export function canonicalOptions(options: RunOptions): string {
   const sort = (v: unknown): unknown =>
     v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sort((v as Record<string, unknown>)[k])])) : v;
   return JSON.stringify(sort(options));
+}
+
+/** The values of the path options (any analysis's) set in `options`: the files besides the data file a run reads. */
+export function pathOptionValues(analysis: string, options: RunOptions): string[] {
+  return Object.entries(options)
+    .filter(([name, v]) => typeof v === 'string' && optionSpec(name, analysis)?.path)
+    .map(([, v]) => v as string);
 }

@@ -5,7 +5,7 @@ import { ResponseError, LSPErrorCodes, type CancellationToken, type WorkDoneProg
 import type { ServerContext } from '../server-context';
 import { AnalyzeErrorCodes, AnalyzeParams, FollowTrainingParams, Methods, type AnalyzeResult, type TrainingUpdateParams } from '../protocol/lsp';
 import { MessageError } from '../protocol/check';
-import { isAnalysisName, ANALYSIS_NAMES, OptionError, parseRunOptions } from '../engine/options';
+import { isAnalysisName, analysisNames, OptionError, parseRunOptions, pathOptionValues } from '../engine/options';
 import { CancelledError, JobError, StaleError, WorkerCrashError } from '../engine/jobs';
 import { IngestError } from '../ingest/rows';
 import type { AnalysisService } from '../engine/service';
@@ -88,15 +88,15 @@ export function registerAnalyze(ctx: ServerContext, service: AnalysisService): v
     }
     const denied = analysisAllowed(ctx);
     if (denied) throw new ResponseError(AnalyzeErrorCodes.notAllowed, denied);
-    if (!isAnalysisName(params.analysis)) throw new ResponseError(AnalyzeErrorCodes.badInput, `unknown analysis "${params.analysis}" (one of ${ANALYSIS_NAMES.join(', ')})`);
+    if (!isAnalysisName(params.analysis)) throw new ResponseError(AnalyzeErrorCodes.badInput, `unknown analysis "${params.analysis}" (one of ${analysisNames().join(', ')})`);
     if (!path.isAbsolute(params.path)) throw new ResponseError(AnalyzeErrorCodes.badInput, `path must be absolute (got "${params.path}")`);
     refuseOutsideWorkspace(ctx, [params.path]);
     const title = `RLHF Lens: ${params.analysis} of ${path.basename(params.path)}`;
     const progress = await progressReporter(ctx, params.workDoneToken);
     progress?.begin(title, undefined, 'starting', true);
     try {
-      const options = parseRunOptions(params.options, path.dirname(params.path));
-      refuseOutsideWorkspace(ctx, [options.experiment, options.reference, options.current]);
+      const options = parseRunOptions(params.options, path.dirname(params.path), params.analysis);
+      refuseOutsideWorkspace(ctx, pathOptionValues(params.analysis, options));
       const response = await service.analyze(
         { analysis: params.analysis, file: params.path, options },
         { signal: abortOn(token), onProgress: (rows) => progress?.report(`${plural(rows, 'row', { format: (n) => n.toLocaleString('en-US') })} read`) },

@@ -99,7 +99,7 @@ export function registerChecks(ctx: ServerContext, service: AnalysisService, cod
   const runOne = async (check: PipelineCheck, pipelinePath: string, signal?: AbortSignal): Promise<CheckOutcome> => {
     if (check.problem) return { check, verdicts: [], error: check.problem, passed: false };
     try {
-      const options = parseRunOptions(checkOptions(check), path.dirname(pipelinePath));
+      const options = parseRunOptions(checkOptions(check), path.dirname(pipelinePath), check.analysis);
       const response = await service.analyze({ analysis: check.analysis as AnalysisName, file: check.dataFile!, options }, signal ? { signal } : {});
       return evaluateCheck(check, response);
     } catch (err) {

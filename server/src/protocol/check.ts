@@ -75,3 +75,18 @@ export function tagged<M extends Record<string, Checker<unknown>>>(variants: M):
     return variants[t]!(v, p) as Checked<M[keyof M]>;
   };
 }
+
+/** Accepts null as well as what `c` accepts. */
+export function nullable<T>(c: Checker<T>): Checker<T | null> {
+  return (v, p = '') => (v === null ? null : c(v, p));
+}
+
+/** A [step, value] pair of a drawn series. */
+export const point: Checker<[number, number]> = (v, p = '') => {
+  if (!Array.isArray(v) || v.length !== 2 || typeof v[0] !== 'number' || typeof v[1] !== 'number') {
+    throw new MessageError(`${p || 'point'}: expected [number, number]`);
+  }
+  return v as [number, number];
+};
+/** Series may be long (the benchmark sends 1M points); each point is still checked. */
+export const series = arrayOf(point, 2_000_000);

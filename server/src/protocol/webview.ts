@@ -4,135 +4,36 @@
  * every message from a view and every view validates every message from its host. A message that
  * does not validate is rejected and logged, never half-processed.
  *
- * Result shapes are those of server/src/analysis/types.ts (the JSON fields of analyses.md); the
- * checkers below mirror them field by field, so a drift between engine and views fails loudly.
+ * Result shapes are those of server/src/analysis/types.ts (the JSON fields of analyses.md); each
+ * analysis's descriptor (config/analyses/<name>.ts) declares the checker of its result, which
+ * mirrors them field by field, so a drift between engine and views fails loudly.
  * No Node or DOM imports: the webview bundles import this module too.
  */
-import type {
-  AbResult,
-  AgreementResult,
-  CalibrationResult,
-  DriftResult,
-  LatencyResult,
-  TrainingResult,
-} from '../analysis/types';
-import { arrayOf, bool, literal, MessageError, num, object, optional, recordOf, str, tagged, type Checked, type Checker } from './check';
+import type { AbResult, AgreementResult, CalibrationResult, DriftResult, LatencyResult, TrainingResult } from '../analysis/types';
+import { arrayOf, bool, literal, MessageError, num, nullable, object, optional, recordOf, series as seriesChecker, str, tagged, type Checked, type Checker } from './check';
+import { calibrationAnalysis } from '../config/analyses/calibration';
+import { abAnalysis } from '../config/analyses/ab';
+import { agreementAnalysis } from '../config/analyses/agreement';
+import { driftAnalysis } from '../config/analyses/drift';
+import { trainingAnalysis } from '../config/analyses/training';
+import { latencyAnalysis } from '../config/analyses/latency';
 
-/** Accepts null as well as what `c` accepts. */
-function nullable<T>(c: Checker<T>): Checker<T | null> {
-  return (v, p = '') => (v === null ? null : c(v, p));
-}
-
-/** A [step, value] pair of a drawn series. */
-const point: Checker<[number, number]> = (v, p = '') => {
-  if (!Array.isArray(v) || v.length !== 2 || typeof v[0] !== 'number' || typeof v[1] !== 'number') {
-    throw new MessageError(`${p || 'point'}: expected [number, number]`);
-  }
-  return v as [number, number];
-};
 /** Series may be long (the benchmark sends 1M points); each point is still checked. */
-const series = arrayOf(point, 2_000_000);
+const series = seriesChecker;
 
 export const VIEWS = ['phases', 'calibration', 'ab', 'training', 'graph'] as const;
 export type ViewName = (typeof VIEWS)[number];
 const viewName = literal(...VIEWS);
 
 // ---------------------------------------------------------------- analysis results
+// Each analysis declares the checker of its result with its descriptor (config/analyses/<name>.ts).
 
-const calibrationBin = object({ lower: num, upper: num, count: num, mean_confidence: nullable(num), accuracy: nullable(num) });
-const bootstrapInterval = object({ low: num, high: num, level: num, iterations: num, seed: num });
-
-const calibrationResult: Checker<CalibrationResult> = object({
-  n: num,
-  accuracy: num,
-  mean_confidence: num,
-  ece: num,
-  mce: num,
-  adaptive_ece: num,
-  brier: num,
-  nll: num,
-  bins: arrayOf(calibrationBin),
-  temperature: nullable(object({ value: num, nll: num, ece: num })),
-  ece_ci: nullable(bootstrapInterval),
-  mce_ci: nullable(bootstrapInterval),
-  adaptive_ece_ci: nullable(bootstrapInterval),
-  brier_ci: nullable(bootstrapInterval),
-  nll_ci: nullable(bootstrapInterval),
-});
-
-const abVariantResult = object({
-  variant: str,
-  n: num,
-  mean: num,
-  control_n: num,
-  control_mean: num,
-  abs_diff: num,
-  rel_lift: nullable(num),
-  ci_low: num,
-  ci_high: num,
-  p_value: num,
-  p_value_adjusted: num,
-  significant: bool,
-  chance_to_beat_control: nullable(num),
-});
-const abResult: Checker<AbResult> = object({
-  control: str,
-  method: literal('frequentist', 'bayesian', 'sequential'),
-  srm: object({ observed: recordOf(num), expected_share: recordOf(num), chi2: num, p_value: num, mismatch: bool }),
-  metrics: arrayOf(object({ name: str, type: literal('binomial', 'continuous'), results: arrayOf(abVariantResult) })),
-  decision: object({ winner: nullable(str), reason: str }),
-});
-
-const agreementLevel = literal('nominal', 'ordinal', 'interval', 'ratio');
-const agreementResult: Checker<AgreementResult> = object({
-  n_items: num,
-  n_annotators: num,
-  n_ratings: num,
-  percent_agreement: num,
-  krippendorff_alpha: num,
-  level: agreementLevel,
-  fleiss_kappa: nullable(num),
-  fleiss_kappa_reason: nullable(str),
-  cohen_kappa_pairs: arrayOf(object({ a: str, b: str, n: num, kappa: nullable(num) })),
-  mean_cohen_kappa: nullable(num),
-  per_annotator: arrayOf(object({ annotator: str, n: num, agreement_with_majority: nullable(num), mean_kappa: nullable(num) })),
-  disagreements: arrayOf(object({ item: str, n: num, agreement: num, labels: recordOf(num) })),
-});
-
-const driftBin = object({ lower: nullable(num), upper: nullable(num), category: optional(str), reference_share: num, current_share: num });
-const driftResult: Checker<DriftResult> = object({
-  kind: literal('numeric', 'categorical'),
-  n_reference: num,
-  n_current: num,
-  psi: num,
-  ks_statistic: nullable(num),
-  ks_p_value: nullable(num),
-  wasserstein: nullable(num),
-  js_distance: num,
-  chi2: nullable(num),
-  chi2_p_value: nullable(num),
-  drifted: bool,
-  threshold: num,
-  bins: arrayOf(driftBin),
-});
-
-const trainingResult: Checker<TrainingResult> = object({
-  run: str,
-  steps: num,
-  metrics: recordOf(object({ count: num, first: num, last: num, min: num, min_step: num, max: num, max_step: num })),
-  alerts: arrayOf(object({ type: literal('nan', 'spike', 'overfit', 'stalled'), step: num, metric: str, message: str })),
-  series: recordOf(series),
-  smoothed: recordOf(series),
-  groups: recordOf(arrayOf(str)),
-});
-
-const latencyStatsShape = { key: str, count: num, success_rate: num, mean: num, p50: num, p95: num, p99: num, max: num };
-const latencyResult: Checker<LatencyResult> = object({
-  overall: object(latencyStatsShape),
-  groups: arrayOf(object(latencyStatsShape)),
-  windows: arrayOf(object({ ...latencyStatsShape, start: num, end: num })),
-  anomalies: arrayOf(object({ index: num, timestamp: num, key: str, latency: num, z: num })),
-});
+const calibrationResult: Checker<CalibrationResult> = calibrationAnalysis.result!;
+const abResult: Checker<AbResult> = abAnalysis.result!;
+const agreementResult: Checker<AgreementResult> = agreementAnalysis.result!;
+const driftResult: Checker<DriftResult> = driftAnalysis.result!;
+const trainingResult: Checker<TrainingResult> = trainingAnalysis.result!;
+const latencyResult: Checker<LatencyResult> = latencyAnalysis.result!;
 
 // ---------------------------------------------------------------- dashboard sections
 

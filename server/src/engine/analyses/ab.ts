@@ -1,0 +1,34 @@
+/** The engine side of the `ab` analysis (descriptor: config/analyses/ab.ts). */
+import { analyzeAb } from '../../analysis/ab';
+import { abAnalysis } from '../../config/analyses/ab';
+import { OptionError } from '../../config/analyses/descriptor';
+import { loadAb } from '../inputs';
+import { readExperiment } from '../experiment';
+import { defineRunner } from './runner';
+
+export const abRunner = defineRunner({
+  descriptor: abAnalysis,
+  inputFiles(file, options) {
+    if (options.experiment) return [file, options.experiment];
+    if (/\.ya?ml$/i.test(file)) {
+      const data = readExperiment(file).data;
+      if (data) return [file, data];
+    }
+    return [file];
+  },
+  async load(ctx) {
+    let dataFile = ctx.file;
+    let experimentFile = ctx.options.experiment;
+    if (!experimentFile && /\.ya?ml$/i.test(ctx.file)) {
+      experimentFile = ctx.file;
+      const data = readExperiment(ctx.file).data;
+      if (!data) throw new OptionError(`${ctx.file}: the Experiment has no "data:" file; pass the results file and --experiment`);
+      dataFile = data;
+    }
+    if (!experimentFile) throw new OptionError('the ab analysis needs an Experiment file (option experiment / --experiment)');
+    const plan = readExperiment(experimentFile);
+    const input = await loadAb(await ctx.open(dataFile), plan.metrics);
+    return { input, options: plan.options };
+  },
+  run: ({ input, options }) => analyzeAb(input, options),
+});
