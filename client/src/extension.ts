@@ -13,6 +13,7 @@ import { registerRunCheck } from './commands/run-check';
 import { registerLanguageDetection } from './language-detection';
 import { registerTrustStatus } from './trust';
 import { registerYamlExtensionCheck } from './yaml-extension';
+import { registerViews } from './views/trees';
 
 let client: LanguageClient | undefined;
 
@@ -51,6 +52,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   registerRunCheck(context, getClient);
   registerDashboardCommands(context, getClient);
   registerTrustStatus(context);
+  registerViews(context, getClient);
   await client.start();
 }
 

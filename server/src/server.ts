@@ -15,6 +15,7 @@ import * as path from 'node:path';
 import { AnalysisService } from './engine/service';
 import { registerAnalyze, registerFollow } from './handlers/analyze';
 import { registerChecks } from './handlers/checks';
+import { registerOverview } from './handlers/overview';
 
 export function startServer(): void {
   const connection = createConnection(ProposedFeatures.all);
@@ -112,7 +113,8 @@ export function startServer(): void {
   registerAnalyze(ctx, analysis);
   registerFollow(ctx);
   const features = registerEditorFeatures(ctx);
-  registerChecks(ctx, analysis, features.codeLens);
+  const checks = registerChecks(ctx, analysis, features.codeLens);
+  registerOverview(ctx, checks);
 
   documents.listen(connection);
   connection.listen();

@@ -87,7 +87,13 @@ function diagnosticsFor(doc: ConfigDocument, outcomes: Iterable<CheckOutcome>): 
   return out;
 }
 
-export function registerChecks(ctx: ServerContext, service: AnalysisService, codeLens: CodeLensHooks): void {
+/** What other handlers may ask of the checks (the RLHF Lens views show each check's last result). */
+export interface CheckResults {
+  /** The last result of each evaluated check of a pipeline document, undefined when it was never evaluated. */
+  resultsFor(uri: string): CheckResult[] | undefined;
+}
+
+export function registerChecks(ctx: ServerContext, service: AnalysisService, codeLens: CodeLensHooks): CheckResults {
   const states = new Map<string, PipelineState>();
   const timers = new Map<string, NodeJS.Timeout>();
 
@@ -221,4 +227,11 @@ export function registerChecks(ctx: ServerContext, service: AnalysisService, cod
     refresh();
     return outcomes.map(toCheckResult);
   });
+
+  return {
+    resultsFor: (uri) => {
+      const state = states.get(uri);
+      return state ? [...state.outcomes.values()].map(toCheckResult) : undefined;
+    },
+  };
 }

@@ -21,6 +21,10 @@ export const Methods = {
   validateWorkspace: 'rlhfLens/validateWorkspace',
   /** Notification (server -> client): new points of a followed training log. */
   trainingUpdate: 'rlhfLens/trainingUpdate',
+  /** Request (client -> server): the workspace's config files, data files and pipeline checks, for the RLHF Lens views. */
+  workspaceOverview: 'rlhfLens/workspaceOverview',
+  /** Request (client -> server): one data file's format, row count, columns and inferred shape. */
+  dataFileInfo: 'rlhfLens/dataFileInfo',
 } as const;
 
 export const StatusResult = object({
@@ -107,3 +111,53 @@ export const InitializationOptions = object({
   storagePath: optional(str),
 });
 export type InitializationOptions = Checked<typeof InitializationOptions>;
+
+export const DataFileInfoParams = object({ path: str });
+export type DataFileInfoParams = Checked<typeof DataFileInfoParams>;
+
+/** One data file as the readers see it (server/src/workspace/data-files.ts). */
+export interface DataFileInfo {
+  path: string;
+  format: string;
+  /** Rows the readers yield; null when the file is too large to count. */
+  rows: number | null;
+  skipped: number;
+  bytes: number;
+  columns: string[];
+  /** `shape` id, a label for people, the TrainingConfig `dataset.format` it meets, the analyses it fits. */
+  shape: { shape: string; label: string; trainingFormat?: string; analyses: string[] };
+  error?: string;
+}
+
+/** One config file of the workspace: its kind(s) and name. Problem counts come from the published diagnostics. */
+export interface OverviewConfig {
+  path: string;
+  kinds: string[];
+  name?: string;
+}
+
+/** One `checks` entry of a pipeline, with its last result when the server evaluated it (the pipeline is or was open). */
+export interface OverviewCheck {
+  stageId: string;
+  checkIndex: number;
+  analysis: string;
+  data?: string;
+  /** 0-based line of the check in the pipeline file. */
+  line: number;
+  /** Why it cannot run (no data, an expression in a path, ...). */
+  problem?: string;
+  result?: CheckResult;
+}
+
+export interface OverviewPipeline {
+  path: string;
+  name?: string;
+  checks: OverviewCheck[];
+}
+
+export interface WorkspaceOverview {
+  trusted: boolean;
+  configs: OverviewConfig[];
+  dataFiles: DataFileInfo[];
+  pipelines: OverviewPipeline[];
+}

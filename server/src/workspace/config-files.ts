@@ -123,3 +123,13 @@ export function lintTargets(targets: readonly string[], cwd: string): string[] {
   }
   return out;
 }
+
+/** Every file under `root` that `.gitignore` (and node_modules, .git, dot folders) does not hide, as absolute paths in a stable order. */
+export function workspaceFiles(root: string, accept: (abs: string) => boolean, limit = 10_000): string[] {
+  const out: string[] = [];
+  if (!fs.existsSync(root)) return out;
+  walk(root, '.', ancestorScopes(root), (_display, abs) => {
+    if (out.length < limit && accept(abs)) out.push(abs);
+  });
+  return out;
+}
