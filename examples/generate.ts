@@ -688,7 +688,8 @@ export function writeWorkspace(outDir: string): string[] {
   return written;
 }
 
-const invokedDirectly = process.argv[1] !== undefined && path.resolve(process.argv[1]) === path.resolve(fileURLToPath(import.meta.url));
+// Bundled into the extension (Open the Example Workspace), this module has no import.meta.url and is never run directly.
+const invokedDirectly = process.argv[1] !== undefined && typeof import.meta.url === 'string' && path.resolve(process.argv[1]) === path.resolve(fileURLToPath(import.meta.url));
 if (invokedDirectly) {
   const outDir = path.resolve(process.argv[2] ?? path.join(path.dirname(fileURLToPath(import.meta.url)), 'workspace'));
   try {

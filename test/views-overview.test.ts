@@ -132,3 +132,11 @@ test('data shapes: training formats from the rule\'s own fields, analyses from t
   assert.equal(inferDataShape(['a', 'b']).shape, 'table');
   assert.equal(inferDataShape([], 'trainer_state').label, 'training log');
 });
+
+test('status bar: the active pipeline\'s last check results, hidden for a pipeline without checks', async () => {
+  const { checksStatusText } = await import('../client/src/views/tree-model');
+  const shown = checksStatusText(overview, PIPELINE)!;
+  assert.match(shown.text, /^\$\((pass|error|warning|circle-outline)\) \d+ checks: /);
+  assert.equal(checksStatusText(overview, path.join(WS, 'nope.pipeline.yaml')), undefined);
+  assert.equal(checksStatusText(undefined, PIPELINE), undefined);
+});

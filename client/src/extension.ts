@@ -14,6 +14,8 @@ import { registerLanguageDetection } from './language-detection';
 import { registerTrustStatus } from './trust';
 import { registerYamlExtensionCheck } from './yaml-extension';
 import { registerViews } from './views/trees';
+import { registerWalkthrough } from './views/walkthrough';
+import { registerStatus } from './status';
 
 let client: LanguageClient | undefined;
 
@@ -52,7 +54,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   registerRunCheck(context, getClient);
   registerDashboardCommands(context, getClient);
   registerTrustStatus(context);
-  registerViews(context, getClient);
+  registerStatus(context, registerViews(context, getClient));
+  registerWalkthrough(context);
   await client.start();
 }
 

@@ -66,6 +66,8 @@ export function startView(view: ViewName, module: ViewModule): void {
         case 'setData':
           data = message.data;
           if (message.focus) ctx.saveState({ tab: message.focus });
+          // Kept for the host's serializer: after a reload VS Code hands this state back to it.
+          if (message.restore) ctx.saveState({ restore: message.restore });
           banner.hidden = true;
           draw();
           break;

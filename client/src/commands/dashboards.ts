@@ -12,6 +12,7 @@ import type { DashboardData, HostMessage, ViewName } from '../../../server/src/p
 import type { AbResult, AgreementResult, CalibrationResult, LatencyResult, TrainingResult, DriftResult } from '../../../server/src/analysis/types';
 import { abSection, buildDashboardData, trainerProgress, type AnalysisRunner } from '../../../server/src/report/dashboard-data';
 import { DashboardPanel, type DashboardSource } from '../panels/dashboard-panel';
+import { registerDashboardSerializers, type DashboardDescriptor } from '../panels/dashboard-restore';
 
 /** Code lenses pass `{uri, stageId, checkIndex}`; menus pass a Uri; the palette passes nothing. */
 type CommandArg = vscode.Uri | { uri?: string; stageId?: string } | undefined;
@@ -154,26 +155,71 @@ export function registerDashboardCommands(context: vscode.ExtensionContext, getC
     };
   };
 
+  /** Every dashboard from its descriptor: the commands open them, the serializer re-opens them after a reload. */
+  const sourceFor = (d: DashboardDescriptor): { subject: string; source: DashboardSource } => {
+    const rel = vscode.workspace.asRelativePath(d.file);
+    const built = ((): { subject: string; source: DashboardSource } => {
+      switch (d.kind) {
+        case 'pipeline':
+          return { subject: d.file, source: pipelineSource(d.file, d.stageId) };
+        case 'calibration':
+          return { subject: d.file, source: calibrationSource(d.file) };
+        case 'training':
+          return { subject: d.file, source: trainingSource(d.file) };
+        case 'ab':
+          return { subject: d.file, source: single(d.file, (r) => ({ ab: abSection(d.file, r.result as unknown as AbResult) }), 'ab') };
+        case 'agreement':
+          return { subject: `agreement:${d.file}`, source: single(d.file, (r) => ({ agreement: { file: rel, result: r.result as unknown as AgreementResult } }), 'agreement') };
+        case 'latency':
+          return { subject: `latency:${d.file}`, source: single(d.file, (r) => ({ latency: { file: rel, result: r.result as unknown as LatencyResult } }), 'latency', { group_by: 'adapter_id' }) };
+        case 'drift': {
+          const reference = d.reference ?? d.file;
+          const column = d.column ?? 'score';
+          const refRel = vscode.workspace.asRelativePath(reference);
+          return {
+            subject: `drift:${reference}:${d.file}:${column}`,
+            source: single(d.file, (r) => ({ drift: [{ name: column, reference: refRel, current: rel, result: r.result as unknown as DriftResult }] }), 'drift', { reference, column }),
+          };
+        }
+      }
+    })();
+    const restore: Record<string, string> = {};
+    for (const [k, v] of Object.entries(d)) if (typeof v === 'string') restore[k] = v;
+    return { subject: built.subject, source: { ...built.source, restore } };
+  };
+  const open = (d: DashboardDescriptor): void => {
+    const { subject, source } = sourceFor(d);
+    show(d.view, subject, source);
+  };
+  registerDashboardSerializers(
+    context,
+    (panel, d) => {
+      const { subject, source } = sourceFor(d);
+      DashboardPanel.revive(context, panel, d.view, subject, source, log);
+    },
+    log,
+  );
+
   context.subscriptions.push(
     vscode.commands.registerCommand(
       'rlhfLens.openDashboard',
       guarded(async (arg) => {
         const file = await pickPipeline(arg);
-        if (file) show('phases', file, pipelineSource(file, stageOf(arg)));
+        if (file) open({ kind: 'pipeline', view: 'phases', file, ...(stageOf(arg) ? { stageId: stageOf(arg)! } : {}) });
       }),
     ),
     vscode.commands.registerCommand(
       'rlhfLens.showPipelineGraph',
       guarded(async (arg) => {
         const file = await pickPipeline(arg);
-        if (file) show('graph', file, pipelineSource(file));
+        if (file) open({ kind: 'pipeline', view: 'graph', file });
       }),
     ),
     vscode.commands.registerCommand(
       'rlhfLens.showCalibration',
       guarded(async (arg) => {
         const file = await pickFile(arg, undefined, 'Predictions to check for calibration', { Data: ['jsonl', 'csv', 'tsv', 'json', 'gz'] });
-        if (file) show('calibration', file, calibrationSource(file));
+        if (file) open({ kind: 'calibration', view: 'calibration', file });
       }),
     ),
     vscode.commands.registerCommand(
@@ -181,14 +227,14 @@ export function registerDashboardCommands(context: vscode.ExtensionContext, getC
       guarded(async (arg) => {
         const file = await pickFile(arg, 'rlhf-experiment', 'Experiment file', { Experiment: ['yaml', 'yml'] });
         if (!file) return;
-        show('ab', file, single(file, (r) => ({ ab: abSection(file, r.result as unknown as AbResult) }), 'ab'));
+        open({ kind: 'ab', view: 'ab', file });
       }),
     ),
     vscode.commands.registerCommand(
       'rlhfLens.showTrainingMonitor',
       guarded(async (arg) => {
         const file = await pickFile(arg, undefined, 'Training log (trainer_state.json, metrics.csv, JSONL)', { Logs: ['json', 'csv', 'jsonl', 'gz'] });
-        if (file) show('training', file, trainingSource(file));
+        if (file) open({ kind: 'training', view: 'training', file });
       }),
     ),
     vscode.commands.registerCommand(
@@ -207,26 +253,20 @@ export function registerDashboardCommands(context: vscode.ExtensionContext, getC
           { title: `RLHF Lens: analyze ${path.basename(file)}` },
         );
         if (!choice) return;
-        const rel = vscode.workspace.asRelativePath(file);
         switch (choice.label) {
           case 'calibration':
-            return show('calibration', file, calibrationSource(file));
+            return open({ kind: 'calibration', view: 'calibration', file });
           case 'training':
-            return show('training', file, trainingSource(file));
+            return open({ kind: 'training', view: 'training', file });
           case 'agreement':
-            return show('phases', `agreement:${file}`, single(file, (r) => ({ agreement: { file: rel, result: r.result as unknown as AgreementResult } }), 'agreement'));
+            return open({ kind: 'agreement', view: 'phases', file });
           case 'latency':
-            return show('phases', `latency:${file}`, single(file, (r) => ({ latency: { file: rel, result: r.result as unknown as LatencyResult } }), 'latency', { group_by: 'adapter_id' }));
+            return open({ kind: 'latency', view: 'phases', file });
           case 'drift': {
             const reference = await pickFile(undefined, undefined, 'Reference sample', { Data: ['jsonl', 'csv', 'tsv', 'json', 'gz'] });
             const column = reference ? await vscode.window.showInputBox({ title: 'Column to compare', value: 'score' }) : undefined;
             if (!reference || !column) return;
-            const refRel = vscode.workspace.asRelativePath(reference);
-            return show(
-              'phases',
-              `drift:${reference}:${file}:${column}`,
-              single(file, (r) => ({ drift: [{ name: column, reference: refRel, current: rel, result: r.result as unknown as DriftResult }] }), 'drift', { reference, column }),
-            );
+            return open({ kind: 'drift', view: 'phases', file, reference, column });
           }
         }
       }),

@@ -17,6 +17,8 @@ export interface DashboardSource {
   focus?(data: DashboardData): Phase | undefined;
   /** Starts live updates (training runs); returns how to stop them. */
   follow?(post: (message: HostMessage) => void): vscode.Disposable;
+  /** What the panel shows, kept in the view's state so a reload can re-open it (dashboard-restore.ts). */
+  restore?: Record<string, string>;
 }
 
 const VIEW_TITLES: Record<ViewName, string> = {
@@ -47,6 +49,14 @@ export class DashboardPanel {
       enableScripts: true,
       localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist', 'webviews')],
     });
+    DashboardPanel.open.set(key, new DashboardPanel(context, panel, view, source, log, () => DashboardPanel.open.delete(key)));
+  }
+
+  /** Fills a panel VS Code restored after a reload (its serializer found what it showed). */
+  static revive(context: vscode.ExtensionContext, panel: vscode.WebviewPanel, view: ViewName, subject: string, source: DashboardSource, log: vscode.OutputChannel): void {
+    const key = `${view}:${subject}`;
+    DashboardPanel.open.get(key)?.panel.dispose();
+    panel.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist', 'webviews')] };
     DashboardPanel.open.set(key, new DashboardPanel(context, panel, view, source, log, () => DashboardPanel.open.delete(key)));
   }
 
@@ -96,7 +106,7 @@ export class DashboardPanel {
   private sendData(): void {
     if (!this.data) return;
     const focus = this.source.focus?.(this.data);
-    this.post({ type: 'setData', view: this.view, data: this.data, ...(focus ? { focus } : {}) });
+    this.post({ type: 'setData', view: this.view, data: this.data, ...(focus ? { focus } : {}), ...(this.source.restore ? { restore: this.source.restore } : {}) });
   }
 
   private async refresh(options: { bins?: number }): Promise<void> {

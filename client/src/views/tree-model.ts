@@ -188,3 +188,12 @@ export function checkNodes(overview: WorkspaceOverview, relative: (file: string)
     }),
   }));
 }
+
+/** The item's text for a pipeline's checks, or undefined when it has none. Pure. */
+export function checksStatusText(overview: WorkspaceOverview | undefined, file: string): { text: string; tooltip: string } | undefined {
+  const p = overview?.pipelines.find((x) => x.path === file);
+  if (!p || p.checks.length === 0) return undefined;
+  const statuses = p.checks.map(checkStatus);
+  const icon = statuses.includes('fail') ? '$(error)' : statuses.includes('cannot-run') ? '$(warning)' : statuses.every((s) => s === 'pass') ? '$(pass)' : '$(circle-outline)';
+  return { text: `${icon} ${checkSummary(p.checks)}`, tooltip: `RLHF Lens: the checks of ${p.name ?? file}. Click to show the Checks view.` };
+}

@@ -58,6 +58,8 @@ export interface RlhfLensViews {
   refresh(): Promise<void>;
   /** The last overview (tests and the status bar read it). */
   readonly overview: WorkspaceOverview | undefined;
+  /** Fires after each new overview. */
+  readonly onDidChange: vscode.Event<WorkspaceOverview>;
 }
 
 export function registerViews(context: vscode.ExtensionContext, getClient: () => LanguageClient | undefined): RlhfLensViews {
@@ -68,6 +70,8 @@ export function registerViews(context: vscode.ExtensionContext, getClient: () =>
     checks: vscode.window.createTreeView(VIEW_IDS.checks, { treeDataProvider: trees.checks, showCollapseAll: true }),
   };
   let overview: WorkspaceOverview | undefined;
+  const changed = new vscode.EventEmitter<WorkspaceOverview>();
+  context.subscriptions.push(changed);
   let validated = false;
   let pending: NodeJS.Timeout | undefined;
   const relative = (file: string): string => vscode.workspace.asRelativePath(file, false);
@@ -78,6 +82,7 @@ export function registerViews(context: vscode.ExtensionContext, getClient: () =>
     trees.dataFiles.set(dataFileNodes(overview, relative));
     trees.checks.set(checkNodes(overview, relative));
     views.configs.message = undefined;
+    changed.fire(overview);
   };
 
   const refresh = async (): Promise<void> => {
@@ -189,7 +194,11 @@ export function registerViews(context: vscode.ExtensionContext, getClient: () =>
   }
 
   return {
-    refresh,
+    refresh: async () => {
+      started = true;
+      await refresh();
+    },
+    onDidChange: changed.event,
     get overview() {
       return overview;
     },

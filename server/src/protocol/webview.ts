@@ -101,7 +101,8 @@ export type ThemeKind = Checked<typeof ThemeKind>;
 
 export const HostMessage = tagged({
   /** `focus`: the phase tab to show (e.g. the phase of the stage whose "Open in dashboard" lens was clicked). */
-  setData: object({ type: literal('setData'), view: viewName, data: DashboardData, focus: optional(literal(...PHASES)) }),
+  /** `restore`: what the panel shows, kept in the view's state so a window reload re-opens it (client/src/panels/dashboard-restore.ts). */
+  setData: object({ type: literal('setData'), view: viewName, data: DashboardData, focus: optional(literal(...PHASES)), restore: optional(recordOf(str)) }),
   /** Points appended to a running training job's series, and its new progress. */
   trainingUpdate: object({
     type: literal('trainingUpdate'),
