@@ -6,6 +6,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { LspClient } from './support/lsp';
 import { TrainingFollower, type TrainingUpdate } from '../server/src/engine/follow';
+import { eventFile, eventBytes, scalarEvent } from './support/tfevents-writer';
+import { frameRecord } from '../server/src/ingest/tfrecord';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rlhf-engine-follow-'));
 
@@ -79,6 +81,19 @@ test('trainer_state.json: a new save sends only the new log_history entries', as
   fs.writeFileSync(file, state(history));
   const u = await next;
   assert.deepEqual(u.points, { loss: [[20, 2.1]], learning_rate: [[20, 9e-5]], eval_loss: [[20, 2.3]] });
+  await client.request('rlhfLens/unfollowTraining', { path: file });
+});
+
+test('TensorBoard event file over the protocol: new scalar records arrive as points within a second', async () => {
+  const file = path.join(dir, 'events.out.tfevents.1700000000.host.1.0');
+  fs.writeFileSync(file, eventFile([scalarEvent(1, 'train/loss', 2)]));
+  await client.request('rlhfLens/followTraining', { path: file });
+  const started = Date.now();
+  const next = nextUpdate();
+  fs.appendFileSync(file, frameRecord(eventBytes({ step: 2, values: [{ tag: 'train/loss', simple: 1.5 }, { tag: 'train/reward', simple: 0.25 }] })));
+  const u = await next;
+  assert.ok(Date.now() - started < 1000);
+  assert.deepEqual(u.points, { 'train/loss': [[2, 1.5]], 'train/reward': [[2, 0.25]] });
   await client.request('rlhfLens/unfollowTraining', { path: file });
 });
 

@@ -233,7 +233,7 @@ export function registerDashboardCommands(context: vscode.ExtensionContext, getC
     vscode.commands.registerCommand(
       'rlhfLens.showTrainingMonitor',
       guarded(async (arg) => {
-        const file = await pickFile(arg, undefined, 'Training log (trainer_state.json, metrics.csv, JSONL)', { Logs: ['json', 'csv', 'jsonl', 'gz'] });
+        const file = await pickFile(arg, undefined, 'Training log (trainer_state.json, metrics.csv, JSONL, TensorBoard events)', { Logs: ['json', 'csv', 'jsonl', 'gz'], 'All files (TensorBoard events.out.tfevents.*)': ['*'] });
         if (file) open({ kind: 'training', view: 'training', file });
       }),
     ),

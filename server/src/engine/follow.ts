@@ -7,11 +7,15 @@
  *   A file that shrank (truncated or replaced) is read again from the start with `reset`.
  * - trainer_state.json: rewritten whole at each save, so it is re-parsed (bounded by size) and only
  *   log_history entries past the ones already reported are sent; a shorter history means `reset`.
+ * - TensorBoard event files: appended like JSONL; only complete TFRecord frames are decoded, an
+ *   incomplete last record waits for its remaining bytes.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parsePythonJson } from '../ingest/python-json';
 import { trainingPoints } from './inputs';
+import { scanRecords } from '../ingest/tfrecord';
+import { decodeEvent, eventRow, isEventFileName, type TagPlugins } from '../ingest/tfevents';
 
 export interface TrainingUpdate {
   points: Record<string, [number, number][]>;
@@ -33,14 +37,17 @@ export class TrainingFollower {
   private again = false;
   private lastSize = -1;
   private lastMtime = 0;
-  readonly kind: 'jsonl' | 'trainer_state';
+  readonly kind: 'jsonl' | 'trainer_state' | 'tfevents';
+  private plugins: TagPlugins = new Map();
+  private damaged = false;
 
   constructor(
     readonly file: string,
     private readonly onUpdate: (u: TrainingUpdate) => void,
     private readonly onError: (message: string) => void = () => undefined,
   ) {
-    this.kind = path.basename(file).endsWith('.json') ? 'trainer_state' : 'jsonl';
+    const name = path.basename(file);
+    this.kind = isEventFileName(name) ? 'tfevents' : name.endsWith('.json') ? 'trainer_state' : 'jsonl';
   }
 
   /** Starts at the current end of the file: only what is written from now on is reported. */
@@ -49,6 +56,9 @@ export class TrainingFollower {
     if (this.kind === 'jsonl') {
       this.offset = st.size;
       this.ordinal = this.countLines();
+    } else if (this.kind === 'tfevents') {
+      // Complete records only: an incomplete tail is read again when the rest arrives.
+      this.readEvents(st.size, false);
     } else this.entries = this.readHistory()?.length ?? 0;
     this.lastSize = st.size;
     this.lastMtime = st.mtimeMs;
@@ -103,6 +113,7 @@ export class TrainingFollower {
     this.reading = true;
     try {
       if (this.kind === 'jsonl') this.readAppended(st.size);
+      else if (this.kind === 'tfevents') this.readEvents(st.size, true);
       else this.readTrainerState();
     } catch (err) {
       this.onError(`${this.file}: ${(err as Error).message}`);
@@ -160,6 +171,43 @@ export class TrainingFollower {
       }
     }
     this.emit(rows, reset);
+  }
+
+  /** Decodes the complete TFRecord frames past `offset`; `send` false only positions at the end (start()). */
+  private readEvents(size: number, send: boolean): void {
+    let reset = false;
+    if (size < this.offset) {
+      reset = true;
+      this.offset = 0;
+      this.plugins = new Map();
+      this.damaged = false;
+    }
+    if (this.damaged || (size === this.offset && !reset)) return;
+    const fd = fs.openSync(this.file, 'r');
+    let buf: Buffer;
+    try {
+      buf = Buffer.alloc(size - this.offset);
+      buf = buf.subarray(0, fs.readSync(fd, buf, 0, buf.length, this.offset));
+    } finally {
+      fs.closeSync(fd);
+    }
+    const scan = scanRecords(buf, this.offset);
+    this.offset += scan.consumed;
+    const rows: Record<string, unknown>[] = [];
+    for (const rec of scan.records) {
+      try {
+        const row = eventRow(decodeEvent(rec.data, this.plugins));
+        if (row) rows.push(row);
+      } catch {
+        // A bad record in a live run is ignored here; the full analysis reports it as skipped.
+      }
+    }
+    if (scan.corrupt) {
+      // Past a damaged frame nothing can be framed again: say so once and stop reading this file.
+      this.damaged = true;
+      this.onError(`${this.file}: damaged TFRecord at byte ${scan.corrupt.offset}: ${scan.corrupt.reason}; following stopped`);
+    }
+    if (send) this.emit(rows, reset);
   }
 
   private readHistory(): Record<string, unknown>[] | undefined {

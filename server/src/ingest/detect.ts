@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isGzip, openBytes, logicalName, statOrThrow, asIngestError } from './source';
 import { looksLikeMlflow } from './mlflow';
+import { findEventFiles, isEventFileName, looksLikeTfRecord } from './tfevents';
 import { IngestError, type DataFormat } from './rows';
 
 const SNIFF_BYTES = 64 * 1024;
@@ -58,16 +59,28 @@ function refuseUtf16(file: string): void {
   }
 }
 
+function firstBytes(file: string, n: number): Buffer {
+  const buf = Buffer.alloc(n);
+  const fd = fs.openSync(file, 'r');
+  try {
+    return buf.subarray(0, fs.readSync(fd, buf, 0, n, 0));
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 export async function detectFormat(file: string): Promise<DataFormat> {
   const st = statOrThrow(file);
   if (st.isDirectory()) {
     if (looksLikeMlflow(file)) return 'mlflow';
-    throw new IngestError(file, 'is a folder without an MLflow run (metrics/ folder) in it');
+    if (findEventFiles(file).length > 0) return 'tfevents';
+    throw new IngestError(file, 'is a folder without an MLflow run (metrics/ folder) or TensorBoard event files in it');
   }
   if (!isGzip(file)) refuseUtf16(file);
   const name = path.basename(logicalName(file));
   if (/\.(ya?ml|toml|py|md)$/.test(name)) throw new IngestError(file, 'is a config or source file, not a data file (expected JSONL, CSV/TSV, JSON, trainer_state.json or an MLflow run folder)');
   if (name.endsWith('trainer_state.json')) return 'trainer_state';
+  if (isEventFileName(name) || (!isGzip(file) && looksLikeTfRecord(firstBytes(file, 12)))) return 'tfevents';
   if (name.endsWith('.jsonl') || name.endsWith('.ndjson')) return 'jsonl';
   if (name.endsWith('.tsv')) return 'tsv';
   if (name.endsWith('.csv')) return 'csv';

@@ -8,6 +8,7 @@ import { readJsonl } from './jsonl';
 import { readDelimited } from './delimited';
 import { readJsonArray, readTrainerState } from './json-array';
 import { openMlflowRun, readMlflowMetrics } from './mlflow';
+import { openTfEvents, readTfEvents } from './tfevents';
 import { IngestError, SkipLog, type DataFormat, type SourceRow } from './rows';
 
 export interface IngestOptions {
@@ -76,6 +77,14 @@ export async function openDataSource(file: string, options: IngestOptions = {}):
       run = mlrun.name;
       params = mlrun.params;
       inner = readMlflowMetrics(mlrun, skipped, onBytes);
+      break;
+    }
+    case 'tfevents': {
+      const tf = openTfEvents(file);
+      // Filled while the rows are read: text summaries (HF Trainer's args) and hparams.
+      params = tf.params;
+      if (tf.files.length > 1 || tf.files[0]!.file !== file) run = path.basename(path.resolve(file));
+      inner = readTfEvents(tf, skipped, onBytes);
       break;
     }
   }
