@@ -3,6 +3,7 @@ import { createHash, type Hash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { IngestError } from '../ingest/rows';
+import { expandGlob } from '../ingest/parquet';
 
 async function hashFileInto(h: Hash, file: string): Promise<void> {
   try {
@@ -14,6 +15,12 @@ async function hashFileInto(h: Hash, file: string): Promise<void> {
 }
 
 async function hashPathInto(h: Hash, p: string, rel: string): Promise<void> {
+  const globbed = expandGlob(p);
+  if (globbed) {
+    // A glob of part files is its matching files, by name.
+    for (const f of globbed) await hashPathInto(h, f, `${rel}/${path.basename(f)}`);
+    return;
+  }
   let st: fs.Stats;
   try {
     st = fs.statSync(p);

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { isGzip, openBytes, logicalName, statOrThrow, asIngestError } from './source';
 import { looksLikeMlflow } from './mlflow';
 import { findEventFiles, isEventFileName, looksLikeTfRecord } from './tfevents';
+import { expandGlob, isParquetName, looksLikeParquetFolder } from './parquet';
 import { IngestError, type DataFormat } from './rows';
 
 const SNIFF_BYTES = 64 * 1024;
@@ -70,16 +71,20 @@ function firstBytes(file: string, n: number): Buffer {
 }
 
 export async function detectFormat(file: string): Promise<DataFormat> {
+  // A glob of part files (data/train-*.parquet): the shell would expand it into many arguments.
+  if (isParquetName(file) && expandGlob(file)) return 'parquet';
   const st = statOrThrow(file);
   if (st.isDirectory()) {
     if (looksLikeMlflow(file)) return 'mlflow';
     if (findEventFiles(file).length > 0) return 'tfevents';
-    throw new IngestError(file, 'is a folder without an MLflow run (metrics/ folder) or TensorBoard event files in it');
+    if (looksLikeParquetFolder(file)) return 'parquet';
+    throw new IngestError(file, 'is a folder without an MLflow run (metrics/ folder), TensorBoard event files or Parquet files in it');
   }
   if (!isGzip(file)) refuseUtf16(file);
   const name = path.basename(logicalName(file));
   if (/\.(ya?ml|toml|py|md)$/.test(name)) throw new IngestError(file, 'is a config or source file, not a data file (expected JSONL, CSV/TSV, JSON, trainer_state.json or an MLflow run folder)');
   if (name.endsWith('trainer_state.json')) return 'trainer_state';
+  if (isParquetName(name) || (!isGzip(file) && firstBytes(file, 4).toString('latin1') === 'PAR1')) return 'parquet';
   if (isEventFileName(name) || (!isGzip(file) && looksLikeTfRecord(firstBytes(file, 12)))) return 'tfevents';
   if (name.endsWith('.jsonl') || name.endsWith('.ndjson')) return 'jsonl';
   if (name.endsWith('.tsv')) return 'tsv';

@@ -9,6 +9,7 @@ import { readDelimited } from './delimited';
 import { readJsonArray, readTrainerState } from './json-array';
 import { openMlflowRun, readMlflowMetrics } from './mlflow';
 import { openTfEvents, readTfEvents } from './tfevents';
+import { parquetFiles, readParquet } from './parquet';
 import { IngestError, SkipLog, type DataFormat, type SourceRow } from './rows';
 
 export interface IngestOptions {
@@ -37,6 +38,11 @@ export interface DataSource {
   rows: AsyncIterable<SourceRow>;
   /** Rows yielded so far (before any analysis-specific filtering). */
   readonly rowsRead: number;
+  /** The `--column` mapping and header option the source was opened with (the engine's fast path reads the file itself). */
+  columnMap?: Record<string, string>;
+  headerOption?: boolean;
+  /** Reports rows read by a reader other than `rows` (the fast path). */
+  reportProgress?: (rowsRead: number) => void;
 }
 
 /** Parses `x=y` mapping strings (CLI `--column`) into a columnMap. */
@@ -79,6 +85,12 @@ export async function openDataSource(file: string, options: IngestOptions = {}):
       inner = readMlflowMetrics(mlrun, skipped, onBytes);
       break;
     }
+    case 'parquet': {
+      const files = parquetFiles(file);
+      if (files.length > 1 || files[0] !== file) run = path.basename(path.resolve(file)).replace(/[*?].*$/, '') || run;
+      inner = readParquet(files, skipped, onBytes);
+      break;
+    }
     case 'tfevents': {
       const tf = openTfEvents(file);
       // Filled while the rows are read: text summaries (HF Trainer's args) and hparams.
@@ -96,6 +108,9 @@ export async function openDataSource(file: string, options: IngestOptions = {}):
     params,
     skipped,
     rowsRead: 0,
+    ...(options.columnMap ? { columnMap: options.columnMap } : {}),
+    ...(options.header !== undefined ? { headerOption: options.header } : {}),
+    ...(options.onProgress ? { reportProgress: (n: number) => options.onProgress!(n, bytes) } : {}),
     rows: {
       async *[Symbol.asyncIterator]() {
         let count = 0;
