@@ -12,6 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import picomatch from 'picomatch';
 import { IngestError, type SkipLog, type SourceRow } from './rows';
+import { plural } from '../text/plural';
 
 type Hyparquet = typeof import('hyparquet');
 let lib: Promise<{ hp: Hyparquet; compressors: Record<string, unknown> }> | undefined;
@@ -70,7 +71,7 @@ export function parquetFiles(target: string): string[] {
     if (s) splits.set(s, (splits.get(s) ?? 0) + 1);
   }
   if (splits.size > 1) {
-    const list = [...splits].map(([s, n]) => `${s} (${n} file${n > 1 ? 's' : ''})`).join(', ');
+    const list = [...splits].map(([s, n]) => `${s} (${plural(n, 'file')})`).join(', ');
     const [first] = splits.keys();
     const example = path.join(path.relative(process.cwd(), path.dirname(files.find((f) => splitOf(path.basename(f)) === first)!)) || '.', `${first}-*.parquet`);
     throw new IngestError(target, `holds the dataset splits ${list}; pass one split, e.g. '${example}'`);
