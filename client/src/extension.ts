@@ -16,6 +16,7 @@ import { registerYamlExtensionCheck } from './yaml-extension';
 import { registerViews } from './views/trees';
 import { registerWalkthrough } from './views/walkthrough';
 import { registerStatus } from './status';
+import { registerTrainingWizard } from './wizard/panel';
 
 let client: LanguageClient | undefined;
 
@@ -56,6 +57,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   registerTrustStatus(context);
   registerStatus(context, registerViews(context, getClient));
   registerWalkthrough(context);
+  registerTrainingWizard(context, getClient);
   await client.start();
 }
 

@@ -16,6 +16,7 @@ import { AnalysisService } from './engine/service';
 import { registerAnalyze, registerFollow } from './handlers/analyze';
 import { registerChecks } from './handlers/checks';
 import { registerOverview } from './handlers/overview';
+import { registerWizard } from './handlers/wizard';
 
 export function startServer(): void {
   const connection = createConnection(ProposedFeatures.all);
@@ -115,6 +116,7 @@ export function startServer(): void {
   const features = registerEditorFeatures(ctx);
   const checks = registerChecks(ctx, analysis, features.codeLens);
   registerOverview(ctx, checks);
+  registerWizard(ctx);
 
   documents.listen(connection);
   connection.listen();

@@ -25,6 +25,8 @@ export const Methods = {
   workspaceOverview: 'rlhfLens/workspaceOverview',
   /** Request (client -> server): one data file's format, row count, columns and inferred shape. */
   dataFileInfo: 'rlhfLens/dataFileInfo',
+  /** Request (client -> server): the training wizard's estimates for a form, and the YAML to write (protocol/wizard.ts). */
+  trainingPlan: 'rlhfLens/trainingPlan',
 } as const;
 
 export const StatusResult = object({

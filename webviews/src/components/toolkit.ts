@@ -15,6 +15,7 @@ import {
   vsCodePanelTab,
   vsCodePanelView,
   vsCodeProgressRing,
+  vsCodeTextField,
 } from '@vscode/webview-ui-toolkit';
 import { h } from './element';
 
@@ -33,6 +34,7 @@ function register(): void {
     vsCodePanelTab(),
     vsCodePanelView(),
     vsCodeProgressRing(),
+    vsCodeTextField(),
   );
 }
 
@@ -91,4 +93,12 @@ export function dataGrid<R>(caption: string, rows: R[], columns: { title: string
 export function progressRing(): HTMLElement {
   register();
   return h('vscode-progress-ring' as 'div', { 'aria-label': 'Working' });
+}
+
+/** A labelled text field; `onInput` gets the text on every change. */
+export function textField(label: string, value: string, onInput: (value: string) => void, options: { name?: string; size?: number } = {}): HTMLElement {
+  register();
+  const f = h('vscode-text-field' as 'input', { value, 'aria-label': label, name: options.name ?? null, size: options.size ?? 30 }, label);
+  f.addEventListener('input', () => onInput((f as unknown as { value: string }).value));
+  return f;
 }
