@@ -40,9 +40,12 @@ test('an untitled buffer in an RLHF Lens language is checked (a "New Pipeline" b
     const text = 'apiVersion: rlhf-lens/v1\nkind: Pipeline\nmetadata: {name: p}\nstages:\n  - id: a\n    phase: training\n    needs: [zz]\n';
     const diags = await client.openAndWait('untitled:Untitled-1', text, 'rlhf-pipeline');
     assert.deepEqual(diags.map((d) => d.code), ['pipeline/unknown-need']);
-    // The same text as plain YAML in an untitled buffer is not ours to check.
+    // Plain YAML in an untitled buffer is checked when the kind detector recognises its content ...
     const plain = await client.openAndWait('untitled:Untitled-2', text, 'yaml');
-    assert.deepEqual(plain, []);
+    assert.deepEqual(plain.map((d) => d.code), ['pipeline/unknown-need']);
+    // ... and left alone otherwise.
+    const other = await client.openAndWait('untitled:Untitled-3', 'services:\n  web:\n    image: nginx\n', 'yaml');
+    assert.deepEqual(other, []);
   } finally {
     await client.stop();
   }

@@ -35,6 +35,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       { scheme: 'untitled', language: 'rlhf-pipeline' },
       { scheme: 'untitled', language: 'rlhf-experiment' },
       { scheme: 'untitled', language: 'rlhf-training' },
+      // Framework configs (axolotl, LLaMA-Factory, TRL: YAML; DeepSpeed: JSON) keep their language; the
+      // server's kind detector picks them out and says nothing about any other YAML or JSON file.
+      { scheme: 'file', language: 'yaml' },
+      { scheme: 'file', language: 'json' },
+      { scheme: 'untitled', language: 'yaml' },
     ],
     synchronize: {
       configurationSection: 'rlhfLens',

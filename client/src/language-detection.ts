@@ -1,26 +1,23 @@
 /**
- * Gives plain YAML files that declare `apiVersion: rlhf-lens/...` the right RLHF Lens language,
- * from their `kind:` line, so files named e.g. `rm.yaml` are checked too.
+ * Gives plain YAML files that are one of our own formats (by modeline or `apiVersion: rlhf-lens/...`
+ * with a `kind:`) the right RLHF Lens language, so files named e.g. `rm.yaml` get our grammar and
+ * keep other YAML tools off them. The decision is the server's kind detector (config/kind.ts), the
+ * same one the CLI and Validate Workspace use. Framework files (axolotl, LLaMA-Factory, TRL, DeepSpeed)
+ * keep their `yaml` / `json` language: the client sends those documents to the server, which checks
+ * the ones it recognises and stays silent on every other YAML or JSON file.
  */
 import * as vscode from 'vscode';
+import { detectKind, isNativeKind, LANGUAGE_IDS } from '../../server/src/config/kind';
 
-const KIND_TO_LANGUAGE: Record<string, string> = {
-  Pipeline: 'rlhf-pipeline',
-  Experiment: 'rlhf-experiment',
-  TrainingConfig: 'rlhf-training',
-};
-
-export function languageForText(text: string): string | undefined {
-  const head = text.slice(0, 16 * 1024);
-  if (!/^apiVersion:\s*["']?rlhf-lens\//m.test(head)) return undefined;
-  const kind = /^kind:\s*["']?(\w+)/m.exec(head)?.[1];
-  return kind ? KIND_TO_LANGUAGE[kind] : undefined;
+export function languageForText(text: string, fileName = 'untitled.yaml'): string | undefined {
+  const kind = detectKind(fileName, text.slice(0, 64 * 1024));
+  return isNativeKind(kind) ? LANGUAGE_IDS[kind] : undefined;
 }
 
 export function registerLanguageDetection(context: vscode.ExtensionContext): void {
   const check = (doc: vscode.TextDocument): void => {
     if (doc.languageId !== 'yaml') return;
-    const lang = languageForText(doc.getText());
+    const lang = languageForText(doc.getText(), doc.uri.scheme === 'file' ? doc.uri.fsPath : 'untitled.yaml');
     if (lang) void vscode.languages.setTextDocumentLanguage(doc, lang);
   };
   vscode.workspace.textDocuments.forEach(check);

@@ -75,6 +75,8 @@ export interface ServerContext {
   workspaceFolders: string[];
   /** Re-checks every open document (after a settings or workspace change). */
   revalidateAll: () => void;
+  /** The `files:` kind map of the `.rlhf-lens.yaml` that applies to a file (set by handlers/diagnostics.ts). */
+  kindMapFor?: (filePath: string) => import('./config/kind').KindMap | undefined;
   /** Runs a handler body; an exception is logged and answered, never allowed to kill the server. */
   guard: <T>(what: string, fn: () => T) => T | undefined;
 }

@@ -62,19 +62,19 @@ export function runLint(argv: string[], io: CliIO): number {
   }
   const maxWarnings = intOption(args, 'max-warnings', 0, Number.MAX_SAFE_INTEGER);
   const targets = args.positionals.length ? args.positionals : ['.'];
+  const root = settingsRoot(io.cwd);
+  const settings = root ? loadRuleSettings(root) : { severities: {}, problems: [] };
   let files: string[];
   try {
-    files = lintTargets(targets, io.cwd);
+    files = lintTargets(targets, io.cwd, settings.kindMap);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     const which = e.path ? path.relative(io.cwd, e.path) || e.path : targets.join(' ');
     io.err(`rlhf-lens lint: cannot read ${which}: ${e.code === 'ENOENT' ? 'no such file or folder' : e.message}\n`);
     return EXIT_USAGE;
   }
-  const root = settingsRoot(io.cwd);
-  const settings = root ? loadRuleSettings(root) : { severities: {}, problems: [] };
   for (const p of settings.problems) io.err(`rlhf-lens lint: ${p}\n`);
-  const facts = new FileSystemFacts();
+  const facts = new FileSystemFacts(() => settings.kindMap);
   const results: FileResult[] = [];
   for (const f of files) {
     const abs = path.resolve(io.cwd, f);
@@ -85,7 +85,13 @@ export function runLint(argv: string[], io: CliIO): number {
       io.err(`rlhf-lens lint: cannot read ${f}: ${(err as Error).message}\n`);
       return EXIT_USAGE;
     }
-    results.push({ path: f, diagnostics: lintText(text, { path: abs, facts, severities: settings.severities }) });
+    results.push({ path: f, diagnostics: lintText(text, {
+        path: abs,
+        facts,
+        severities: settings.severities,
+        ...(settings.kindMap ? { kindMap: settings.kindMap } : {}),
+        ...(settings.hardware ? { project: { hardware: settings.hardware } } : {}),
+      }) });
   }
   const summary = summarize(results);
   const format = args.options['format'] ?? 'text';

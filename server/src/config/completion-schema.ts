@@ -4,7 +4,8 @@
  * `additionalProperties`.
  */
 import { SCHEMAS } from './schema';
-import type { ConfigKind } from './kind';
+import { isNativeKind, type ConfigKind } from './kind';
+import { FRAMEWORK_SCHEMAS } from './frameworks/schemas';
 import type { JsonPath } from './model';
 
 export interface SchemaNode {
@@ -22,7 +23,8 @@ export interface SchemaNode {
 }
 
 export function rootSchema(kind: ConfigKind): SchemaNode {
-  return SCHEMAS[kind] as SchemaNode;
+  if (isNativeKind(kind)) return SCHEMAS[kind] as SchemaNode;
+  return (FRAMEWORK_SCHEMAS[kind] as SchemaNode | undefined) ?? {};
 }
 
 /** The schema of the value at `path`, or undefined where the schema says nothing. */

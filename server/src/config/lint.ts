@@ -7,11 +7,13 @@
 import { compareDiagnostics, type Diagnostic, type Severity } from './diagnostic';
 import { parseYaml, DEFAULT_PARSE_LIMITS, type ParseLimits, type ParsedFile } from './parse';
 import { ConfigDocument } from './model';
-import { KINDS, kindFromPath, type ConfigKind } from './kind';
+import { detectKind, documentKind, isNativeKind, type ConfigKind, type KindMap } from './kind';
 import { NO_FACTS, type WorkspaceFacts } from './workspace-facts';
 import { validateAgainstSchema, SCHEMA_CODES } from './schema';
 import { findSuppressions, isSuppressed } from './suppressions';
 import { RULES } from './rules/registry';
+import { NO_PROJECT, type ProjectSettings } from './project';
+import { effectiveHardware } from './frameworks/hardware';
 import type { Rule, RuleContext } from './rules/rule';
 
 export type SeveritySetting = Severity | 'off';
@@ -43,6 +45,12 @@ export interface LintOptions {
   severities?: Readonly<Record<string, SeveritySetting>>;
   /** Per-rule time budget (the editor passes one per open document; the CLI runs every rule to the end). */
   ruleBudget?: RuleTimeBudget;
+  /** The project's `files:` glob -> kind map (from `.rlhf-lens.yaml`), for kind detection. */
+  kindMap?: KindMap;
+  /** The kind of the file when the caller already knows it (else it is detected from path and text). */
+  kind?: ConfigKind;
+  /** Project settings rules may read (the hardware profile of `.rlhf-lens.yaml`). */
+  project?: ProjectSettings;
 }
 
 /**
@@ -79,21 +87,20 @@ function isSlowAgain(budget: RuleTimeBudget, ruleId: string, took: number): bool
 export const DEFAULT_RULE_TIME_BUDGET_MS = 200;
 export const SLOW_RULE_SKIPPED_LINTS = 10;
 
-/** The config documents of a parsed file, each with its kind (declared, else implied by the file name). */
-export function configDocuments(parsed: ParsedFile, path: string): ConfigDocument[] {
-  const fromName = kindFromPath(path);
+/** The config documents of a parsed file, each with its kind (declared by `kind:`, else the file's kind from kind.ts). */
+export function configDocuments(parsed: ParsedFile, fileKind: ConfigKind | undefined): ConfigDocument[] {
   const out: ConfigDocument[] = [];
   for (const d of parsed.documents) {
     if (d.doc.contents === null || d.value === null || d.value === undefined) continue;
-    const declared = (d.value as Record<string, unknown> | null)?.['kind'];
-    const kind = (KINDS as readonly unknown[]).includes(declared) ? (declared as ConfigKind) : fromName;
-    out.push(new ConfigDocument(kind, d.value, d.doc, parsed.lines, d.start, d.end));
+    out.push(new ConfigDocument(documentKind(d.value, fileKind), d.value, d.doc, parsed.lines, d.start, d.end));
   }
   return out;
 }
 
+/** `kinds: 'any'` means any of our own formats: a framework file gets only the rules written for its framework. */
 function appliesTo(rule: Rule, doc: ConfigDocument): boolean {
-  return rule.kinds === 'any' || (doc.kind !== undefined && rule.kinds.includes(doc.kind));
+  if (rule.kinds === 'any') return doc.kind === undefined || isNativeKind(doc.kind);
+  return doc.kind !== undefined && rule.kinds.includes(doc.kind);
 }
 
 export function lintText(text: string, options: LintOptions): Diagnostic[] {
@@ -109,8 +116,11 @@ export function lintText(text: string, options: LintOptions): Diagnostic[] {
       else budget.skipping.set(id, left - 1);
     }
   }
-  for (const doc of configDocuments(parsed, options.path)) {
-    for (const p of validateAgainstSchema(doc)) {
+  const fileKind = options.kind ?? detectKind(options.path, text, options.kindMap);
+  const hardware = effectiveHardware(options.project?.hardware, text);
+  const project: ProjectSettings = hardware ? { ...(options.project ?? NO_PROJECT), hardware } : (options.project ?? NO_PROJECT);
+  for (const doc of configDocuments(parsed, fileKind)) {
+    for (const p of isNativeKind(doc.kind) || doc.kind === undefined ? validateAgainstSchema(doc) : []) {
       found.push({ range: p.range, severity: 'error', code: p.code, message: p.message, ...(p.fixes ? { fixes: p.fixes } : {}) });
     }
     for (const rule of RULES) {
@@ -118,6 +128,7 @@ export function lintText(text: string, options: LintOptions): Diagnostic[] {
       const ctx: RuleContext = {
         path: options.path,
         facts,
+        project,
         report: (r) => {
           const d: Diagnostic = { range: r.range, severity: rule.defaultSeverity, code: r.code ?? rule.id, message: r.message };
           if (r.related?.length) d.related = r.related;

@@ -8,13 +8,13 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import pipelineSchema from '../../../schemas/pipeline.schema.json';
 import experimentSchema from '../../../schemas/experiment.schema.json';
 import trainingSchema from '../../../schemas/training.schema.json';
-import type { ConfigKind } from './kind';
+import { isNativeKind, type NativeKind } from './kind';
 import type { ConfigDocument, JsonPath } from './model';
 import type { FixData, Range } from './diagnostic';
 import { didYouMean, listOf, suggestionSuffix } from './did-you-mean';
 import { noun } from '../text/plural';
 
-export const SCHEMAS: Record<ConfigKind, Record<string, unknown>> = {
+export const SCHEMAS: Record<NativeKind, Record<string, unknown>> = {
   Pipeline: pipelineSchema as Record<string, unknown>,
   Experiment: experimentSchema as Record<string, unknown>,
   TrainingConfig: trainingSchema as Record<string, unknown>,
@@ -57,9 +57,9 @@ const PATTERN_NAMES: Record<string, string> = {
 };
 
 let ajv: Ajv | undefined;
-const validators = new Map<ConfigKind, ValidateFunction>();
+const validators = new Map<NativeKind, ValidateFunction>();
 
-function validatorFor(kind: ConfigKind): ValidateFunction {
+function validatorFor(kind: NativeKind): ValidateFunction {
   let v = validators.get(kind);
   if (!v) {
     if (!ajv) {
@@ -208,7 +208,7 @@ function problemFor(e: ErrorObject, doc: ConfigDocument): SchemaProblem | undefi
 
 /** Schema problems of one document whose kind is known; at most one per (location, code). */
 export function validateAgainstSchema(doc: ConfigDocument): SchemaProblem[] {
-  if (!doc.kind) return [];
+  if (!isNativeKind(doc.kind)) return [];
   const validate = validatorFor(doc.kind);
   if (validate(doc.value)) return [];
   const out: SchemaProblem[] = [];

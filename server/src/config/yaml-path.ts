@@ -12,7 +12,7 @@
 import { isMap, isPair, isScalar, isSeq, parseAllDocuments, type Node } from 'yaml';
 import { parseYaml, type ParsedFile } from './parse';
 import { ConfigDocument, type JsonPath } from './model';
-import { KINDS, kindFromPath, type ConfigKind } from './kind';
+import { detectKind, documentKind, type ConfigKind, type KindMap } from './kind';
 
 export type CursorRole = 'key' | 'value' | 'expression';
 
@@ -54,14 +54,9 @@ export interface ConfigFile {
   documents: ConfigDocument[];
 }
 
-export function readConfigFile(text: string, filePath: string): ConfigFile {
+export function readConfigFile(text: string, filePath: string, kindMap?: KindMap, fileKind: ConfigKind | undefined = detectKind(filePath, text, kindMap)): ConfigFile {
   const parsed = parseYaml(text);
-  const fromName = kindFromPath(filePath);
-  const documents = parsed.documents.map((d) => {
-    const declared = (d.value as { kind?: unknown } | null)?.kind;
-    const kind = KINDS.includes(declared as ConfigKind) ? (declared as ConfigKind) : fromName;
-    return new ConfigDocument(kind, d.value, d.doc, parsed.lines, d.start, d.end);
-  });
+  const documents = parsed.documents.map((d) => new ConfigDocument(documentKind(d.value, fileKind), d.value, d.doc, parsed.lines, d.start, d.end));
   return { parsed, documents };
 }
 

@@ -23,7 +23,8 @@ import * as fs from 'node:fs';
 
 export function registerDiagnostics(ctx: ServerContext): void {
   const timers = new Map<string, NodeJS.Timeout>();
-  const facts = new FileSystemFacts();
+  // The `files:` map is looked up when a kind is asked for (settingsFor is defined below).
+  const facts = new FileSystemFacts((p) => settingsFor(p)?.kindMap);
   /** uri -> normalized paths its last check asked about. */
   const dependencies = new Map<string, Set<string>>();
   /** workspace folder -> its `.rlhf-lens.yaml`, loaded on first use. */
@@ -42,13 +43,23 @@ export function registerDiagnostics(ctx: ServerContext): void {
     }
     return s;
   };
+  ctx.kindMapFor = (p) => settingsFor(p)?.kindMap;
 
   /** uri -> the rules too slow on that open document, skipped for a few checks. */
   const ruleBudgets = new Map<string, RuleTimeBudget>();
 
   const lintFile = (filePath: string, text: string, asked?: Set<string>, ruleBudget?: RuleTimeBudget) => {
-    const severities: Record<string, SeveritySetting> = { ...ctx.settings.rules, ...(settingsFor(filePath)?.severities ?? {}) };
-    return lintText(text, { path: filePath, facts: asked ? recordingFacts(facts, asked) : facts, severities, limits: ctx.settings.limits, ...(ruleBudget ? { ruleBudget } : {}) });
+    const project = settingsFor(filePath);
+    const severities: Record<string, SeveritySetting> = { ...ctx.settings.rules, ...(project?.severities ?? {}) };
+    return lintText(text, {
+      path: filePath,
+      facts: asked ? recordingFacts(facts, asked) : facts,
+      severities,
+      limits: ctx.settings.limits,
+      ...(project?.kindMap ? { kindMap: project.kindMap } : {}),
+      ...(project?.hardware ? { project: { hardware: project.hardware } } : {}),
+      ...(ruleBudget ? { ruleBudget } : {}),
+    });
   };
 
   const validate = (doc: TextDocument): void => {
@@ -56,7 +67,7 @@ export function registerDiagnostics(ctx: ServerContext): void {
     const version = doc.version;
     const filePath = uriToPath(uri);
     const text = doc.getText();
-    if (!ctx.settings.validationEnabled || !(OUR_LANGUAGES.has(doc.languageId) || isConfigFile(filePath, text))) {
+    if (!ctx.settings.validationEnabled || !(OUR_LANGUAGES.has(doc.languageId) || isConfigFile(filePath, text, settingsFor(filePath)?.kindMap))) {
       dependencies.delete(uri);
       void ctx.connection.sendDiagnostics({ uri, diagnostics: [] });
       return;
@@ -147,7 +158,7 @@ export function registerDiagnostics(ctx: ServerContext): void {
     for (const folder of ctx.workspaceFolders) {
       let files: string[];
       try {
-        files = lintTargets(['.'], folder);
+        files = lintTargets(['.'], folder, settingsFor(path.join(folder, SETTINGS_FILE))?.kindMap);
       } catch (err) {
         ctx.connection.console.warn(`rlhf-lens: cannot list ${folder}: ${(err as Error).message}`);
         continue;

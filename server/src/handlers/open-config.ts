@@ -25,11 +25,11 @@ export function openConfig(ctx: ServerContext, uri: string): OpenConfig | undefi
   const path = uriToPath(uri);
   // An untitled buffer has no file name: its language id (set by the user or the client) says what it is.
   const ourLanguage = (Object.values(LANGUAGE_IDS) as string[]).includes(document.languageId);
-  if (!ourLanguage && !isConfigFile(path, text)) return undefined;
+  if (!ourLanguage && !isConfigFile(path, text, ctx.kindMapFor?.(path))) return undefined;
   const file = (): ConfigFile => {
     const hit = parsedByDocument.get(document);
     if (hit && hit.version === document.version) return hit.file;
-    const parsed = readConfigFile(text, path);
+    const parsed = readConfigFile(text, path, ctx.kindMapFor?.(path));
     parsedByDocument.set(document, { version: document.version, file: parsed });
     return parsed;
   };

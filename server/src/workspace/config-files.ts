@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
-import { isConfigFile } from '../config/kind';
+import { isConfigFile, mayBeConfigFile, type KindMap } from '../config/kind';
 
 const ALWAYS_SKIPPED = new Set(['node_modules', '.git']);
 
@@ -69,14 +69,14 @@ function walk(dirAbs: string, display: string, scopes: IgnoreScope[], visit: (di
   }
 }
 
-function isConfigOnDisk(abs: string): boolean {
-  if (!/\.ya?ml$/i.test(abs)) return false;
+function isConfigOnDisk(abs: string, kindMap: KindMap | undefined): boolean {
+  if (!mayBeConfigFile(abs)) return false;
   try {
     const fd = fs.openSync(abs, 'r');
     try {
       const buf = Buffer.alloc(64 * 1024);
       const n = fs.readSync(fd, buf, 0, buf.length, 0);
-      return isConfigFile(abs, buf.subarray(0, n).toString('utf8'));
+      return isConfigFile(abs, buf.subarray(0, n).toString('utf8'), kindMap);
     } finally {
       fs.closeSync(fd);
     }
@@ -89,7 +89,7 @@ function isConfigOnDisk(abs: string): boolean {
  * The files to check, as display paths (relative to `cwd` unless given absolute), in a stable order.
  * Throws (ENOENT) when an explicit path does not exist.
  */
-export function lintTargets(targets: readonly string[], cwd: string): string[] {
+export function lintTargets(targets: readonly string[], cwd: string, kindMap?: KindMap): string[] {
   const out: string[] = [];
   const seen = new Set<string>();
   const add = (display: string, abs: string): void => {
@@ -109,7 +109,7 @@ export function lintTargets(targets: readonly string[], cwd: string): string[] {
       if (!fs.existsSync(baseAbs)) continue;
       walk(baseAbs, base, ancestorScopes(baseAbs), (display, abs) => {
         const rel = path.relative(baseAbs, abs).split(path.sep).join('/');
-        if (match(rel) && /\.ya?ml$/i.test(abs)) add(display, abs);
+        if (match(rel) && (/\.ya?ml$/i.test(abs) || isConfigOnDisk(abs, kindMap))) add(display, abs);
       });
       continue;
     }
@@ -117,7 +117,7 @@ export function lintTargets(targets: readonly string[], cwd: string): string[] {
     const st = fs.statSync(abs);
     if (st.isDirectory()) {
       walk(abs, target, ancestorScopes(abs), (display, fileAbs) => {
-        if (isConfigOnDisk(fileAbs)) add(display, fileAbs);
+        if (isConfigOnDisk(fileAbs, kindMap)) add(display, fileAbs);
       });
     } else add(target, abs);
   }

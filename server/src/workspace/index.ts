@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { KINDS, kindFromPath, looksLikeRlhfLens, type ConfigKind } from '../config/kind';
+import { detectKind, mayBeConfigFile, type ConfigKind, type KindMap } from '../config/kind';
 import type { DataFileSample, WorkspaceFacts } from '../config/workspace-facts';
 import { parseDataSample } from './data-sample';
 
@@ -19,14 +19,9 @@ interface CacheEntry {
   sample?: DataFileSample | null;
 }
 
-const KIND_LINE = /^kind:\s*["']?([A-Za-z]+)["']?\s*(?:#.*)?$/m;
-
-export function kindOfText(filePath: string, text: string): ConfigKind | null {
-  const declared = KIND_LINE.exec(text)?.[1];
-  if (declared && (KINDS as readonly string[]).includes(declared)) return declared as ConfigKind;
-  const fromName = kindFromPath(filePath);
-  if (fromName) return fromName;
-  return null;
+/** The kind of a file's text, null when it is none of ours (kind.ts decides). */
+export function kindOfText(filePath: string, text: string, kindMap?: KindMap): ConfigKind | null {
+  return detectKind(filePath, text, kindMap) ?? null;
 }
 
 function readHead(filePath: string, size: number): string {
@@ -44,6 +39,9 @@ export class FileSystemFacts implements WorkspaceFacts {
   private readonly overrides = new Map<string, string>();
   private readonly cache = new Map<string, CacheEntry>();
 
+  /** `kindMapFor`: the `files:` map of the `.rlhf-lens.yaml` that applies to a path. */
+  constructor(private readonly kindMapFor: (absPath: string) => KindMap | undefined = () => undefined) {}
+
   /** Uses `text` instead of the disk for `filePath` (an open editor buffer); undefined removes it. */
   override(filePath: string, text: string | undefined): void {
     if (text === undefined) this.overrides.delete(filePath);
@@ -60,15 +58,15 @@ export class FileSystemFacts implements WorkspaceFacts {
   }
 
   configKind(absPath: string): ConfigKind | null | undefined {
-    if (!/\.ya?ml$/i.test(absPath)) return this.exists(absPath) ? null : undefined;
+    if (!mayBeConfigFile(absPath)) return this.exists(absPath) ? null : undefined;
     const open = this.overrides.get(absPath);
-    if (open !== undefined) return looksLikeRlhfLens(open) || kindFromPath(absPath) ? kindOfText(absPath, open) : null;
+    if (open !== undefined) return kindOfText(absPath, open, this.kindMapFor(absPath));
     const entry = this.entry(absPath);
     if (!entry) return undefined;
     if (entry.kind === undefined) {
       try {
         const head = readHead(absPath, entry.size);
-        entry.kind = looksLikeRlhfLens(head) || kindFromPath(absPath) ? kindOfText(absPath, head) : null;
+        entry.kind = kindOfText(absPath, head, this.kindMapFor(absPath));
       } catch {
         return undefined;
       }

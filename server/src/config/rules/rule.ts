@@ -6,11 +6,14 @@ import type { Diagnostic, FixData, RelatedInfo, Severity } from '../diagnostic';
 import type { ConfigKind } from '../kind';
 import type { ConfigDocument, JsonPath } from '../model';
 import type { WorkspaceFacts } from '../workspace-facts';
+import type { ProjectSettings } from '../project';
 
 export interface RuleContext {
   /** Absolute path of the file being checked (relative references resolve against its folder). */
   path: string;
   facts: WorkspaceFacts;
+  /** Project settings (the declared hardware); empty when there are none. */
+  project: ProjectSettings;
   /** Report a problem at a range (use doc.keyRange / doc.valueRange to find it). */
   report(problem: RuleReport): void;
 }
