@@ -30,6 +30,10 @@ import { quantizationWithoutLoraRule } from './training/quantization-without-lor
 import { datasetFormatRule } from './training/dataset-format';
 import { memoryEstimateRule } from './training/memory-estimate';
 import { learningRateRule } from './training/learning-rate';
+import { unknownKeyRule } from './framework/unknown-key';
+import { typeRule as frameworkTypeRule } from './framework/type';
+import { enumRule as frameworkEnumRule } from './framework/enum';
+import { deprecatedRule as frameworkDeprecatedRule } from './framework/deprecated';
 
 export const RULES: readonly Rule[] = [
   apiVersionRule,
@@ -59,4 +63,9 @@ export const RULES: readonly Rule[] = [
   datasetFormatRule,
   memoryEstimateRule,
   learningRateRule,
+  // Framework configs (axolotl, LLaMA-Factory, TRL, DeepSpeed): docs/frameworks.md
+  unknownKeyRule,
+  frameworkTypeRule,
+  frameworkEnumRule,
+  frameworkDeprecatedRule,
 ];
