@@ -15,7 +15,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { CodeServer, installCodeServer, type Installed } from './e2e/code-server';
-import { CHROMIUM, eventually, launchBrowser, paintedPixels, Workbench } from './e2e/workbench';
+import { CHROMIUM, eventually, launchBrowser, paintedPixels, viewRows, Workbench } from './e2e/workbench';
+import { runCli } from './support/cli';
 import { clientRegisters, probeServer, type ServerProbe } from './e2e/server-capabilities';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -242,9 +243,111 @@ test('RLHF Lens in a real VS Code workbench (code-server + chromium)', { timeout
       });
     });
 
+    await t.test('a reload keeps the dashboard: the restored panel draws its charts again', async (t) => {
+      if (!clientRegisters(CLIENT_JS, 'rlhfLens.openDashboard')) return t.skip('skipped: feature dashboard not present');
+      await step(t, w, 'dashboard-restored', async () => {
+        await w.runCommand('Developer: Reload Window');
+        await w.page.waitForTimeout(2_000);
+        await w.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+        const frame = await w.webviewWith('canvas', 90_000);
+        const deadline = Date.now() + 60_000;
+        let painted: number[] = [];
+        while (Date.now() < deadline) {
+          painted = await paintedPixels(frame).catch(() => []);
+          if (painted.some((n) => n > 500)) break;
+          await w.page.waitForTimeout(500);
+        }
+        assert.ok(painted.some((n) => n > 500), `the restored dashboard drew nothing: ${JSON.stringify(painted)}`);
+      });
+    });
+
+    await t.test('the walkthrough: its first steps offer the workspaces, and Show a Problem opens one with its fixes and ticks its step', async (t) => {
+      if (!clientRegisters(CLIENT_JS, 'rlhfLens.showProblem')) return t.skip('skipped: feature walkthrough not present');
+      await step(t, w, 'walkthrough', async () => {
+        await w.runCommand('RLHF Lens: Get Started');
+        const page = w.page.locator('.gettingStartedContainer');
+        await page.locator('text=Get Started with RLHF Lens').first().waitFor({ timeout: 30_000 });
+        const first = page.locator('.getting-started-step', { hasText: 'Open the example workspace or your own folder' }).first();
+        await first.waitFor({ timeout: 15_000 });
+        // The first step offers the example workspace and the user's own folder.
+        await first.locator('.monaco-button, a', { hasText: 'Open the Example Workspace' }).first().waitFor({ timeout: 15_000 });
+        await page.locator('.getting-started-step', { hasText: 'See a problem fixed' }).first().click();
+        await page.locator('a, .monaco-button', { hasText: 'Show a Problem' }).first().click();
+        // The problem's file opens at the problem and the quick-fix menu (or "no code actions") shows.
+        await w.page.locator('.tab.active', { hasText: '.yaml' }).waitFor({ timeout: 20_000 });
+        await w.page.locator('.action-widget, .monaco-editor-overlaymessage').first().waitFor({ state: 'visible', timeout: 20_000 });
+        // Its completion event (onCommand:rlhfLens.showProblem) ticks the step.
+        await w.runCommand('RLHF Lens: Get Started');
+        await w.page.locator('.getting-started-step.complete', { hasText: 'See a problem fixed' }).first().waitFor({ timeout: 20_000 });
+        await w.page.keyboard.press('Escape');
+      });
+    });
+
+    await t.test('the RLHF Lens views: configs with problem counts, data files with rows and shape, checks that run on click', async (t) => {
+      if (!clientRegisters(CLIENT_JS, 'rlhfLens.views.refresh')) return t.skip('skipped: feature views not present');
+      if (!ws.fromExamples) return t.skip('skipped: the views step needs examples/workspace');
+      await step(t, w, 'views', async () => {
+        await w.page.locator('.activitybar .action-item a[aria-label^="RLHF Lens"], .activitybar .action-label[aria-label^="RLHF Lens"]').first().click();
+        const deadline = Date.now() + 60_000;
+        let rows: string[] = [];
+        while (Date.now() < deadline) {
+          rows = await viewRows(w.page, 'Configs');
+          if (rows.some((r) => /broken\.pipeline\.yaml.*\d+ errors?/.test(r))) break;
+          await w.page.waitForTimeout(500);
+        }
+        assert.ok(rows.some((r) => /Pipelines/.test(r)), `Configs view: ${JSON.stringify(rows)}`);
+        assert.ok(rows.some((r) => /broken\.pipeline\.yaml.*\d+ errors?/.test(r)), `no problem count on broken.pipeline.yaml: ${JSON.stringify(rows)}`);
+        const data = await viewRows(w.page, 'Data Files');
+        assert.ok(data.some((r) => /prefs_train\.jsonl.*3,000 rows.*preference pairs/.test(r)), `Data Files view: ${JSON.stringify(data)}`);
+        let checks = await viewRows(w.page, 'Checks');
+        assert.ok(checks.some((r) => /reward-model-refresh/.test(r)), `Checks view: ${JSON.stringify(checks)}`);
+        const annotate = w.page.locator('.pane:has(.pane-header .title:text-is("Checks")) .monaco-list-row', { hasText: 'annotate · agreement' }).first();
+        await annotate.click();
+        const until = Date.now() + 90_000;
+        while (Date.now() < until) {
+          checks = await viewRows(w.page, 'Checks');
+          if (checks.some((r) => /annotate · agreement.*(passed|failed)/.test(r))) break;
+          await w.page.waitForTimeout(500);
+        }
+        assert.ok(checks.some((r) => /annotate · agreement.*(passed|failed)/.test(r)), `the check did not run from the view: ${JSON.stringify(checks)}`);
+      });
+    });
+
+    await t.test('the training wizard writes a config that lints clean', async (t) => {
+      if (!clientRegisters(CLIENT_JS, 'rlhfLens.trainingWizard')) return t.skip('skipped: feature wizard not present');
+      if (!ws.fromExamples) return t.skip('skipped: the wizard step needs examples/workspace');
+      await step(t, w, 'wizard', async () => {
+        const framesBefore = new Set(w.page.frames());
+        await w.runCommand('RLHF Lens: New Training Config (Wizard)...');
+        const frame = await w.webviewWith('#wizard-dataset', 60_000, framesBefore);
+        await frame.locator('vscode-button', { hasText: 'Pick dataset...' }).first().click();
+        const input = w.page.locator('.quick-input-widget input');
+        await input.waitFor({ state: 'visible', timeout: 15_000 });
+        await input.fill(path.join(ws.dir, 'data', 'prefs_train.jsonl'));
+        // code-server's file dialog is a quick input: its OK button accepts the typed path.
+        await w.page.locator('.quick-input-widget .monaco-button', { hasText: /^(OK|Open)$/ }).first().click();
+        await frame.locator('#wizard-dataset', { hasText: '3,000 rows' }).waitFor({ timeout: 30_000 });
+        await frame.locator('.wizard-lines li', { hasText: 'Peak memory per GPU' }).waitFor({ timeout: 30_000 });
+        const lines = (await frame.locator('.wizard-lines li').allTextContents()).join(' | ');
+        t.diagnostic(`wizard plan: ${lines}`);
+        assert.match(lines, /Optimizer steps: 188/);
+        const target = path.join(ws.dir, 'configs', 'wizard-run.training.yaml');
+        await frame.locator('vscode-button', { hasText: 'Write config...' }).first().click();
+        await input.waitFor({ state: 'visible', timeout: 15_000 });
+        await input.fill(target);
+        await w.page.locator('.quick-input-widget .monaco-button', { hasText: /^(OK|Save)$/ }).first().click();
+        await eventually(`${target} written`, () => fs.existsSync(target), (x) => x, 30_000);
+        const lint = runCli(['lint', target]);
+        assert.equal(lint.code, 0, lint.stdout + lint.stderr);
+        assert.match(lint.stdout, /1 file checked: 0 errors, 0 warnings/);
+      });
+    });
+
     await t.test('Analyze File... from the explorer context menu analyses a JSONL file', async (t) => {
       if (!clientRegisters(CLIENT_JS, 'rlhfLens.analyzeFile')) return t.skip('skipped: feature analyze file not present (client registers no rlhfLens.analyzeFile)');
       await step(t, w, 'analyze-file', async () => {
+        // The RLHF Lens views' step left its container in the side bar.
+        await w.runCommand('View: Show Explorer');
         const file = fs.existsSync(path.join(ws.dir, 'eval', 'rm_preds.jsonl')) ? 'eval/rm_preds.jsonl' : 'data/prefs_eval.jsonl';
         const framesBefore = new Set(w.page.frames());
         await w.explorerContextMenu(file, 'Analyze File...');

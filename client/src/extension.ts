@@ -17,6 +17,7 @@ import { registerViews } from './views/trees';
 import { registerWalkthrough } from './views/walkthrough';
 import { registerStatus } from './status';
 import { registerTrainingWizard } from './wizard/panel';
+import { registerChatParticipant } from './chat/participant';
 
 let client: LanguageClient | undefined;
 
@@ -63,6 +64,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   registerStatus(context, registerViews(context, getClient));
   registerWalkthrough(context);
   registerTrainingWizard(context, getClient);
+  registerChatParticipant(context, getClient);
   await client.start();
 }
 

@@ -17,6 +17,7 @@ import { registerAnalyze, registerFollow } from './handlers/analyze';
 import { registerChecks } from './handlers/checks';
 import { registerOverview } from './handlers/overview';
 import { registerWizard } from './handlers/wizard';
+import { registerChatFacts } from './handlers/chat-facts';
 
 export function startServer(): void {
   const connection = createConnection(ProposedFeatures.all);
@@ -117,6 +118,7 @@ export function startServer(): void {
   const checks = registerChecks(ctx, analysis, features.codeLens);
   registerOverview(ctx, checks);
   registerWizard(ctx);
+  registerChatFacts(ctx);
 
   documents.listen(connection);
   connection.listen();

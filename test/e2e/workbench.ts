@@ -222,3 +222,8 @@ export async function paintedPixels(frame: Frame): Promise<number[]> {
     }),
   );
 }
+
+/** The rows of a tree view in the side bar, by its title ("Configs"), as text. */
+export async function viewRows(page: Page, title: string): Promise<string[]> {
+  return page.locator(`.pane:has(.pane-header .title:text-is("${title}")) .monaco-list-row`).allTextContents();
+}

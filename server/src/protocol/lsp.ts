@@ -27,6 +27,8 @@ export const Methods = {
   dataFileInfo: 'rlhfLens/dataFileInfo',
   /** Request (client -> server): the training wizard's estimates for a form, and the YAML to write (protocol/wizard.ts). */
   trainingPlan: 'rlhfLens/trainingPlan',
+  /** Request (client -> server): the engine's figures about one config document, for the chat participant. */
+  configFacts: 'rlhfLens/configFacts',
 } as const;
 
 export const StatusResult = object({
@@ -163,3 +165,15 @@ export interface WorkspaceOverview {
   dataFiles: DataFileInfo[];
   pipelines: OverviewPipeline[];
 }
+
+/** One figure the engine computed, for the `@rlhf-lens` chat participant (client/src/chat/prompt.ts). */
+export interface ChatFact {
+  topic: 'memory' | 'ab' | 'training' | 'problems' | 'config';
+  label: string;
+  value: string;
+  /** Workspace-relative file the figure is about. */
+  source: string;
+}
+
+export const ConfigFactsParams = object({ uri: str });
+export type ConfigFactsParams = Checked<typeof ConfigFactsParams>;
