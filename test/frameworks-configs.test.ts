@@ -15,10 +15,7 @@ import { lintText } from '../server/src/config/lint';
 import type { Diagnostic } from '../server/src/config/diagnostic';
 import { FRAMEWORK_SCHEMAS } from '../server/src/config/frameworks/schemas';
 import { FRAMEWORK_KINDS } from '../server/src/config/kind';
-
-export const REAL_CONFIGS = path.resolve(ROOT, '..', 'shared', 'fixtures', 'real', 'configs');
-const HAVE_REAL = fs.existsSync(REAL_CONFIGS);
-const SKIP = !HAVE_REAL && `${REAL_CONFIGS} is absent (a clone without ../shared)`;
+import { REAL_CONFIGS, SKIP_REAL as SKIP, mutate, realFile } from './support/frameworks';
 
 /**
  * What the real files may report: no errors anywhere, and only these findings, each one true of the file.
@@ -26,27 +23,13 @@ const SKIP = !HAVE_REAL && `${REAL_CONFIGS} is absent (a clone without ../shared
  *   transformers v5 (TrainingArguments logs "warmup_ratio is deprecated and will be removed in v5.2"),
  *   which LLaMA-Factory v0.9.5 supports (<=5.6.0): information, not a warning (on transformers 4.x they are fine).
  */
-export const REAL_EXPECTED: Record<string, string[]> = {
+const REAL_EXPECTED: Record<string, string[]> = {
   'llamafactory_qwen3_lora_dpo.yaml': ['27 information framework/deprecated', '37 information framework/deprecated'],
   'llamafactory_qwen3_lora_reward.yaml': ['25 information framework/deprecated', '35 information framework/deprecated'],
   'llamafactory_qwen3_lora_sft.yaml': ['25 information framework/deprecated', '35 information framework/deprecated'],
 };
 
 const key = (d: { range: { start: { line: number } }; severity: string; code: string }): string => `${d.range.start.line + 1} ${d.severity} ${d.code}`;
-
-export function realFile(name: string): { path: string; text: string } {
-  const p = path.join(REAL_CONFIGS, name);
-  return { path: p, text: fs.readFileSync(p, 'utf8') };
-}
-
-/** The real file with one string edit (which must apply), linted in memory under the real file's path. */
-export function mutate(name: string, from: string | RegExp, to: string): { text: string; path: string; line: number } {
-  const { path: p, text } = realFile(name);
-  const at = typeof from === 'string' ? text.indexOf(from) : text.search(from);
-  assert.ok(at >= 0, `${name}: ${String(from)} not found`);
-  const edited = text.replace(from, to);
-  return { text: edited, path: p, line: text.slice(0, at).split('\n').length };
-}
 
 function lintAt(text: string, p: string): Diagnostic[] {
   return lintText(text, { path: p });
@@ -84,7 +67,7 @@ test('every real config lints with zero errors, and only the justified findings 
 });
 
 test('a misspelt axolotl key is flagged at its line with did-you-mean, "silently ignored" and a rename fix', { skip: SKIP }, () => {
-  const m = mutate('axolotl_llama3_lora-1b.yml', 'micro_batch_size: 2', 'micro_batchsize: 2');
+  const m = mutate('axolotl_llama3_lora-1b.yml', ['micro_batch_size: 2', 'micro_batchsize: 2']);
   const d = lintAt(m.text, m.path).filter((x) => x.code === 'framework/unknown-key');
   assert.equal(d.length, 1);
   assert.equal(d[0]!.range.start.line + 1, m.line);
@@ -97,20 +80,20 @@ test('a misspelt axolotl key is flagged at its line with did-you-mean, "silently
 });
 
 test('LLaMA-Factory: an unknown key says the launch stops; a stage typo is an enum warning with a fix', { skip: SKIP }, () => {
-  const u = mutate('llamafactory_qwen3_lora_dpo.yaml', 'pref_beta: 0.1', 'pref_betta: 0.1');
+  const u = mutate('llamafactory_qwen3_lora_dpo.yaml', ['pref_beta: 0.1', 'pref_betta: 0.1']);
   const du = lintAt(u.text, u.path).filter((x) => x.code === 'framework/unknown-key');
   assert.deepEqual(du.map((x) => x.range.start.line + 1), [u.line]);
   assert.match(du[0]!.message, /did you mean "pref_beta".*HfArgumentParser/);
-  const e = mutate('llamafactory_qwen3_lora_dpo.yaml', 'stage: dpo', 'stage: dop');
+  const e = mutate('llamafactory_qwen3_lora_dpo.yaml', ['stage: dpo', 'stage: dop']);
   const de = lintAt(e.text, e.path).filter((x) => x.code === 'framework/enum');
   assert.deepEqual(de.map((x) => x.range.start.line + 1), [e.line]);
   assert.equal(de[0]!.fixes?.[0]?.edits[0]?.newText, 'dpo');
 });
 
 test('axolotl checks types as pydantic does (a word for an integer), with its coercions ("2" is fine)', { skip: SKIP }, () => {
-  const bad = mutate('axolotl_llama3_qlora-1b.yml', 'micro_batch_size: 2', 'micro_batch_size: two');
+  const bad = mutate('axolotl_llama3_qlora-1b.yml', ['micro_batch_size: 2', 'micro_batch_size: two']);
   assert.deepEqual(lintAt(bad.text, bad.path).map(key), [`${bad.line} warning framework/type`]);
-  const ok = mutate('axolotl_llama3_qlora-1b.yml', 'micro_batch_size: 2', 'micro_batch_size: "2"');
+  const ok = mutate('axolotl_llama3_qlora-1b.yml', ['micro_batch_size: 2', 'micro_batch_size: "2"']);
   assert.deepEqual(lintAt(ok.text, ok.path), []);
 });
 

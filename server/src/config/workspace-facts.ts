@@ -21,6 +21,8 @@ export interface WorkspaceFacts {
   configKind(absPath: string): ConfigKind | null | undefined;
   /** A sample of a data file (JSONL, CSV, TSV, JSON array), undefined when unreadable. */
   dataSample(absPath: string): DataFileSample | undefined;
+  /** The parsed content of a small JSON file (a DeepSpeed config, LLaMA-Factory's dataset_info.json), undefined when absent or not JSON. */
+  jsonFile?(absPath: string): unknown;
 }
 
 /** Facts for when nothing is known about other files: cross-file rules stay silent. */

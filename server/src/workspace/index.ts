@@ -17,6 +17,7 @@ interface CacheEntry {
   size: number;
   kind?: ConfigKind | null;
   sample?: DataFileSample | null;
+  json?: { value: unknown } | null;
 }
 
 /** The kind of a file's text, null when it is none of ours (kind.ts decides). */
@@ -89,6 +90,28 @@ export class FileSystemFacts implements WorkspaceFacts {
     return entry.sample ?? undefined;
   }
 
+  jsonFile(absPath: string): unknown {
+    const open = this.overrides.get(absPath);
+    const parse = (text: string): { value: unknown } | null => {
+      try {
+        return { value: JSON.parse(text) as unknown };
+      } catch {
+        return null;
+      }
+    };
+    if (open !== undefined) return parse(open)?.value;
+    const entry = this.entry(absPath);
+    if (!entry || entry.size > 4 * 1024 * 1024) return undefined;
+    if (entry.json === undefined) {
+      try {
+        entry.json = parse(fs.readFileSync(absPath, 'utf8'));
+      } catch {
+        return undefined;
+      }
+    }
+    return entry.json?.value;
+  }
+
   private entry(absPath: string): CacheEntry | undefined {
     let st: fs.Stats;
     try {
@@ -112,5 +135,6 @@ export function recordingFacts(facts: WorkspaceFacts, asked: Set<string>): Works
     exists: (p) => (asked.add(path.normalize(p)), facts.exists(p)),
     configKind: (p) => (asked.add(path.normalize(p)), facts.configKind(p)),
     dataSample: (p) => (asked.add(path.normalize(p)), facts.dataSample(p)),
+    jsonFile: (p) => (asked.add(path.normalize(p)), facts.jsonFile?.(p)),
   };
 }

@@ -70,6 +70,21 @@ export interface TrainingSetup {
   optimizer: OptimizerName;
   /** bf16/fp16 is mixed precision (16-bit weights, fp32 master copy); fp32 trains in fp32 throughout. */
   precision: 'bf16' | 'fp16' | 'fp32';
+  /**
+   * How states are sharded over the GPUs. Absent: full fine-tuning is assumed fully sharded (ZeRO-3 /
+   * FSDP) and LoRA data parallel, as for a TrainingConfig. Framework configs say it: no DeepSpeed is
+   * stage 0 (plain data parallel: every GPU holds everything).
+   */
+  zero?: ZeroSetup;
+  /** No reference model although the method usually has one (SimPO, ORPO-style losses, `beta: 0` GRPO). */
+  noReference?: boolean;
+}
+
+/** DeepSpeed ZeRO: stage 1 shards optimizer states, 2 also gradients, 3 also weights; offload moves them to CPU RAM. */
+export interface ZeroSetup {
+  stage: 0 | 1 | 2 | 3;
+  offloadOptimizer: boolean;
+  offloadParams: boolean;
 }
 
 export interface MemoryBreakdown {
@@ -225,12 +240,32 @@ export function estimatePeakMemory(s: TrainingSetup): MemoryBreakdown {
     }
     // PPO with LoRA: a second adapter with a scalar head is the value model (same base).
     trainableParams = lora.params * (ppo ? 2 : 1);
-    weights = baseBytes;
+    // ZeRO-3 shards the frozen base too (bitsandbytes 4-bit weights included, with DeepSpeed >= 0.15).
+    weights = s.zero?.stage === 3 ? baseBytes / gpus : baseBytes;
     trainable = 4 * trainableParams;
     gradients = 4 * trainableParams;
     optimizer = stateBytes * trainableParams;
     // The adapter-disabled base is the reference; PPO still needs the reward model.
     if (ppo) reference = baseBytes;
+  } else if (s.zero) {
+    // Explicit ZeRO stage: each stage shards one more kind of state; offload moves it off the GPU.
+    const z = s.zero;
+    const trained = ppo ? 2 : 1;
+    trainableParams = P * trained;
+    const shard = (stage: number): number => (z.stage >= stage ? gpus : 1);
+    // With parameter offload only the layers being computed are on the GPU (about two layers' worth).
+    const resident = z.offloadParams && z.stage === 3 ? Math.min(1, 2 / Math.max(1, m.layers)) : 1;
+    weights = ((wordBytes * P * trained) / shard(3)) * resident;
+    gradients = (wordBytes * P * trained) / shard(2);
+    const masterBytes = fp32 ? 0 : 4;
+    optimizer = z.offloadOptimizer ? 0 : ((masterBytes + stateBytes) * P * trained) / shard(1);
+    const frozenCopies = s.noReference ? (ppo ? 1 : 0) : ppo ? 2 : s.method === 'dpo' || s.method === 'kto' ? 1 : 0;
+    reference = ((frozenCopies * wordBytes * P) / shard(3)) * resident;
+    notes.push(
+      z.stage === 0
+        ? 'no ZeRO: every GPU holds the full weights, gradients and optimizer states (data parallel)'
+        : `DeepSpeed ZeRO-${z.stage} over ${gpus} GPU${gpus === 1 ? '' : 's'}${z.offloadOptimizer ? ', optimizer offloaded to CPU' : ''}${z.offloadParams ? ', parameters offloaded to CPU' : ''}`,
+    );
   } else {
     // PPO full fine-tuning also trains a value model of the policy's size.
     const trained = ppo ? 2 : 1;

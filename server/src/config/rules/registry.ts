@@ -34,6 +34,17 @@ import { unknownKeyRule } from './framework/unknown-key';
 import { typeRule as frameworkTypeRule } from './framework/type';
 import { enumRule as frameworkEnumRule } from './framework/enum';
 import { deprecatedRule as frameworkDeprecatedRule } from './framework/deprecated';
+import { frameworkMemoryRule } from './framework/memory';
+import { quantizedAdapterRule } from './framework/quantized-adapter';
+import { deepspeedZero3Rule } from './framework/deepspeed-zero3';
+import { preferenceDataRule } from './framework/preference-data';
+import { samplePackingRule } from './framework/sample-packing';
+import { grpoGenerationsRule } from './framework/grpo-generations';
+import { loraTargetsRule } from './framework/lora-targets';
+import { gpuFeaturesRule } from './framework/gpu-features';
+import { betaRangeRule } from './framework/beta-range';
+import { frameworkLearningRateRule } from './framework/learning-rate';
+import { templateRule } from './framework/template';
 
 export const RULES: readonly Rule[] = [
   apiVersionRule,
@@ -68,4 +79,15 @@ export const RULES: readonly Rule[] = [
   frameworkTypeRule,
   frameworkEnumRule,
   frameworkDeprecatedRule,
+  frameworkMemoryRule,
+  quantizedAdapterRule,
+  deepspeedZero3Rule,
+  preferenceDataRule,
+  samplePackingRule,
+  grpoGenerationsRule,
+  loraTargetsRule,
+  gpuFeaturesRule,
+  betaRangeRule,
+  frameworkLearningRateRule,
+  templateRule,
 ];
