@@ -77,6 +77,8 @@ export interface ServerContext {
   revalidateAll: () => void;
   /** The `files:` kind map of the `.rlhf-lens.yaml` that applies to a file (set by handlers/diagnostics.ts). */
   kindMapFor?: (filePath: string) => import('./config/kind').KindMap | undefined;
+  /** The `hardware:` of the `.rlhf-lens.yaml` that applies to a file (set by handlers/diagnostics.ts). */
+  hardwareFor?: (filePath: string) => import('./config/project').HardwareProfile | undefined;
   /** Runs a handler body; an exception is logged and answered, never allowed to kill the server. */
   guard: <T>(what: string, fn: () => T) => T | undefined;
 }

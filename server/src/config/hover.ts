@@ -3,7 +3,10 @@
  * allowed values) for keys and enum values, what a `${{ }}` expression resolves to, the stage a
  * `needs` entry names, and the analysis or metric of a check.
  */
-import { kindFromPath } from './kind';
+import { isFrameworkKind, kindFromPath } from './kind';
+import { frameworkSummary } from './frameworks/summary';
+import { effectiveHardware } from './frameworks/hardware';
+import type { HardwareProfile } from './project';
 import type { ConfigDocument, JsonPath } from './model';
 import { cursorContext, readConfigFile, type ConfigFile, type Span } from './yaml-path';
 import { describeSchema, schemaAt, typesOf } from './completion-schema';
@@ -21,7 +24,8 @@ export interface HoverResult {
  * The estimates worth showing under a hover: a TrainingConfig's batch, steps and memory on its top-level
  * keys, `hyperparameters` and `hardware`; an Experiment's sample size on its `analysis` block.
  */
-function estimates(doc: ConfigDocument, path: JsonPath, facts: WorkspaceFacts, filePath: string): string | undefined {
+function estimates(doc: ConfigDocument, path: JsonPath, facts: WorkspaceFacts, filePath: string, hardware?: HardwareProfile): string | undefined {
+  if (isFrameworkKind(doc.kind) && path.length === 1 && (path[0] === 'base_model' || path[0] === 'model_name_or_path')) return frameworkSummary(doc, facts, filePath, hardware);
   if (doc.kind === 'TrainingConfig' && (path.length === 1 || path[0] === 'hyperparameters' || path[0] === 'hardware')) {
     const lines = trainingSummary(doc.value, facts, filePath);
     // Each statement is its own paragraph; list items stay together.
@@ -98,7 +102,10 @@ export function hoverAt(
   filePath: string,
   facts: WorkspaceFacts = NO_FACTS,
   file: ConfigFile = readConfigFile(text, filePath),
+  /** The project's declared hardware (`.rlhf-lens.yaml`); the file's modeline applies on top. */
+  projectHardware?: HardwareProfile,
 ): HoverResult | undefined {
+  const hardware = effectiveHardware(projectHardware, text);
   const ctx = cursorContext(text, offset, file);
   if (!ctx) return undefined;
   const doc = file.documents[ctx.documentIndex];
@@ -130,7 +137,7 @@ export function hoverAt(
         parts.push(`**${ctx.word.text}**${types ? ` (${types})` : ''}\n\n${describeSchema(schema)}`.trim());
       }
     }
-    const extra = doc && estimates(doc, keyPath, facts, filePath);
+    const extra = doc && estimates(doc, keyPath, facts, filePath, hardware);
     if (extra) parts.push(extra);
     return parts.length ? { markdown: parts.join('\n\n---\n\n'), range } : undefined;
   }
@@ -153,7 +160,7 @@ export function hoverAt(
     const text = schema.markdownDescription ?? schema.description;
     if (text) parts.push(text);
   }
-  const extra = doc && estimates(doc, ctx.path, facts, filePath);
+  const extra = doc && estimates(doc, ctx.path, facts, filePath, hardware);
   if (extra) parts.push(extra);
   return parts.length ? { markdown: parts.join('\n\n---\n\n'), range } : undefined;
 }

@@ -55,6 +55,12 @@ export function fileReferences(doc: ConfigDocument): FileReference[] {
     });
   } else if (doc.kind === 'Experiment') {
     add(['data'], root['data']);
+  } else if (doc.kind === 'axolotl' || doc.kind === 'llamafactory' || doc.kind === 'trl') {
+    // Go to definition on the DeepSpeed JSON and on local dataset files (not checked for existence:
+    // frameworks resolve them against the launch folder, which may not be this file's).
+    add(['deepspeed'], root['deepspeed'], undefined, true);
+    if (Array.isArray(root['datasets'])) root['datasets'].forEach((d, i) => add(['datasets', i, 'path'], record(d)?.['path'], undefined, true));
+    add(['dataset_name'], root['dataset_name'], undefined, true);
   } else if (doc.kind === 'TrainingConfig') {
     const dataset = record(root['dataset']) ?? {};
     add(['dataset', 'train'], dataset['train']);

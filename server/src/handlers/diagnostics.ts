@@ -44,6 +44,7 @@ export function registerDiagnostics(ctx: ServerContext): void {
     return s;
   };
   ctx.kindMapFor = (p) => settingsFor(p)?.kindMap;
+  ctx.hardwareFor = (p) => settingsFor(p)?.hardware;
 
   /** uri -> the rules too slow on that open document, skipped for a few checks. */
   const ruleBudgets = new Map<string, RuleTimeBudget>();

@@ -12,7 +12,7 @@ export function registerHover(ctx: ServerContext): void {
         const open = openConfig(ctx, params.textDocument.uri);
         if (!open) return null;
         // Fresh facts per hover: the dataset's row count must reflect the disk now.
-        const found = hoverAt(open.text, open.lines.offsetAt(params.position), open.path, new FileSystemFacts(), open.file());
+        const found = hoverAt(open.text, open.lines.offsetAt(params.position), open.path, new FileSystemFacts(), open.file(), ctx.hardwareFor?.(open.path));
         if (!found) return null;
         return { contents: { kind: MarkupKind.Markdown, value: found.markdown }, range: open.lines.range(found.range.start, found.range.end) };
       }) ?? null,

@@ -247,6 +247,7 @@ export function estimatePeakMemory(s: TrainingSetup): MemoryBreakdown {
     optimizer = stateBytes * trainableParams;
     // The adapter-disabled base is the reference; PPO still needs the reward model.
     if (ppo) reference = baseBytes;
+    if (s.zero && s.zero.stage > 0) notes.push(`DeepSpeed ZeRO-${s.zero.stage} over ${gpus} GPU${gpus === 1 ? '' : 's'}${s.zero.stage === 3 ? ' (the base is sharded too)' : ''}`);
   } else if (s.zero) {
     // Explicit ZeRO stage: each stage shards one more kind of state; offload moves it off the GPU.
     const z = s.zero;

@@ -13,6 +13,8 @@ export const wrongKindRule: Rule = {
       if (!ref.expectedKind) continue;
       const actual = ctx.facts.configKind(resolveReference(ctx.path, ref.value));
       if (actual === undefined || actual === ref.expectedKind) continue;
+      // A stage's `training:` may run a framework's own config (axolotl, LLaMA-Factory, TRL).
+      if (ref.expectedKind === 'TrainingConfig' && ref.path[ref.path.length - 1] === 'training' && (actual === 'axolotl' || actual === 'llamafactory' || actual === 'trl')) continue;
       const key = String(ref.path[ref.path.length - 1]);
       ctx.report({
         range: doc.valueRange(ref.path),
