@@ -257,7 +257,9 @@ export function estimatePeakMemory(s: TrainingSetup): MemoryBreakdown {
     // With parameter offload only the layers being computed are on the GPU (about two layers' worth).
     const resident = z.offloadParams && z.stage === 3 ? Math.min(1, 2 / Math.max(1, m.layers)) : 1;
     weights = ((wordBytes * P * trained) / shard(3)) * resident;
-    gradients = (wordBytes * P * trained) / shard(2);
+    // Mixed precision under DeepSpeed keeps a 16-bit and an fp32 gradient partition (its own estimator's 2 + 4 bytes).
+    // With the optimizer offloaded the fp32 partition lives on the CPU; with parameters offloaded too, only the working layers' gradients are on the GPU.
+    gradients = (((z.offloadOptimizer ? wordBytes : wordBytes + (fp32 ? 0 : 4)) * P * trained) / shard(2)) * (z.offloadOptimizer ? resident : 1);
     const masterBytes = fp32 ? 0 : 4;
     optimizer = z.offloadOptimizer ? 0 : ((masterBytes + stateBytes) * P * trained) / shard(1);
     const frozenCopies = s.noReference ? (ppo ? 1 : 0) : ppo ? 2 : s.method === 'dpo' || s.method === 'kto' ? 1 : 0;
