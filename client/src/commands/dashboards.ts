@@ -10,7 +10,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { Methods, type AnalyzeResult, type TrainingUpdateParams } from '../../../server/src/protocol/lsp';
 import type { DashboardData, HostMessage, ViewName } from '../../../server/src/protocol/webview';
 import type { AbResult, AgreementResult, CalibrationResult, LatencyResult, TrainingResult, DriftResult } from '../../../server/src/analysis/types';
-import { abSection, buildDashboardData, trainerProgress, type AnalysisRunner } from '../../../server/src/report/dashboard-data';
+import { abSectionFromFile, buildDashboardData, trainerProgress, type AnalysisRunner } from '../../../server/src/report/dashboard-data';
 import { DashboardPanel, type DashboardSource } from '../panels/dashboard-panel';
 import { registerDashboardSerializers, type DashboardDescriptor } from '../panels/dashboard-restore';
 
@@ -167,7 +167,7 @@ export function registerDashboardCommands(context: vscode.ExtensionContext, getC
         case 'training':
           return { subject: d.file, source: trainingSource(d.file) };
         case 'ab':
-          return { subject: d.file, source: single(d.file, (r) => ({ ab: abSection(d.file, r.result as unknown as AbResult) }), 'ab') };
+          return { subject: d.file, source: single(d.file, (r) => ({ ab: abSectionFromFile(d.file, r.result as unknown as AbResult) }), 'ab') };
         case 'agreement':
           return { subject: `agreement:${d.file}`, source: single(d.file, (r) => ({ agreement: { file: rel, result: r.result as unknown as AgreementResult } }), 'agreement') };
         case 'latency':

@@ -4,10 +4,9 @@ import * as path from 'node:path';
 import { parseArgs, UsageError } from './args';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, type CliIO } from './io';
 import { table } from './analysis-text';
-import { parseYaml } from '../config/parse';
-import { pipelineChecks, evaluateCheck, checkOptions, type CheckOutcome, type PipelineCheck } from '../engine/checks';
+import { readPipelineText } from '../config/pipeline-file';
+import { checkStatus, evaluatePipeline, type CheckOutcome, type Execute } from '../engine/checks';
 import { analyzeWithCache, displayPath } from '../engine/analyze';
-import { parseRunOptions, type AnalysisName } from '../engine/options';
 import { runAnalysis } from '../engine/run';
 import { Store } from '../engine/store';
 import { plural } from '../text/plural';
@@ -38,25 +37,11 @@ interface CheckReport {
   skipped_rows?: number;
 }
 
-/** A check whose paths hold `${{ }}` expressions is skipped (known only at run time), not failed. */
-function isDeferred(check: PipelineCheck): boolean {
-  return check.problem?.includes('uses an expression') ?? false;
-}
-
-async function runCheck(check: PipelineCheck, pipelineFile: string, store: Store): Promise<CheckOutcome> {
-  if (check.problem) return { check, verdicts: [], error: check.problem, passed: false };
-  try {
-    const options = parseRunOptions(checkOptions(check), path.dirname(pipelineFile), check.analysis);
-    const response = await analyzeWithCache({ analysis: check.analysis as AnalysisName, file: check.dataFile!, options }, (req) => runAnalysis(req.analysis, req.file, req.options), store);
-    return evaluateCheck(check, response);
-  } catch (err) {
-    return { check, verdicts: [], error: (err as Error).message, passed: false };
-  }
-}
-
 function report(outcome: CheckOutcome): CheckReport {
   const c = outcome.check;
-  const status: Status = isDeferred(c) ? 'skipped' : outcome.error ? 'error' : outcome.passed ? 'passed' : 'failed';
+  const shown = checkStatus(outcome);
+  // A deferred check (paths with `${{ }}`, known only at run time) is skipped, not failed.
+  const status: Status = shown === 'deferred' ? 'skipped' : shown;
   return {
     stage: c.stage,
     ...(c.name ? { name: c.name } : {}),
@@ -85,6 +70,7 @@ export async function runCheckCommand(argv: string[], io: CliIO): Promise<number
   const store = await Store.open(dbPath);
   if (store.recovered) io.err(`rlhf-lens check: ${dbPath} was not a readable database; moved it to ${store.recovered} and started a new one\n`);
   const pipelines: { path: string; checks: CheckReport[] }[] = [];
+  const execute: Execute = (request) => analyzeWithCache(request, (req) => runAnalysis(req.analysis, req.file, req.options), store);
   try {
     for (const p of args.positionals) {
       const file = path.resolve(io.cwd, p);
@@ -95,16 +81,13 @@ export async function runCheckCommand(argv: string[], io: CliIO): Promise<number
         io.err(`rlhf-lens check: cannot read ${p}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}\n`);
         return EXIT_USAGE;
       }
-      const parsed = parseYaml(text);
-      const syntax = parsed.diagnostics.find((d) => d.severity === 'error');
-      const value = parsed.documents[0]?.value as Record<string, unknown> | undefined;
-      if (syntax || value?.['kind'] !== 'Pipeline') {
-        io.err(`rlhf-lens check: ${p}: ${syntax ? `line ${syntax.range.start.line + 1}: ${syntax.message}` : 'is not a Pipeline (kind: Pipeline)'}\n`);
+      const read = readPipelineText(text, file);
+      if (!read.ok) {
+        io.err(`rlhf-lens check: ${p}: ${read.line !== undefined ? `line ${read.line + 1}: ${read.message}` : read.message}\n`);
         return EXIT_USAGE;
       }
-      const checks: CheckReport[] = [];
-      for (const check of pipelineChecks(value, file)) checks.push(report(await runCheck(check, file, store)));
-      pipelines.push({ path: displayPath(file, io.cwd), checks });
+      const evaluation = await evaluatePipeline(read.pipeline, execute);
+      pipelines.push({ path: displayPath(file, io.cwd), checks: evaluation.outcomes.map(report) });
     }
   } finally {
     store.close();

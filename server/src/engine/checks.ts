@@ -1,75 +1,21 @@
 /**
- * Pipeline checks: the `checks` entries of a Pipeline's stages, the metric values an analysis
- * result offers to them, and the verdict of each `assert` bound. Shared by `rlhf-lens check` and
- * the editor (diagnostics and code lenses). Runs analyses only through the `run` function given.
+ * Pipeline checks: the metric values an analysis result offers to a check (config/pipeline-file.ts
+ * reads the checks), the verdict of each `assert` bound, and `evaluatePipeline`, the one
+ * evaluation behind `rlhf-lens check`, `rlhf-lens report`, the editor's diagnostics, code lenses
+ * and dashboards. Runs analyses only through the `execute` function given.
  */
 import * as path from 'node:path';
-import type { JsonPath } from '../config/model';
+import { pipelineChecks, type Pipeline, type PipelineCheck } from '../config/pipeline-file';
 import type { AnalysisOutcome } from './run';
-import { isAnalysisName, type AnalysisName } from './options';
+import { parseRunOptions, OptionError, type AnalysisName } from './options';
+import type { AnalyzeRequest } from './analyze';
+import { CancelledError, JobError, JobTimeoutError, StaleError, WorkerCrashError } from './jobs';
+import { IngestError } from '../ingest/rows';
+import { AnalysisError } from '../analysis/types';
 import { measureMetric, type Measurement } from '../config/analyses/descriptor';
 import { analysisDescriptor } from '../config/analyses/registry';
 
-export interface PipelineCheck {
-  stage: string;
-  /** Position of the check in the document (for ranges). */
-  path: JsonPath;
-  name?: string;
-  analysis: string;
-  /** The data path as written, and resolved against the pipeline's folder (undefined with expressions). */
-  data?: string;
-  dataFile?: string;
-  referenceFile?: string;
-  options: Record<string, unknown>;
-  asserts: { metric: string; min?: number; max?: number }[];
-  /** Why the check cannot run (no data, expression in a path, ...). */
-  problem?: string;
-}
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function resolvePath(p: unknown, baseDir: string): string | undefined {
-  if (typeof p !== 'string' || p.includes('${{')) return undefined;
-  return path.resolve(baseDir, p);
-}
-
-/** Every check of a pipeline (plain YAML value), with its JSON path. */
-export function pipelineChecks(pipeline: unknown, pipelineFile: string): PipelineCheck[] {
-  const baseDir = path.dirname(pipelineFile);
-  const stages = isRecord(pipeline) && Array.isArray(pipeline['stages']) ? pipeline['stages'] : [];
-  const out: PipelineCheck[] = [];
-  stages.forEach((stage, i) => {
-    if (!isRecord(stage) || !Array.isArray(stage['checks'])) return;
-    stage['checks'].forEach((c, j) => {
-      if (!isRecord(c)) return;
-      const asserts = isRecord(c['assert'])
-        ? Object.entries(c['assert']).map(([metric, b]) => ({
-            metric,
-            ...(isRecord(b) && typeof b['min'] === 'number' ? { min: b['min'] } : {}),
-            ...(isRecord(b) && typeof b['max'] === 'number' ? { max: b['max'] } : {}),
-          }))
-        : [];
-      const check: PipelineCheck = {
-        stage: typeof stage['id'] === 'string' ? stage['id'] : `#${i + 1}`,
-        path: ['stages', i, 'checks', j],
-        analysis: String(c['analysis'] ?? ''),
-        options: isRecord(c['options']) ? { ...c['options'] } : {},
-        asserts,
-      };
-      if (typeof c['name'] === 'string') check.name = c['name'];
-      if (typeof c['data'] === 'string') check.data = c['data'];
-      check.dataFile = resolvePath(c['data'], baseDir);
-      check.referenceFile = resolvePath(c['reference'], baseDir);
-      if (!isAnalysisName(check.analysis)) check.problem = `unknown analysis "${check.analysis}"`;
-      else if (typeof c['data'] !== 'string') check.problem = 'no data file';
-      else if (!check.dataFile) check.problem = 'the data path uses an expression; it is known only when the pipeline runs';
-      else if (c['reference'] !== undefined && !check.referenceFile) check.problem = 'the reference path uses an expression; it is known only when the pipeline runs';
-      else if (asserts.length === 0) check.problem = 'no assert';
-      out.push(check);
-    });
-  });
-  return out;
-}
+export { pipelineChecks, type PipelineCheck };
 
 export type { Measurement };
 
@@ -118,6 +64,8 @@ export interface CheckOutcome {
   verdicts: AssertVerdict[];
   /** Set when the analysis could not run or a metric does not exist. */
   error?: string;
+  /** What kind of failure `error` is (control flow branches on this, never on the message). */
+  errorKind?: CheckErrorKind;
   outcome?: AnalysisOutcome;
   passed: boolean;
 }
@@ -136,5 +84,73 @@ export function evaluateCheck(check: PipelineCheck, outcome: AnalysisOutcome): C
     else for (const m of ms) verdicts.push(judge(a, m));
   }
   const error = unknown.length ? `${check.analysis} reports no metric ${unknown.map((u) => `"${u}"`).join(', ')}` : undefined;
-  return { check, verdicts, outcome, passed: !error && verdicts.every((v) => v.passed), ...(error ? { error } : {}) };
+  return { check, verdicts, outcome, passed: !error && verdicts.every((v) => v.passed), ...(error ? { error, errorKind: 'metric' as const } : {}) };
+}
+
+/**
+ * Why a check has no verdict: `deferred` (a path known only when the pipeline runs), `invalid`
+ * (unknown analysis, no data, no assert), `input` / `option` / `analysis` (the run refused the data
+ * or options), `metric` (the result has no such metric), `cancelled` / `stale` (a newer evaluation
+ * took over), `crashed` (worker crash or time budget), `internal` (a bug).
+ */
+export type CheckErrorKind = 'deferred' | 'invalid' | 'input' | 'option' | 'analysis' | 'metric' | 'cancelled' | 'stale' | 'crashed' | 'internal';
+
+/** The status every front door shows: deferred checks are neither passed nor failed. */
+export type CheckStatus = 'passed' | 'failed' | 'error' | 'deferred';
+
+export function checkStatus(o: CheckOutcome): CheckStatus {
+  if (o.errorKind === 'deferred') return 'deferred';
+  if (o.error) return 'error';
+  return o.passed ? 'passed' : 'failed';
+}
+
+export function errorKindOf(err: unknown): CheckErrorKind {
+  if (err instanceof CancelledError) return 'cancelled';
+  if (err instanceof StaleError) return 'stale';
+  if (err instanceof WorkerCrashError || err instanceof JobTimeoutError) return 'crashed';
+  if (err instanceof JobError) return err.kind;
+  if (err instanceof IngestError) return 'input';
+  if (err instanceof OptionError) return 'option';
+  if (err instanceof AnalysisError) return 'analysis';
+  return 'internal';
+}
+
+/** Runs one analysis request (in-process for the CLI, the worker for the server); rejects with the engine's errors. */
+export type Execute = (request: AnalyzeRequest, signal?: AbortSignal) => Promise<AnalysisOutcome>;
+
+/** The analysis request of a runnable check: its options, with paths resolved against the pipeline's folder. */
+export function checkRequest(check: PipelineCheck, pipelineFile: string): AnalyzeRequest {
+  return { analysis: check.analysis, file: check.dataFile!, options: parseRunOptions(checkOptions(check), path.dirname(pipelineFile), check.analysis) };
+}
+
+/** Evaluates one check: never throws; failures are outcomes with a typed kind. */
+export async function evaluateOne(check: PipelineCheck, pipelineFile: string, execute: Execute, signal?: AbortSignal): Promise<CheckOutcome> {
+  if (check.state.kind !== 'runnable') return { check, verdicts: [], error: check.state.reason, errorKind: check.state.kind, passed: false };
+  try {
+    return evaluateCheck(check, await execute(checkRequest(check, pipelineFile), signal));
+  } catch (err) {
+    return { check, verdicts: [], error: (err as Error).message, errorKind: errorKindOf(err), passed: false };
+  }
+}
+
+export interface PipelineEvaluation {
+  pipeline: Pipeline;
+  /** One per evaluated check, in the pipeline's order. */
+  outcomes: CheckOutcome[];
+}
+
+export interface EvaluateOptions {
+  /** Which checks to evaluate (default all). */
+  only?: (check: PipelineCheck) => boolean;
+  /** Run the checks' analyses at once (the server's worker pool) rather than one after another (the CLI). */
+  parallel?: boolean;
+}
+
+/** The one evaluation of a pipeline's checks, shared by every front door. */
+export async function evaluatePipeline(pipeline: Pipeline, execute: Execute, signal?: AbortSignal, options: EvaluateOptions = {}): Promise<PipelineEvaluation> {
+  const checks = options.only ? pipeline.checks.filter(options.only) : pipeline.checks;
+  const outcomes: CheckOutcome[] = [];
+  if (options.parallel) outcomes.push(...(await Promise.all(checks.map((c) => evaluateOne(c, pipeline.file, execute, signal)))));
+  else for (const c of checks) outcomes.push(await evaluateOne(c, pipeline.file, execute, signal));
+  return { pipeline, outcomes };
 }

@@ -8,17 +8,15 @@
  */
 import { DiagnosticSeverity, DocumentDiagnosticReportKind, ResponseError, type Diagnostic as LspDiagnostic } from 'vscode-languageserver/node';
 import type { ServerContext } from '../server-context';
-import { readConfigFile } from '../config/yaml-path';
 import type { ConfigDocument } from '../config/model';
+import { readPipelineText, type Pipeline, type PipelineCheck } from '../config/pipeline-file';
 import { Methods, RunCheckParams, AnalyzeErrorCodes, type CheckResult } from '../protocol/lsp';
-import { pipelineChecks, evaluateCheck, checkOptions, type CheckOutcome, type PipelineCheck } from '../engine/checks';
-import { parseRunOptions, type AnalysisName } from '../engine/options';
+import { evaluatePipeline, type CheckOutcome, type Execute } from '../engine/checks';
 import type { AnalysisService } from '../engine/service';
 import type { CodeLensHooks } from './code-lens';
 import { analysisAllowed, toResponseError } from './analyze';
 import { SOURCE, ruleDocUri, uriToPath } from './convert';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 
 /** Delay after the last edit before checks are evaluated again. */
 const DEBOUNCE_MS = 400;
@@ -33,9 +31,8 @@ interface PipelineState {
 
 const checkKey = (stageId: string, index: number) => `${stageId}\u0000${index}`;
 
-function pipelineDoc(text: string, filePath: string): ConfigDocument | undefined {
-  return readConfigFile(text, filePath).documents.find((d) => d.kind === 'Pipeline');
-}
+/** Outcomes that a newer evaluation took over: they replace nothing. */
+const superseded = (o: CheckOutcome): boolean => o.errorKind === 'cancelled' || o.errorKind === 'stale';
 
 /** "✓ ece 0.031 <= 0.05" or "✗ accuracy 0.61 < min 0.7", for the code lens. */
 export function checkStatusText(outcome: CheckOutcome): string {
@@ -102,35 +99,33 @@ export function registerChecks(ctx: ServerContext, service: AnalysisService, cod
     codeLens.refresh();
   };
 
-  const runOne = async (check: PipelineCheck, pipelinePath: string, signal?: AbortSignal): Promise<CheckOutcome> => {
-    if (check.problem) return { check, verdicts: [], error: check.problem, passed: false };
-    try {
-      const options = parseRunOptions(checkOptions(check), path.dirname(pipelinePath), check.analysis);
-      const response = await service.analyze({ analysis: check.analysis as AnalysisName, file: check.dataFile!, options }, signal ? { signal } : {});
-      return evaluateCheck(check, response);
-    } catch (err) {
-      return { check, verdicts: [], error: (err as Error).message, passed: false };
-    }
+  const execute: Execute = (request, signal) => service.analyze(request, signal ? { signal } : {});
+
+  /** The pipeline model and its document, read with the user's parse limits. */
+  const readOpen = (uri: string): { pipeline: Pipeline; doc: ConfigDocument } | undefined => {
+    const document = ctx.documents.get(uri);
+    if (!document) return undefined;
+    const read = readPipelineText(document.getText(), uriToPath(uri), ctx.settings.limits);
+    return read.ok ? read : undefined;
   };
 
   /** Evaluates the checks of one open pipeline; returns false when the result was stale or not allowed. */
   const evaluate = async (uri: string): Promise<boolean> => {
     const document = ctx.documents.get(uri);
     if (!document || analysisAllowed(ctx)) return false;
-    const filePath = uriToPath(uri);
-    const doc = pipelineDoc(document.getText(), filePath);
-    if (!doc) return false;
+    const read = readOpen(uri);
+    if (!read) return false;
     const prev = states.get(uri);
     prev?.abort?.abort();
     for (const w of prev?.watchers ?? []) w.close();
     const abort = new AbortController();
-    // Checks whose paths hold expressions cannot run in the editor; they get neither lens verdict nor diagnostic.
-    const checks = pipelineChecks(doc.value, filePath).filter((c) => !c.problem?.includes('uses an expression'));
-    const state: PipelineState = { version: document.version, outcomes: prev?.outcomes ?? new Map(), abort, watchers: watchData(uri, checks) };
+    // Deferred checks (paths with expressions) cannot run in the editor; they get neither lens verdict nor diagnostic.
+    const only = (c: PipelineCheck) => c.state.kind !== 'deferred';
+    const state: PipelineState = { version: document.version, outcomes: prev?.outcomes ?? new Map(), abort, watchers: watchData(uri, read.pipeline.checks.filter(only)) };
     states.set(uri, state);
-    const outcomes = await Promise.all(checks.map((c) => runOne(c, filePath, abort.signal)));
+    const { outcomes } = await evaluatePipeline(read.pipeline, execute, abort.signal, { only, parallel: true });
     if (abort.signal.aborted || ctx.documents.get(uri)?.version !== state.version) return false;
-    state.outcomes = new Map(outcomes.filter((o) => !/cancelled|superseded/.test(o.error ?? '')).map((o) => [checkKey(o.check.stage, o.check.path[3] as number), o]));
+    state.outcomes = new Map(outcomes.filter((o) => !superseded(o)).map((o) => [checkKey(o.check.stage, o.check.path[3] as number), o]));
     state.abort = undefined;
     refresh();
     return true;
@@ -201,8 +196,8 @@ export function registerChecks(ctx: ServerContext, service: AnalysisService, cod
       if (document && !state && !analysisAllowed(ctx) && isPipeline(uri)) schedule(uri, 0);
       return { kind: DocumentDiagnosticReportKind.Full, items: [] };
     }
-    const doc = pipelineDoc(document.getText(), uriToPath(uri));
-    return { kind: DocumentDiagnosticReportKind.Full, items: doc ? diagnosticsFor(doc, state.outcomes.values()) : [] };
+    const read = readOpen(uri);
+    return { kind: DocumentDiagnosticReportKind.Full, items: read ? diagnosticsFor(read.doc, state.outcomes.values()) : [] };
   });
 
   ctx.connection.onRequest(Methods.runCheck, async (raw: unknown): Promise<CheckResult[]> => {
@@ -216,11 +211,10 @@ export function registerChecks(ctx: ServerContext, service: AnalysisService, cod
     if (denied) throw new ResponseError(AnalyzeErrorCodes.notAllowed, denied);
     const document = ctx.documents.get(params.uri);
     if (!document) throw new ResponseError(AnalyzeErrorCodes.badInput, `${params.uri} is not open`);
-    const filePath = uriToPath(params.uri);
-    const doc = pipelineDoc(document.getText(), filePath);
-    const checks = doc ? pipelineChecks(doc.value, filePath).filter((c) => c.stage === params.stageId && (params.checkIndex === undefined || c.path[3] === params.checkIndex)) : [];
-    if (checks.length === 0) throw new ResponseError(AnalyzeErrorCodes.badInput, `no check ${params.checkIndex ?? ''} in stage "${params.stageId}"`);
-    const outcomes = await Promise.all(checks.map((c) => runOne(c, filePath)));
+    const read = readOpen(params.uri);
+    const only = (c: PipelineCheck) => c.stage === params.stageId && (params.checkIndex === undefined || c.path[3] === params.checkIndex);
+    if (!read || !read.pipeline.checks.some(only)) throw new ResponseError(AnalyzeErrorCodes.badInput, `no check ${params.checkIndex ?? ''} in stage "${params.stageId}"`);
+    const { outcomes } = await evaluatePipeline(read.pipeline, execute, undefined, { only, parallel: true });
     const state = states.get(params.uri) ?? { version: document.version, outcomes: new Map() };
     for (const o of outcomes) state.outcomes.set(checkKey(o.check.stage, o.check.path[3] as number), o);
     states.set(params.uri, state);

@@ -8,13 +8,15 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
-import { checkOptions, evaluateCheck, pipelineChecks, type CheckOutcome, type PipelineCheck } from '../engine/checks';
+import { DEFAULT_PARSE_LIMITS, type ParseLimits } from '../config/parse';
+import { readPipelineText, type Pipeline, type PipelineStage } from '../config/pipeline-file';
+import type { ExperimentPlan } from '../config/experiment-model';
+import { checkRequest, evaluatePipeline, type CheckOutcome, type Execute, type PipelineEvaluation } from '../engine/checks';
 import { readExperiment } from '../engine/experiment';
 import type { AnalysisName } from '../engine/options';
 import type { AnalysisOutcome } from '../engine/run';
 import type { DataFormat } from '../ingest/rows';
-import { DashboardData, PHASES, type GraphStage, type Phase } from '../protocol/webview';
+import { DashboardData, type GraphStage } from '../protocol/webview';
 import type { AbResult, AgreementResult, CalibrationResult, DriftResult, LatencyResult, TrainingResult } from '../analysis/types';
 
 /** What the dashboard needs of one analysis run (the fields of `rlhfLens/analyze`'s answer). */
@@ -59,90 +61,30 @@ export function findPipelines(dir: string): string[] {
   return out;
 }
 
-interface StageYaml {
-  id: string;
-  name?: string;
-  phase: Phase;
-  needs: string[];
-  line: number;
-  /** `on_fail` of each check, in order ('warn' turns a failure into a warning). */
-  onFail: (string | undefined)[];
-}
-
-/** The stages of a pipeline with the 0-based line each starts on; throws with the line of a syntax error. */
-export function readPipeline(file: string): { name: string; stages: StageYaml[]; value: unknown } {
-  const text = fs.readFileSync(file, 'utf8');
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
-  if (doc.errors.length) {
-    const e = doc.errors[0]!;
-    throw new Error(`${file}:${lineCounter.linePos(e.pos[0]).line}: ${e.message.split('\n')[0]}`);
-  }
-  const value = doc.toJS() as unknown;
-  if (!isRecord(value) || value['kind'] !== 'Pipeline') throw new Error(`${file}: is not a Pipeline (kind: Pipeline)`);
-  const stagesNode = isMap(doc.contents) ? doc.contents.get('stages', true) : undefined;
-  const items = isSeq(stagesNode) ? stagesNode.items : [];
-  const raw = Array.isArray(value['stages']) ? value['stages'] : [];
-  const stages: StageYaml[] = [];
-  raw.forEach((s, i) => {
-    if (!isRecord(s) || typeof s['id'] !== 'string') return;
-    const phase = PHASES.includes(s['phase'] as Phase) ? (s['phase'] as Phase) : 'training';
-    const node = items[i] as { range?: [number, number, number] } | undefined;
-    stages.push({
-      id: s['id'],
-      ...(typeof s['name'] === 'string' ? { name: s['name'] } : {}),
-      phase,
-      needs: Array.isArray(s['needs']) ? s['needs'].filter((n): n is string => typeof n === 'string') : [],
-      line: node?.range ? lineCounter.linePos(node.range[0]).line - 1 : 0,
-      onFail: Array.isArray(s['checks']) ? s['checks'].map((c) => (isRecord(c) && typeof c['on_fail'] === 'string' ? c['on_fail'] : undefined)) : [],
-    });
-  });
-  const metadata = isRecord(value['metadata']) ? value['metadata'] : {};
-  return { name: typeof metadata['name'] === 'string' ? metadata['name'] : path.basename(file), stages, value };
+/** Reads a pipeline file into its model (one read path, with the parse limits); throws with the line of a syntax error. */
+export function readPipeline(file: string, limits: ParseLimits = DEFAULT_PARSE_LIMITS): Pipeline {
+  const read = readPipelineText(fs.readFileSync(file, 'utf8'), file, limits);
+  if (!read.ok) throw new Error(read.line !== undefined ? `${file}:${read.line + 1}: ${read.message}` : `${file}: ${read.message}`);
+  return read.pipeline;
 }
 
 const CALIBRATION_BOOTSTRAP = 1000;
 /** About this many latency windows make a readable time series (a day of 1-minute windows does not). */
 const LATENCY_WINDOWS = 96;
 
-/** Option values that name files, resolved against the pipeline's folder as the checks read them. */
-const PATH_OPTIONS = ['experiment', 'reference', 'current'];
-
-function runOptions(check: PipelineCheck, pipelineFile: string): Record<string, unknown> {
-  const raw = checkOptions(check);
-  for (const k of PATH_OPTIONS) if (typeof raw[k] === 'string') raw[k] = path.resolve(path.dirname(pipelineFile), raw[k] as string);
-  return raw;
-}
-
-async function runOne(check: PipelineCheck, pipelineFile: string, bins: number | undefined, run: AnalysisRunner): Promise<CheckOutcome> {
-  if (check.problem) return { check, verdicts: [], error: check.problem, passed: false };
-  try {
-    const raw = runOptions(check, pipelineFile);
-    if (check.analysis === 'calibration') {
-      if (bins !== undefined) raw['bins'] = bins;
-      // The dashboard shows the ECE with its interval; the check's verdict does not depend on it.
-      raw['bootstrap'] ??= CALIBRATION_BOOTSTRAP;
-    }
-    const analysis = check.analysis as AnalysisName;
-    const r = await run(analysis, check.dataFile!, raw);
-    const outcome: AnalysisOutcome = { analysis, files: r.files, format: r.format as DataFormat, rowsRead: r.rowsRead, skipped: r.skipped, result: r.result };
-    return evaluateCheck(check, outcome);
-  } catch (err) {
-    return { check, verdicts: [], error: (err as Error).message, passed: false };
-  }
-}
-
 /** The A/B section: the result plus what the Experiment plans (sample size, guardrails). */
-export function abSection(experimentFile: string, result: AbResult): NonNullable<DashboardData['ab']> {
-  const plan = readExperiment(experimentFile);
-  const doc = parseDocument(fs.readFileSync(experimentFile, 'utf8')).toJS() as unknown;
-  const analysis = isRecord(doc) && isRecord(doc['analysis']) ? doc['analysis'] : {};
+export function abSection(plan: ExperimentPlan, result: AbResult): NonNullable<DashboardData['ab']> {
   return {
-    name: path.basename(experimentFile).replace(/\.experiment\.ya?ml$/, ''),
+    name: path.basename(plan.file).replace(/\.experiment\.ya?ml$/, ''),
     result,
-    required_sample_size: typeof analysis['min_sample_size'] === 'number' ? analysis['min_sample_size'] : null,
-    guardrails: (plan.options.metricSpecs ?? []).flatMap((m) => (m.guardrail ? [{ metric: m.name, direction: m.direction ?? ('increase' as const), max_relative_change: m.guardrail.max_relative_change }] : [])),
+    required_sample_size: plan.minSampleSize,
+    guardrails: plan.guardrails,
   };
+}
+
+/** The A/B section of an Experiment file (reads the Experiment). */
+export function abSectionFromFile(experimentFile: string, result: AbResult): NonNullable<DashboardData['ab']> {
+  return abSection(readExperiment(experimentFile), result);
 }
 
 /** trainer_state.json knows the planned length and the epoch of each logged step. */
@@ -161,26 +103,94 @@ export function trainerProgress(file: string, steps: number): { progress: NonNul
   }
 }
 
-export async function buildDashboardData(pipelineFile: string, options: DashboardOptions): Promise<DashboardData> {
-  const rel = (p: string): string => path.relative(options.displayRoot, p) || path.basename(p);
-  const pipeline = readPipeline(pipelineFile);
-  const checks = pipelineChecks(pipeline.value, pipelineFile);
-  const outcomes: CheckOutcome[] = [];
-  for (const c of checks) outcomes.push(await runOne(c, pipelineFile, options.bins, options.run));
+/**
+ * What a dashboard draws besides the checks' own results: display runs (the calibration with the
+ * view's bins and bootstrap intervals, the latency re-windowed for drawing) and facts of files the
+ * checks name (the Experiment's plan, trainer_state.json's planned length, label counts).
+ */
+export interface DashboardExtras {
+  calibration?: RunResult;
+  latency?: RunResult;
+  experiment?: ExperimentPlan;
+  trainer?: ReturnType<typeof trainerProgress>;
+  labels?: Record<string, number>;
+}
 
+export interface ExtrasOptions {
+  /** Calibration bins (the dashboard's bin control); default: the check's own option. */
+  bins?: number;
+  countLabels?: (file: string) => Promise<Record<string, number>>;
+}
+
+const firstOk = (evaluation: PipelineEvaluation, analysis: string): CheckOutcome | undefined => evaluation.outcomes.find((x) => x.check.analysis === analysis && x.outcome);
+
+/** The display runs and file facts of a dashboard (I/O through `execute` and the engine's readers). */
+export async function dashboardExtras(evaluation: PipelineEvaluation, execute: Execute, options: ExtrasOptions = {}): Promise<DashboardExtras> {
+  const extras: DashboardExtras = {};
+  const file = evaluation.pipeline.file;
+  const calibration = firstOk(evaluation, 'calibration');
+  if (calibration) extras.calibration = await calibrationRun(calibration, file, execute, options.bins);
+  const latency = firstOk(evaluation, 'latency');
+  if (latency) {
+    const w = (latency.outcome!.result as unknown as LatencyResult).windows;
+    if (w.length > 2 * LATENCY_WINDOWS && !latency.check.options['window_ms']) {
+      // Re-window for drawing only: the check's figures (percentiles, success rate) are over all requests.
+      const windowMs = Math.ceil((w[w.length - 1]!.end - w[0]!.start) / LATENCY_WINDOWS / 60_000) * 60_000;
+      const req = checkRequest(latency.check, file);
+      extras.latency = await execute({ ...req, options: { ...req.options, window_ms: windowMs } });
+    }
+  }
+  const ab = firstOk(evaluation, 'ab');
+  const experiment = ab ? checkRequest(ab.check, file).options.experiment : undefined;
+  if (experiment) extras.experiment = readExperiment(experiment);
+  const training = firstOk(evaluation, 'training');
+  if (training) extras.trainer = trainerProgress(training.outcome!.files[0]!, (training.outcome!.result as unknown as TrainingResult).steps);
+  const agreement = firstOk(evaluation, 'agreement');
+  if (agreement && options.countLabels) extras.labels = await options.countLabels(agreement.outcome!.files[0]!).catch(() => ({}));
+  return extras;
+}
+
+/** The calibration the dashboard draws: the check's, with the view's bins and bootstrap intervals. */
+async function calibrationRun(o: CheckOutcome, pipelineFile: string, execute: Execute, bins: number | undefined): Promise<RunResult> {
+  const req = checkRequest(o.check, pipelineFile);
+  // The dashboard shows the ECE with its interval; the check's verdict does not depend on it.
+  return execute({ ...req, options: { ...req.options, ...(bins !== undefined ? { bins } : {}), bootstrap: req.options.bootstrap ?? CALIBRATION_BOOTSTRAP } });
+}
+
+/** The calibration section alone, for a re-bin (the rest of the dashboard does not change). */
+export async function calibrationSection(evaluation: PipelineEvaluation, execute: Execute, bins: number | undefined, displayRoot: string): Promise<NonNullable<DashboardData['calibration']> | undefined> {
+  const o = firstOk(evaluation, 'calibration');
+  if (!o) return undefined;
+  const r = await calibrationRun(o, evaluation.pipeline.file, execute, bins);
+  const result = r.result as unknown as CalibrationResult;
+  return { file: path.relative(displayRoot, r.files[0]!) || path.basename(r.files[0]!), bins: result.bins.length, result };
+}
+
+export interface AssembleOptions {
+  /** Paths in the data are shown relative to this folder. */
+  displayRoot: string;
+  /** The clock, for `generated_at`. */
+  now?: Date;
+}
+
+/** The phase dashboard of an evaluated pipeline: a pure function of the evaluation and its extras, checked against the webview contract. */
+export function dashboardData(evaluation: PipelineEvaluation, extras: DashboardExtras, options: AssembleOptions): DashboardData {
+  const { pipeline, outcomes } = evaluation;
+  const pipelineFile = pipeline.file;
+  const rel = (p: string): string => path.relative(options.displayRoot, p) || path.basename(p);
   const data: DashboardData = { title: pipeline.name, generated_at: (options.now ?? new Date()).toISOString().replace(/\.\d+Z$/, 'Z'), errors: [] };
-  const firstOk = (analysis: string): { o: CheckOutcome; outcome: AnalysisOutcome } | undefined => {
-    const o = outcomes.find((x) => x.check.analysis === analysis && x.outcome);
+  const ok = (analysis: string): { o: CheckOutcome; outcome: AnalysisOutcome } | undefined => {
+    const o = firstOk(evaluation, analysis);
     return o ? { o, outcome: o.outcome! } : undefined;
   };
   for (const o of outcomes) {
-    if (o.error && !o.outcome && !o.check.problem?.includes('uses an expression')) {
+    if (o.error && !o.outcome && o.errorKind !== 'deferred') {
       data.errors!.push({ section: `${o.check.stage}: ${o.check.name ?? o.check.analysis}`, file: o.check.data ?? rel(pipelineFile), message: o.error });
     }
   }
 
   const datasets: NonNullable<DashboardData['datasets']> = [];
-  const agreement = firstOk('agreement');
+  const agreement = ok('agreement');
   if (agreement) {
     const result = agreement.outcome.result as unknown as AgreementResult;
     data.agreement = { file: rel(agreement.outcome.files[0]!), result };
@@ -199,50 +209,42 @@ export async function buildDashboardData(pipelineFile: string, options: Dashboar
   if (agreement) {
     const r = agreement.outcome.result as unknown as AgreementResult;
     const file = agreement.outcome.files[0]!;
-    const labels = options.countLabels ? await options.countLabels(file).catch(() => ({})) : {};
-    datasets.push({ name: path.basename(file), file: rel(file), rows: r.n_ratings, skipped: agreement.outcome.skipped.count, labels });
+    datasets.push({ name: path.basename(file), file: rel(file), rows: r.n_ratings, skipped: agreement.outcome.skipped.count, labels: extras.labels ?? {} });
   }
-  const training = firstOk('training');
+  const training = ok('training');
   if (training) {
     const result = training.outcome.result as unknown as TrainingResult;
-    const extra = trainerProgress(training.outcome.files[0]!, result.steps);
+    const extra = extras.trainer ?? { progress: undefined, steps_per_epoch: null };
     data.training = { result, ...(extra.progress ? { progress: extra.progress } : {}), steps_per_epoch: extra.steps_per_epoch };
   }
-  const calibration = firstOk('calibration');
+  const calibration = ok('calibration');
   if (calibration) {
-    const result = calibration.outcome.result as unknown as CalibrationResult;
-    data.calibration = { file: rel(calibration.outcome.files[0]!), bins: result.bins.length, result };
-    datasets.push({ name: path.basename(calibration.outcome.files[0]!), file: rel(calibration.outcome.files[0]!), rows: result.n, skipped: calibration.outcome.skipped.count, labels: {} });
+    const shown = extras.calibration ?? calibration.outcome;
+    const result = shown.result as unknown as CalibrationResult;
+    data.calibration = { file: rel(shown.files[0]!), bins: result.bins.length, result };
+    datasets.push({ name: path.basename(shown.files[0]!), file: rel(shown.files[0]!), rows: result.n, skipped: shown.skipped.count, labels: {} });
   }
-  const ab = firstOk('ab');
+  const ab = ok('ab');
   if (ab) {
     const result = ab.outcome.result as unknown as AbResult;
-    const experimentFile = typeof ab.o.check.options['experiment'] === 'string' ? path.resolve(path.dirname(pipelineFile), ab.o.check.options['experiment']) : undefined;
-    data.ab = experimentFile ? abSection(experimentFile, result) : { name: rel(ab.outcome.files[0]!), result, required_sample_size: null, guardrails: [] };
+    data.ab = extras.experiment ? abSection(extras.experiment, result) : { name: rel(ab.outcome.files[0]!), result, required_sample_size: null, guardrails: [] };
     const resultsFile = ab.outcome.files.find((f) => !/\.ya?ml$/.test(f)) ?? ab.outcome.files[0]!;
     datasets.push({ name: path.basename(resultsFile), file: rel(resultsFile), rows: ab.outcome.rowsRead, skipped: ab.outcome.skipped.count, labels: result.srm.observed });
   }
-  const latency = firstOk('latency');
+  const latency = ok('latency');
   if (latency) {
-    let result = latency.outcome.result as unknown as LatencyResult;
-    const w = result.windows;
-    if (w.length > 2 * LATENCY_WINDOWS && !latency.o.check.options['window_ms']) {
-      // Re-window for drawing only: the check's figures (percentiles, success rate) are over all requests.
-      const windowMs = Math.ceil((w[w.length - 1]!.end - w[0]!.start) / LATENCY_WINDOWS / 60_000) * 60_000;
-      const again = await options.run('latency', latency.o.check.dataFile!, { ...runOptions(latency.o.check, pipelineFile), window_ms: windowMs });
-      result = again.result as unknown as LatencyResult;
-    }
+    const result = (extras.latency ?? latency.outcome).result as unknown as LatencyResult;
     data.latency = { file: rel(latency.outcome.files[0]!), result };
   }
   if (datasets.length) data.datasets = datasets;
 
-  const statusOf = (stage: StageYaml): GraphStage['status'] => {
+  const statusOf = (stage: PipelineStage): GraphStage['status'] => {
     const mine = outcomes.filter((o) => o.check.stage === stage.id);
-    const ran = mine.filter((o) => !o.check.problem?.includes('uses an expression'));
+    const ran = mine.filter((o) => o.errorKind !== 'deferred');
     if (ran.length === 0) return 'not-run';
     const failing = ran.filter((o) => !o.passed);
     if (failing.length === 0) return 'pass';
-    return failing.every((o) => stage.onFail[checks.filter((c) => c.stage === stage.id).indexOf(o.check)] === 'warn') ? 'warn' : 'fail';
+    return failing.every((o) => o.check.onFail === 'warn') ? 'warn' : 'fail';
   };
   data.graph = {
     file: rel(pipelineFile),
@@ -258,7 +260,7 @@ export async function buildDashboardData(pipelineFile: string, options: Dashboar
         .filter((o) => o.check.stage === s.id)
         .map((o) => ({
           name: o.check.name ?? o.check.analysis,
-          status: o.passed ? ('pass' as const) : o.check.problem?.includes('uses an expression') ? ('not-run' as const) : ('fail' as const),
+          status: o.passed ? ('pass' as const) : o.errorKind === 'deferred' ? ('not-run' as const) : ('fail' as const),
           message: o.error ?? o.verdicts.map((v) => v.message).join('; '),
         })),
     })),
@@ -266,4 +268,20 @@ export async function buildDashboardData(pipelineFile: string, options: Dashboar
   if (data.errors!.length === 0) delete data.errors;
   // The contract check: a result the views would reject fails here, with the field named.
   return DashboardData(JSON.parse(JSON.stringify(data)));
+}
+
+/** An AnalysisRunner (the shape of `rlhfLens/analyze`) as an Execute. */
+export function executeWith(run: AnalysisRunner): Execute {
+  return async (req) => {
+    const r = await run(req.analysis, req.file, req.options as Record<string, unknown>);
+    return { analysis: req.analysis, files: r.files, format: r.format as DataFormat, rowsRead: r.rowsRead, skipped: r.skipped, result: r.result };
+  };
+}
+
+/** Read, evaluate and assemble in one call (`rlhf-lens report`, tests). */
+export async function buildDashboardData(pipelineFile: string, options: DashboardOptions): Promise<DashboardData> {
+  const execute = executeWith(options.run);
+  const evaluation = await evaluatePipeline(readPipeline(pipelineFile), execute);
+  const extras = await dashboardExtras(evaluation, execute, { ...(options.bins !== undefined ? { bins: options.bins } : {}), ...(options.countLabels ? { countLabels: options.countLabels } : {}) });
+  return dashboardData(evaluation, extras, { displayRoot: options.displayRoot, ...(options.now ? { now: options.now } : {}) });
 }
