@@ -3,6 +3,7 @@ import type { Connection, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { DEFAULT_PARSE_LIMITS, type ParseLimits } from './config/parse';
 import { DEFAULT_RULE_TIME_BUDGET_MS } from './config/lint';
+import type { FileSystemFacts } from './workspace/index';
 
 export type RuleSeveritySetting = 'error' | 'warning' | 'information' | 'hint' | 'off';
 
@@ -73,12 +74,12 @@ export interface ServerContext {
   settings: ServerSettings;
   trusted: boolean;
   workspaceFolders: string[];
-  /** Re-checks every open document (after a settings or workspace change). */
-  revalidateAll: () => void;
   /** The `files:` kind map of the `.rlhf-lens.yaml` that applies to a file (set by handlers/diagnostics.ts). */
   kindMapFor?: (filePath: string) => import('./config/kind').KindMap | undefined;
   /** The `hardware:` of the `.rlhf-lens.yaml` that applies to a file (set by handlers/diagnostics.ts). */
   hardwareFor?: (filePath: string) => import('./config/project').HardwareProfile | undefined;
+  /** The workspace file service: facts about files (kinds, data samples) with open buffers overriding the disk; every handler reads through it. */
+  files: FileSystemFacts;
   /** Runs a handler body; an exception is logged and answered, never allowed to kill the server. */
   guard: <T>(what: string, fn: () => T) => T | undefined;
 }

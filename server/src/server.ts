@@ -18,6 +18,8 @@ import { registerChecks } from './handlers/checks';
 import { registerOverview } from './handlers/overview';
 import { registerWizard } from './handlers/wizard';
 import { registerChatFacts } from './handlers/chat-facts';
+import { registerDashboard } from './handlers/dashboard';
+import { FileSystemFacts } from './workspace/index';
 
 export function startServer(): void {
   const connection = createConnection(ProposedFeatures.all);
@@ -29,7 +31,8 @@ export function startServer(): void {
     settings: { ...DEFAULT_SETTINGS },
     trusted: false,
     workspaceFolders: [],
-    revalidateAll: () => undefined,
+    // The `files:` kind map comes from the .rlhf-lens.yaml the diagnostics handler loads.
+    files: new FileSystemFacts((p) => ctx.kindMapFor?.(p)),
     guard: (what, fn) => {
       try {
         return fn();
@@ -50,13 +53,24 @@ export function startServer(): void {
   });
   connection.onShutdown(() => analysis.dispose());
 
+  // Every feature, with what it needs passed in (no hook filled in later, so the order below is only readability).
+  const diagnostics = registerDiagnostics(ctx);
+  registerAnalyze(ctx, analysis);
+  registerFollow(ctx);
+  const checks = registerChecks(ctx, analysis);
+  registerEditorFeatures(ctx, checks.statusText);
+  registerDashboard(ctx, analysis, checks);
+  registerOverview(ctx, checks);
+  registerWizard(ctx);
+  registerChatFacts(ctx);
+
   let canPullConfiguration = false;
   const pullSettings = async (): Promise<void> => {
     if (!canPullConfiguration) return;
     try {
       const [section] = (await connection.workspace.getConfiguration([{ section: 'rlhfLens' }])) as unknown[];
       ctx.settings = readSettings(section);
-      ctx.revalidateAll();
+      diagnostics.revalidateAll();
     } catch (err) {
       connection.console.warn(`rlhf-lens: could not read settings: ${(err as Error).message}`);
     }
@@ -92,7 +106,7 @@ export function startServer(): void {
     if (canPullConfiguration) void pullSettings();
     else {
       ctx.settings = readSettings((change.settings as { rlhfLens?: unknown } | null)?.rlhfLens);
-      ctx.revalidateAll();
+      diagnostics.revalidateAll();
     }
   });
 
@@ -111,14 +125,6 @@ export function startServer(): void {
     }
   });
 
-  registerDiagnostics(ctx);
-  registerAnalyze(ctx, analysis);
-  registerFollow(ctx);
-  const features = registerEditorFeatures(ctx);
-  const checks = registerChecks(ctx, analysis, features.codeLens);
-  registerOverview(ctx, checks);
-  registerWizard(ctx);
-  registerChatFacts(ctx);
 
   documents.listen(connection);
   connection.listen();

@@ -1,16 +1,15 @@
 /**
  * The dashboard commands: Open Dashboard (a pipeline's phase dashboard), Show Pipeline Graph,
- * Show Calibration, Show A/B Results, Show Training Monitor and Analyze File. Every figure comes
- * from the language server (`rlhfLens/analyze`, run in its worker, cached); this module only picks
- * the subject, shapes the view's data and opens the panel.
+ * Show Calibration, Show A/B Results, Show Training Monitor and Analyze File. Every view's data
+ * comes whole from the language server (`rlhfLens/dashboard`: assembled there from the evaluation
+ * it keeps, analyses in its worker, cached); this module only picks the subject, forwards the
+ * data to the panel and relays live training updates. It reads no files and computes no statistics.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { Methods, type AnalyzeResult, type TrainingUpdateParams } from '../../../server/src/protocol/lsp';
+import { Methods, type DashboardParams, type TrainingUpdateParams } from '../../../server/src/protocol/lsp';
 import type { DashboardData, HostMessage, ViewName } from '../../../server/src/protocol/webview';
-import type { AbResult, AgreementResult, CalibrationResult, LatencyResult, TrainingResult, DriftResult } from '../../../server/src/analysis/types';
-import { abSectionFromFile, buildDashboardData, trainerProgress, type AnalysisRunner } from '../../../server/src/report/dashboard-data';
 import { DashboardPanel, type DashboardSource } from '../panels/dashboard-panel';
 import { registerDashboardSerializers, type DashboardDescriptor } from '../panels/dashboard-restore';
 
@@ -23,12 +22,6 @@ function argUri(arg: CommandArg): vscode.Uri | undefined {
   return undefined;
 }
 
-const now = (): string => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-
-function displayRoot(file: string): string {
-  return vscode.workspace.getWorkspaceFolder(vscode.Uri.file(file))?.uri.fsPath ?? path.dirname(file);
-}
-
 export function registerDashboardCommands(context: vscode.ExtensionContext, getClient: () => LanguageClient | undefined): void {
   const log = vscode.window.createOutputChannel('RLHF Lens Dashboards');
   context.subscriptions.push(log);
@@ -38,7 +31,13 @@ export function registerDashboardCommands(context: vscode.ExtensionContext, getC
     if (!c) throw new Error('the RLHF Lens language server is not running');
     return c;
   };
-  const run: AnalysisRunner = async (analysis, file, options) => client().sendRequest<AnalyzeResult>(Methods.analyze, { analysis, path: file, options });
+  /** The server computes the view; `section` asks for a part only (a re-bin). */
+  const dashboard = (params: DashboardParams): Promise<DashboardData> => client().sendRequest<DashboardData>(Methods.dashboard, params);
+  /** A view's source: the whole data on load, the calibration section alone on a re-bin. */
+  const serverSource = (params: Omit<DashboardParams, 'bins' | 'section'>): DashboardSource => ({
+    load: ({ bins }) => dashboard({ ...params, ...(bins !== undefined ? { bins } : {}) }),
+    rebin: (bins) => dashboard({ ...params, bins, section: 'calibration' }),
+  });
 
   // One notification handler for all followed training logs; panels subscribe by path.
   const followers = new Map<string, Set<(u: TrainingUpdateParams) => void>>();
@@ -98,33 +97,19 @@ export function registerDashboardCommands(context: vscode.ExtensionContext, getC
 
   /** `stageId` (from a code lens) opens the dashboard on that stage's phase. */
   const pipelineSource = (file: string, stageId?: string): DashboardSource => ({
-    load: ({ bins }) => buildDashboardData(file, { run, displayRoot: displayRoot(file), ...(bins !== undefined ? { bins } : {}) }),
+    ...serverSource({ uri: vscode.Uri.file(file).toString(), kind: 'pipeline' }),
     ...(stageId ? { focus: (data: DashboardData) => data.graph?.stages.find((s) => s.id === stageId)?.phase } : {}),
   });
   const stageOf = (arg: CommandArg): string | undefined => (arg && !(arg instanceof vscode.Uri) && typeof arg.stageId === 'string' ? arg.stageId : undefined);
 
   /** A view of one analysis of one file (no pipeline around it). */
-  const single = (file: string, build: (r: AnalyzeResult, rel: string) => Partial<DashboardData>, analysis: string, options: Record<string, unknown> = {}): DashboardSource => ({
-    load: async ({ bins }) => {
-      const r = await client().sendRequest<AnalyzeResult>(Methods.analyze, { analysis, path: file, options: { ...options, ...(bins !== undefined ? { bins } : {}) } });
-      const rel = vscode.workspace.asRelativePath(file);
-      return { title: path.basename(file), generated_at: now(), ...build(r, rel) };
-    },
-  });
+  const single = (file: string, kind: Exclude<DashboardParams['kind'], 'pipeline' | undefined>, extra: Pick<DashboardParams, 'reference' | 'column' | 'group_by'> = {}): DashboardSource =>
+    serverSource({ uri: vscode.Uri.file(file).toString(), kind, ...extra });
 
-  const calibrationSource = (file: string): DashboardSource =>
-    single(file, (r, rel) => ({ calibration: { file: rel, bins: (r.result as unknown as CalibrationResult).bins.length, result: r.result as unknown as CalibrationResult } }), 'calibration', { bootstrap: 1000 });
+  const calibrationSource = (file: string): DashboardSource => single(file, 'calibration');
 
   const trainingSource = (file: string): DashboardSource => {
-    const base = single(
-      file,
-      (r) => {
-        const result = r.result as unknown as TrainingResult;
-        const extra = trainerProgress(file, result.steps);
-        return { training: { result, ...(extra.progress ? { progress: extra.progress } : {}), steps_per_epoch: extra.steps_per_epoch } };
-      },
-      'training',
-    );
+    const base = single(file, 'training');
     // The planned length comes with the data; the pace (for the ETA) from the live updates themselves.
     let maxSteps: number | null = null;
     let pace: { at: number; step: number } | undefined;
@@ -157,7 +142,6 @@ export function registerDashboardCommands(context: vscode.ExtensionContext, getC
 
   /** Every dashboard from its descriptor: the commands open them, the serializer re-opens them after a reload. */
   const sourceFor = (d: DashboardDescriptor): { subject: string; source: DashboardSource } => {
-    const rel = vscode.workspace.asRelativePath(d.file);
     const built = ((): { subject: string; source: DashboardSource } => {
       switch (d.kind) {
         case 'pipeline':
@@ -167,19 +151,15 @@ export function registerDashboardCommands(context: vscode.ExtensionContext, getC
         case 'training':
           return { subject: d.file, source: trainingSource(d.file) };
         case 'ab':
-          return { subject: d.file, source: single(d.file, (r) => ({ ab: abSectionFromFile(d.file, r.result as unknown as AbResult) }), 'ab') };
+          return { subject: d.file, source: single(d.file, 'ab') };
         case 'agreement':
-          return { subject: `agreement:${d.file}`, source: single(d.file, (r) => ({ agreement: { file: rel, result: r.result as unknown as AgreementResult } }), 'agreement') };
+          return { subject: `agreement:${d.file}`, source: single(d.file, 'agreement') };
         case 'latency':
-          return { subject: `latency:${d.file}`, source: single(d.file, (r) => ({ latency: { file: rel, result: r.result as unknown as LatencyResult } }), 'latency', { group_by: 'adapter_id' }) };
+          return { subject: `latency:${d.file}`, source: single(d.file, 'latency', { group_by: 'adapter_id' }) };
         case 'drift': {
           const reference = d.reference ?? d.file;
           const column = d.column ?? 'score';
-          const refRel = vscode.workspace.asRelativePath(reference);
-          return {
-            subject: `drift:${reference}:${d.file}:${column}`,
-            source: single(d.file, (r) => ({ drift: [{ name: column, reference: refRel, current: rel, result: r.result as unknown as DriftResult }] }), 'drift', { reference, column }),
-          };
+          return { subject: `drift:${reference}:${d.file}:${column}`, source: single(d.file, 'drift', { reference, column }) };
         }
       }
     })();

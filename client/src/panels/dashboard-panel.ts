@@ -13,6 +13,8 @@ import { resolveInWorkspace } from './workspace-paths';
 export interface DashboardSource {
   /** Computes the view's data; `bins` when the user changed the calibration bins. */
   load(options: { bins?: number }): Promise<DashboardData>;
+  /** Recomputes only the calibration section with new bins (the server answers that part alone). */
+  rebin?(bins: number): Promise<Partial<DashboardData>>;
   /** The phase tab to open on (phase dashboard only). */
   focus?(data: DashboardData): Phase | undefined;
   /** Starts live updates (training runs); returns how to stop them. */
@@ -123,6 +125,19 @@ export class DashboardPanel {
     }
   }
 
+  /** A re-bin changes one section: merge it into the data the view has. */
+  private async rebin(bins: number): Promise<void> {
+    try {
+      const part = await this.source.rebin!(bins);
+      this.data = { ...this.data!, ...part };
+      this.sendData();
+    } catch (err) {
+      const message = `RLHF Lens could not compute this view: ${(err as Error).message}`;
+      this.log.appendLine(`[dashboard] ${this.view}: ${message}`);
+      this.post({ type: 'error', message });
+    }
+  }
+
   private async receive(raw: unknown): Promise<void> {
     let message: ViewMessage;
     try {
@@ -138,7 +153,8 @@ export class DashboardPanel {
         if (this.failure) this.post({ type: 'error', message: this.failure });
         return;
       case 'rerun':
-        await this.refresh({ bins: message.options.bins });
+        if (this.source.rebin && this.data) await this.rebin(message.options.bins);
+        else await this.refresh({ bins: message.options.bins });
         return;
       case 'openFile':
         await this.openFile(message.path, message.range?.line, message.range?.character);

@@ -4,6 +4,7 @@
  * metrics that are drawn together.
  */
 import { MAD_TO_SD, RollingRobust } from './stats/robust';
+import { debiasedEma } from './smoothing';
 import { AnalysisError, type MetricSeries, type TrainingAlert, type TrainingInput, type TrainingMetricSummary, type TrainingOptions, type TrainingResult } from './types';
 
 /** Bookkeeping metrics whose jumps are by design, not spikes. */
@@ -42,23 +43,7 @@ function summarize(s: MetricSeries): TrainingMetricSummary | null {
   return count === 0 ? null : { count, first, last, min, min_step: minStep, max, max_step: maxStep };
 }
 
-/** TensorBoard's smoothing: an EMA started at 0, divided by (1 - w^k) to remove the start bias. */
-export function debiasedEma(values: Float64Array, weight: number): Float64Array {
-  const out = new Float64Array(values.length);
-  let last = 0;
-  let k = 0;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (!Number.isFinite(v)) {
-      out[i] = k === 0 ? v : last / (1 - weight ** k);
-      continue;
-    }
-    last = last * weight + (1 - weight) * v;
-    k++;
-    out[i] = last / (1 - weight ** k);
-  }
-  return out;
-}
+export { debiasedEma };
 
 /**
  * Indices to draw, at most `maxPoints`: all when few; otherwise per bucket of equal index span the

@@ -51,6 +51,8 @@ export interface LintOptions {
   kind?: ConfigKind;
   /** Project settings rules may read (the hardware profile of `.rlhf-lens.yaml`). */
   project?: ProjectSettings;
+  /** The text already parsed with the same limits (the editor's parse cache, shared by every feature). */
+  parsed?: ParsedFile;
 }
 
 /**
@@ -104,7 +106,7 @@ function appliesTo(rule: Rule, doc: ConfigDocument): boolean {
 }
 
 export function lintText(text: string, options: LintOptions): Diagnostic[] {
-  const parsed = parseYaml(text, options.limits ?? DEFAULT_PARSE_LIMITS);
+  const parsed = options.parsed && options.parsed.text === text ? options.parsed : parseYaml(text, options.limits ?? DEFAULT_PARSE_LIMITS);
   const found: Diagnostic[] = parsed.diagnostics.slice();
   const facts = options.facts ?? NO_FACTS;
   const budget = options.ruleBudget;

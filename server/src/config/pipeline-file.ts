@@ -150,7 +150,7 @@ export function readPipelineText(text: string, file: string, limits: ParseLimits
   const parsed = parseYaml(text, limits);
   const syntax = parsed.diagnostics.find((d) => d.severity === 'error');
   if (syntax) return { ok: false, message: syntax.message, line: syntax.range.start.line };
-  const doc = pipelineDocument(configDocuments(parsed, file));
+  const doc = pipelineDocument(configDocuments(parsed, 'Pipeline'));
   if (!doc) return { ok: false, message: 'is not a Pipeline (kind: Pipeline)' };
   return { ok: true, pipeline: pipelineFromDocument(doc, file), doc };
 }

@@ -10,7 +10,7 @@
  * Pure: works on text and offsets only.
  */
 import { isMap, isPair, isScalar, isSeq, parseAllDocuments, type Node } from 'yaml';
-import { parseYaml, type ParsedFile } from './parse';
+import { DEFAULT_PARSE_LIMITS, parseYaml, type ParseLimits, type ParsedFile } from './parse';
 import { ConfigDocument, type JsonPath } from './model';
 import { detectKind, documentKind, type ConfigKind, type KindMap } from './kind';
 
@@ -54,8 +54,14 @@ export interface ConfigFile {
   documents: ConfigDocument[];
 }
 
-export function readConfigFile(text: string, filePath: string, kindMap?: KindMap, fileKind: ConfigKind | undefined = detectKind(filePath, text, kindMap)): ConfigFile {
-  const parsed = parseYaml(text);
+export function readConfigFile(
+  text: string,
+  filePath: string,
+  kindMap?: KindMap,
+  fileKind: ConfigKind | undefined = detectKind(filePath, text, kindMap),
+  limits: ParseLimits = DEFAULT_PARSE_LIMITS,
+): ConfigFile {
+  const parsed = parseYaml(text, limits);
   const documents = parsed.documents.map((d) => new ConfigDocument(documentKind(d.value, fileKind), d.value, d.doc, parsed.lines, d.start, d.end));
   return { parsed, documents };
 }

@@ -144,13 +144,19 @@ export interface EvaluateOptions {
   only?: (check: PipelineCheck) => boolean;
   /** Run the checks' analyses at once (the server's worker pool) rather than one after another (the CLI). */
   parallel?: boolean;
+  /** An outcome already known for this check on this very text (the editor keeps its last evaluation). */
+  reuse?: (check: PipelineCheck) => CheckOutcome | undefined;
 }
 
 /** The one evaluation of a pipeline's checks, shared by every front door. */
 export async function evaluatePipeline(pipeline: Pipeline, execute: Execute, signal?: AbortSignal, options: EvaluateOptions = {}): Promise<PipelineEvaluation> {
   const checks = options.only ? pipeline.checks.filter(options.only) : pipeline.checks;
+  const one = (c: PipelineCheck): Promise<CheckOutcome> => {
+    const known = options.reuse?.(c);
+    return known ? Promise.resolve({ ...known, check: c }) : evaluateOne(c, pipeline.file, execute, signal);
+  };
   const outcomes: CheckOutcome[] = [];
-  if (options.parallel) outcomes.push(...(await Promise.all(checks.map((c) => evaluateOne(c, pipeline.file, execute, signal)))));
-  else for (const c of checks) outcomes.push(await evaluateOne(c, pipeline.file, execute, signal));
+  if (options.parallel) outcomes.push(...(await Promise.all(checks.map(one))));
+  else for (const c of checks) outcomes.push(await one(c));
   return { pipeline, outcomes };
 }

@@ -9,12 +9,12 @@ import type { ServerContext } from '../server-context';
 import { ConfigFactsParams, Methods, type ChatFact } from '../protocol/lsp';
 import { readConfigFile } from '../config/yaml-path';
 import { configFacts } from '../config/config-facts';
-import { FileSystemFacts } from '../workspace/index';
 import { toResponseError } from './analyze';
 import { uriToPath } from './convert';
 
 export function registerChatFacts(ctx: ServerContext): void {
-  const facts = new FileSystemFacts();
+  // The workspace file service: open buffers win over the disk.
+  const facts = ctx.files;
   ctx.connection.onRequest(Methods.configFacts, (raw: unknown): ChatFact[] => {
     let params: ConfigFactsParams;
     try {

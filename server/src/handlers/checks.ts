@@ -9,11 +9,13 @@
 import { DiagnosticSeverity, DocumentDiagnosticReportKind, ResponseError, type Diagnostic as LspDiagnostic } from 'vscode-languageserver/node';
 import type { ServerContext } from '../server-context';
 import type { ConfigDocument } from '../config/model';
-import { readPipelineText, type Pipeline, type PipelineCheck } from '../config/pipeline-file';
+import { pipelineDocument, pipelineFromDocument, readPipelineText, type Pipeline, type PipelineCheck } from '../config/pipeline-file';
+import { openConfig } from './open-config';
 import { Methods, RunCheckParams, AnalyzeErrorCodes, type CheckResult } from '../protocol/lsp';
-import { evaluatePipeline, type CheckOutcome, type Execute } from '../engine/checks';
+import { evaluatePipeline, type CheckOutcome, type Execute, type PipelineEvaluation } from '../engine/checks';
+import type { EvaluationSource } from './dashboard';
 import type { AnalysisService } from '../engine/service';
-import type { CodeLensHooks } from './code-lens';
+import { refreshCodeLenses, type DocumentCheckStatusSource } from './code-lens';
 import { analysisAllowed, toResponseError } from './analyze';
 import { SOURCE, ruleDocUri, uriToPath } from './convert';
 import * as fs from 'node:fs';
@@ -84,29 +86,32 @@ function diagnosticsFor(doc: ConfigDocument, outcomes: Iterable<CheckOutcome>): 
   return out;
 }
 
-/** What other handlers may ask of the checks (the RLHF Lens views show each check's last result). */
-export interface CheckResults {
+/** What other handlers may ask of the checks: the views' last results, the lens text, the dashboard's evaluation. */
+export interface ChecksHandle extends EvaluationSource {
   /** The last result of each evaluated check of a pipeline document, undefined when it was never evaluated. */
   resultsFor(uri: string): CheckResult[] | undefined;
+  /** A check's last outcome as code-lens text ("✓ ece 0.031 <= 0.05"). */
+  statusText: DocumentCheckStatusSource;
 }
 
-export function registerChecks(ctx: ServerContext, service: AnalysisService, codeLens: CodeLensHooks): CheckResults {
+/** The part of ChecksHandle the overview reads. */
+export type CheckResults = Pick<ChecksHandle, 'resultsFor'>;
+
+export function registerChecks(ctx: ServerContext, service: AnalysisService): ChecksHandle {
   const states = new Map<string, PipelineState>();
   const timers = new Map<string, NodeJS.Timeout>();
 
   const refresh = () => {
     ctx.connection.languages.diagnostics.refresh().catch(() => undefined);
-    codeLens.refresh();
+    refreshCodeLenses(ctx);
   };
 
   const execute: Execute = (request, signal) => service.analyze(request, signal ? { signal } : {});
 
-  /** The pipeline model and its document, read with the user's parse limits. */
+  /** The pipeline model of an open document, from the shared parse cache (the user's limits). */
   const readOpen = (uri: string): { pipeline: Pipeline; doc: ConfigDocument } | undefined => {
-    const document = ctx.documents.get(uri);
-    if (!document) return undefined;
-    const read = readPipelineText(document.getText(), uriToPath(uri), ctx.settings.limits);
-    return read.ok ? read : undefined;
+    const doc = pipelineDocument(openConfig(ctx, uri)?.file().documents ?? []);
+    return doc ? { pipeline: pipelineFromDocument(doc, uriToPath(uri)), doc } : undefined;
   };
 
   /** Evaluates the checks of one open pipeline; returns false when the result was stale or not allowed. */
@@ -181,11 +186,11 @@ export function registerChecks(ctx: ServerContext, service: AnalysisService, cod
     timers.delete(e.document.uri);
   });
 
-  codeLens.setCheckStatusSource((uri, ref) => {
+  const statusText: DocumentCheckStatusSource = (uri, ref) => {
     if (analysisAllowed(ctx)) return undefined;
     const o = states.get(uri)?.outcomes.get(checkKey(ref.stageId, ref.checkIndex));
     return o ? checkStatusText(o) : undefined;
-  });
+  };
 
   ctx.connection.languages.diagnostics.on((params) => {
     const uri = params.textDocument.uri;
@@ -222,7 +227,26 @@ export function registerChecks(ctx: ServerContext, service: AnalysisService, cod
     return outcomes.map(toCheckResult);
   });
 
+  /** The evaluation of a pipeline on its current text: the outcomes kept for this document version, the rest evaluated now. */
+  const evaluationFor = async (uri: string, signal?: AbortSignal): Promise<PipelineEvaluation> => {
+    const file = uriToPath(uri);
+    const document = ctx.documents.get(uri);
+    let text: string;
+    try {
+      text = document ? document.getText() : fs.readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new ResponseError(AnalyzeErrorCodes.badInput, `${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+    }
+    const open = document ? readOpen(uri) : undefined;
+    const read = open ? { ok: true as const, ...open } : readPipelineText(text, file, ctx.settings.limits);
+    if (!read.ok) throw new ResponseError(AnalyzeErrorCodes.badInput, read.line !== undefined ? `${file}:${read.line + 1}: ${read.message}` : `${file}: ${read.message}`);
+    const state = states.get(uri);
+    const kept = document && state && state.version === document.version && !state.abort ? state.outcomes : undefined;
+    return evaluatePipeline(read.pipeline, execute, signal, { parallel: true, reuse: (c) => kept?.get(checkKey(c.stage, c.path[3] as number)) });
+  };
   return {
+    evaluationFor,
+    statusText,
     resultsFor: (uri) => {
       const state = states.get(uri);
       return state ? [...state.outcomes.values()].map(toCheckResult) : undefined;

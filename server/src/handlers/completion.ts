@@ -48,7 +48,7 @@ export function registerCompletion(ctx: ServerContext): void {
   ctx.connection.onCompletion((params) =>
     ctx.guard('completion', () => {
       const open = openConfig(ctx, params.textDocument.uri);
-      if (!open) return [];
+      if (!open || open.overLimits()) return [];
       const offset = open.lines.offsetAt(params.position);
       const entries = completionsAt(open.text, offset, {
         filePath: open.path,

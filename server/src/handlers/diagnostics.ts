@@ -14,17 +14,23 @@ import { isConfigFile, LANGUAGE_IDS } from '../config/kind';
 /** Documents the editor has put in one of our languages are checked whatever their name (e.g. untitled ones). */
 const OUR_LANGUAGES = new Set<string>(Object.values(LANGUAGE_IDS));
 import { lintText, type RuleTimeBudget, type SeveritySetting } from '../config/lint';
-import { FileSystemFacts, recordingFacts } from '../workspace/index';
+import { recordingFacts } from '../workspace/index';
+import type { ParsedFile } from '../config/parse';
+import { openConfig } from './open-config';
 import { loadRuleSettings, SETTINGS_FILE, type RuleSettings } from '../workspace/rule-settings';
 import { toLspDiagnostic, uriToPath, pathToUri } from './convert';
 import { lintTargets } from '../workspace/config-files';
 import { Methods, type ValidateWorkspaceResult } from '../protocol/lsp';
 import * as fs from 'node:fs';
 
-export function registerDiagnostics(ctx: ServerContext): void {
+export interface DiagnosticsHandle {
+  /** Re-checks every open document (after a settings or workspace change). */
+  revalidateAll(): void;
+}
+
+export function registerDiagnostics(ctx: ServerContext): DiagnosticsHandle {
   const timers = new Map<string, NodeJS.Timeout>();
-  // The `files:` map is looked up when a kind is asked for (settingsFor is defined below).
-  const facts = new FileSystemFacts((p) => settingsFor(p)?.kindMap);
+  const facts = ctx.files;
   /** uri -> normalized paths its last check asked about. */
   const dependencies = new Map<string, Set<string>>();
   /** workspace folder -> its `.rlhf-lens.yaml`, loaded on first use. */
@@ -49,7 +55,7 @@ export function registerDiagnostics(ctx: ServerContext): void {
   /** uri -> the rules too slow on that open document, skipped for a few checks. */
   const ruleBudgets = new Map<string, RuleTimeBudget>();
 
-  const lintFile = (filePath: string, text: string, asked?: Set<string>, ruleBudget?: RuleTimeBudget) => {
+  const lintFile = (filePath: string, text: string, asked?: Set<string>, ruleBudget?: RuleTimeBudget, parsed?: ParsedFile) => {
     const project = settingsFor(filePath);
     const severities: Record<string, SeveritySetting> = { ...ctx.settings.rules, ...(project?.severities ?? {}) };
     return lintText(text, {
@@ -60,6 +66,7 @@ export function registerDiagnostics(ctx: ServerContext): void {
       ...(project?.kindMap ? { kindMap: project.kindMap } : {}),
       ...(project?.hardware ? { project: { hardware: project.hardware } } : {}),
       ...(ruleBudget ? { ruleBudget } : {}),
+      ...(parsed ? { parsed } : {}),
     });
   };
 
@@ -77,7 +84,8 @@ export function registerDiagnostics(ctx: ServerContext): void {
     let ruleBudget = ruleBudgets.get(uri);
     if (!ruleBudget) ruleBudgets.set(uri, (ruleBudget = { ms: ctx.settings.ruleTimeBudgetMs, skipping: new Map() }));
     ruleBudget.ms = ctx.settings.ruleTimeBudgetMs;
-    const diags = lintFile(filePath, text, asked, ruleBudget);
+    // The document's parse from the shared cache (same version, same limits): hover and completion reuse it.
+    const diags = lintFile(filePath, text, asked, ruleBudget, openConfig(ctx, uri)?.file().parsed);
     dependencies.set(uri, asked);
     const current = ctx.documents.get(uri);
     if (!current || current.version !== version) return; // stale
@@ -87,6 +95,10 @@ export function registerDiagnostics(ctx: ServerContext): void {
       diagnostics: diags.map((d) => toLspDiagnostic(d, uri)),
     });
   };
+
+  function revalidateAll(): void {
+    for (const doc of ctx.documents.all()) schedule(doc, 0);
+  }
 
   const schedule = (doc: TextDocument, delay: number): void => {
     const prev = timers.get(doc.uri);
@@ -146,7 +158,7 @@ export function registerDiagnostics(ctx: ServerContext): void {
           settingsChanged = true;
         } else scheduleDependents(filePath);
       }
-      if (settingsChanged) ctx.revalidateAll();
+      if (settingsChanged) revalidateAll();
     });
   });
   /**
@@ -184,7 +196,5 @@ export function registerDiagnostics(ctx: ServerContext): void {
     return summary;
   });
 
-  ctx.revalidateAll = () => {
-    for (const doc of ctx.documents.all()) schedule(doc, 0);
-  };
+  return { revalidateAll };
 }

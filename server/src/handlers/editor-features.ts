@@ -13,7 +13,7 @@ import { registerDocumentSymbols } from './document-symbols';
 import { registerWorkspaceSymbols } from './workspace-symbols';
 import { registerFolding } from './folding';
 import { registerCodeActions } from './code-actions';
-import { registerCodeLens, type CodeLensHooks } from './code-lens';
+import { registerCodeLens, type DocumentCheckStatusSource } from './code-lens';
 
 export const EDITOR_CAPABILITIES: ServerCapabilities = {
   completionProvider: { triggerCharacters: ['.', '/', ':'] },
@@ -28,11 +28,8 @@ export const EDITOR_CAPABILITIES: ServerCapabilities = {
   codeLensProvider: {},
 };
 
-export interface EditorFeatures {
-  codeLens: CodeLensHooks;
-}
-
-export function registerEditorFeatures(ctx: ServerContext): EditorFeatures {
+/** `checkStatus`: the checks handler's last outcome of a check, shown in its code lens. */
+export function registerEditorFeatures(ctx: ServerContext, checkStatus: DocumentCheckStatusSource): void {
   registerCompletion(ctx);
   registerHover(ctx);
   registerDefinition(ctx);
@@ -42,5 +39,5 @@ export function registerEditorFeatures(ctx: ServerContext): EditorFeatures {
   registerWorkspaceSymbols(ctx);
   registerFolding(ctx);
   registerCodeActions(ctx);
-  return { codeLens: registerCodeLens(ctx) };
+  registerCodeLens(ctx, checkStatus);
 }

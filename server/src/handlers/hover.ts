@@ -2,7 +2,6 @@
 import { MarkupKind, type Hover } from 'vscode-languageserver/node';
 import type { ServerContext } from '../server-context';
 import { hoverAt } from '../config/hover';
-import { FileSystemFacts } from '../workspace/index';
 import { openConfig } from './open-config';
 
 export function registerHover(ctx: ServerContext): void {
@@ -10,9 +9,9 @@ export function registerHover(ctx: ServerContext): void {
     (params): Hover | null =>
       ctx.guard('hover', () => {
         const open = openConfig(ctx, params.textDocument.uri);
-        if (!open) return null;
-        // Fresh facts per hover: the dataset's row count must reflect the disk now.
-        const found = hoverAt(open.text, open.lines.offsetAt(params.position), open.path, new FileSystemFacts(), open.file(), ctx.hardwareFor?.(open.path));
+        if (!open || open.overLimits()) return null;
+        // The workspace's facts: open buffers win over the disk, which is re-read when a file's mtime or size changes.
+        const found = hoverAt(open.text, open.lines.offsetAt(params.position), open.path, ctx.files, open.file(), ctx.hardwareFor?.(open.path));
         if (!found) return null;
         return { contents: { kind: MarkupKind.Markdown, value: found.markdown }, range: open.lines.range(found.range.start, found.range.end) };
       }) ?? null,

@@ -2,7 +2,8 @@
  * Custom LSP requests and notifications between the extension client and the language server.
  * Both sides import this module: method names, parameter and result types, and runtime checks.
  */
-import { object, str, num, bool, optional, recordOf, unknownValue, type Checked } from './check';
+import { object, str, num, bool, literal, optional, recordOf, unknownValue, type Checked } from './check';
+import type { DashboardData } from './webview';
 
 export const Methods = {
   /** Request (client -> server): the server's state, for the status bar and tests. */
@@ -19,6 +20,8 @@ export const Methods = {
   runCheck: 'rlhfLens/runCheck',
   /** Request (client -> server): check every config file of the workspace folders and publish their problems. */
   validateWorkspace: 'rlhfLens/validateWorkspace',
+  /** Request (client -> server): the data of a dashboard, computed on the server from the evaluation it keeps (the extension host only forwards it to the panel). */
+  dashboard: 'rlhfLens/dashboard',
   /** Notification (server -> client): new points of a followed training log. */
   trainingUpdate: 'rlhfLens/trainingUpdate',
   /** Request (client -> server): the workspace's config files, data files and pipeline checks, for the RLHF Lens views. */
@@ -177,3 +180,25 @@ export interface ChatFact {
 
 export const ConfigFactsParams = object({ uri: str });
 export type ConfigFactsParams = Checked<typeof ConfigFactsParams>;
+
+/** What a dashboard shows: a pipeline's phase dashboard, or one analysis of one file. */
+export const DASHBOARD_KINDS = ['pipeline', 'calibration', 'ab', 'training', 'agreement', 'latency', 'drift'] as const;
+
+export const DashboardParams = object({
+  /** The pipeline (or data / Experiment file) as a file URI; an open document's unsaved text is used. */
+  uri: str,
+  /** Default `pipeline`. */
+  kind: optional(literal(...DASHBOARD_KINDS)),
+  /** Calibration bins chosen in the view. */
+  bins: optional(num),
+  /** Only this section (a re-bin answers `{calibration}` alone, not the whole dashboard). */
+  section: optional(literal('calibration')),
+  /** drift: the reference sample (absolute path) and the column compared; latency: the group column. */
+  reference: optional(str),
+  column: optional(str),
+  group_by: optional(str),
+});
+export type DashboardParams = Checked<typeof DashboardParams>;
+
+/** The whole dashboard, or with `section` only that part of it. */
+export type DashboardResult = DashboardData | Partial<DashboardData>;

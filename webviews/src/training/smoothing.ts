@@ -1,16 +1,6 @@
 /**
- * TensorBoard's display smoothing: an exponential moving average debiased by 1 − w^k, so the
- * curve starts at the first point instead of at zero. A drawing aid the slider recomputes on the
- * already-downsampled points; the engine's statistics never depend on it.
+ * The smoothing slider re-smooths the already-downsampled points with the engine's own function
+ * (server/src/analysis/smoothing.ts), so the view and the engine treat every point, non-finite ones
+ * included, the same way. A drawing aid: the engine's statistics never depend on it.
  */
-export function smooth(points: [number, number][], weight: number): [number, number][] {
-  if (weight <= 0) return points;
-  let last = 0;
-  let k = 0;
-  return points.map(([x, y]) => {
-    if (!Number.isFinite(y)) return [x, y];
-    k++;
-    last = last * weight + (1 - weight) * y;
-    return [x, last / (1 - Math.pow(weight, k))];
-  });
-}
+export { smoothPoints as smooth } from '../../../server/src/analysis/smoothing';
