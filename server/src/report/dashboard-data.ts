@@ -9,6 +9,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULT_PARSE_LIMITS, type ParseLimits } from '../config/parse';
+import { workspaceFiles } from '../workspace/config-files';
 import { readPipelineText, type Pipeline, type PipelineStage } from '../config/pipeline-file';
 import type { ExperimentPlan } from '../config/experiment-model';
 import { checkRequest, evaluatePipeline, type CheckOutcome, type Execute, type PipelineEvaluation } from '../engine/checks';
@@ -45,20 +46,9 @@ export interface DashboardOptions {
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** The Pipeline files under a folder (not descending into node_modules or dot-folders). */
+/** The Pipeline files under a folder, through the workspace's one walker (respects .gitignore, skips node_modules and dot folders). */
 export function findPipelines(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string, depth: number): void => {
-    if (depth > 6) return;
-    for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      if (e.name.startsWith('.') || e.name === 'node_modules') continue;
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p, depth + 1);
-      else if (/\.pipeline\.ya?ml$/.test(e.name)) out.push(p);
-    }
-  };
-  walk(dir, 0);
-  return out;
+  return workspaceFiles(dir, (abs) => /\.pipeline\.ya?ml$/.test(abs));
 }
 
 /** Reads a pipeline file into its model (one read path, with the parse limits); throws with the line of a syntax error. */
