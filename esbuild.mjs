@@ -45,7 +45,8 @@ const configs = [
     platform: 'node',
     target: 'node20',
     format: 'cjs',
-    external: ['vscode'],
+    // The native engine stays outside the bundles (loaded from node_modules, or absent: see engine/duckdb/engine.ts).
+    external: ['vscode', '@duckdb/node-api'],
     // sql.js and its wasm are loaded at run time from beside the bundle.
     mainFields: ['module', 'main'],
   })),

@@ -1,71 +1,78 @@
 /**
- * Engine throughput and memory on 1M-row files (generated into bench/out/, gitignored):
- * calibration (reward pairs), ab (unit exposures) and training (a JSONL log), each run by our
- * engine (ingest + analysis, in a fresh process) and by a plain python3 + numpy script doing the
- * same reading and the core figures, side by side. Prints rows/s and peak RSS.
+ * The data engine side by side, on the same generated files (bench/out/, gitignored):
  *
- *   node --import tsx bench/engine.ts [rows]      (default 1,000,000)
+ *   - ours, end to end: `rlhf-lens analyze ...` as a process (start, read, analyse, print), with the
+ *     DuckDB fast path and with the built-in readers (RLHF_LENS_ENGINE=builtin);
+ *   - pandas, end to end: Debian's /usr/bin/python3 reading the same file and computing the same figure;
+ *   - DuckDB alone: an equivalent aggregate query (ECE bins; per-variant counts, means and variances),
+ *     its query time and its time as a fresh process (start + load + query).
+ *
+ * Cases: calibration `{id, confidence, correct}` and an A/B test `{variant, user_id, success, latency_ms}`
+ * as JSONL and Parquet, 1M rows. `--big` adds 10M rows (JSONL ~600 MB and Parquet): time and peak RSS.
+ *
+ *   npm run build && node --import tsx bench/engine.ts [--rows N] [--big]
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { mulberry32 } from '../server/src/analysis/stats/random';
 
+const ROOT = path.resolve(__dirname, '..');
 const OUT = path.join(__dirname, 'out');
+const CLI = path.join(ROOT, 'bin', 'rlhf-lens.js');
+const PANDAS_PYTHON = '/usr/bin/python3';
 
 interface Measure {
   seconds: number;
-  maxRssMb: number;
+  rssMb: number;
   check: number;
-}
-
-// ------------------------------------------------------------------ child: one engine run
-async function child(analysis: string, file: string, optionsJson: string): Promise<void> {
-  const { runAnalysis } = await import('../server/src/engine/run');
-  const { parseRunOptions } = await import('../server/src/engine/options');
-  const baseline = process.resourceUsage().maxRSS / 1024;
-  const t = performance.now();
-  const outcome = await runAnalysis(analysis as 'calibration', file, parseRunOptions(JSON.parse(optionsJson) as Record<string, unknown>, OUT));
-  const seconds = (performance.now() - t) / 1000;
-  const r = outcome.result;
-  const check = analysis === 'calibration' ? (r['ece'] as number) : analysis === 'ab' ? ((r['metrics'] as { results: { p_value: number }[] }[])[0]!.results[0]!.p_value) : ((r['metrics'] as Record<string, { last: number }>)['loss']!.last);
-  process.stdout.write(JSON.stringify({ seconds, maxRssMb: process.resourceUsage().maxRSS / 1024, baselineMb: baseline, check, rows: outcome.rowsRead }) + '\n');
+  /** DuckDB only: the query alone. */
+  querySeconds?: number;
 }
 
 // ------------------------------------------------------------------ data
-const rng = mulberry32;
-
-function generate(rows: number): Record<string, string> {
-  fs.mkdirSync(OUT, { recursive: true });
-  const files = {
-    calibration: path.join(OUT, `pairs-${rows}.jsonl`),
-    ab: path.join(OUT, `ab-${rows}.jsonl`),
-    training: path.join(OUT, `train-${rows}.jsonl`),
-    experiment: path.join(OUT, 'bench.experiment.yaml'),
-  };
-  const write = (file: string, line: (i: number, r: () => number) => string) => {
-    if (fs.existsSync(file)) return;
-    const r = rng(42);
-    const fd = fs.openSync(file, 'w');
-    let chunk: string[] = [];
-    for (let i = 0; i < rows; i++) {
-      chunk.push(line(i, r));
-      if (chunk.length === 50_000) {
-        fs.writeSync(fd, chunk.join('\n') + '\n');
-        chunk = [];
-      }
+function writeLines(file: string, rows: number, line: (i: number, r: () => number) => string): void {
+  if (fs.existsSync(file)) return;
+  const r = mulberry32(42);
+  const fd = fs.openSync(file + '.tmp', 'w');
+  let chunk: string[] = [];
+  for (let i = 0; i < rows; i++) {
+    chunk.push(line(i, r));
+    if (chunk.length === 100_000) {
+      fs.writeSync(fd, chunk.join('\n') + '\n');
+      chunk = [];
     }
-    if (chunk.length) fs.writeSync(fd, chunk.join('\n') + '\n');
-    fs.closeSync(fd);
-  };
-  write(files.calibration, (_, r) => `{"chosen_score": ${(r() * 4 - 1).toFixed(6)}, "rejected_score": ${(r() * 4 - 2).toFixed(6)}}`);
-  write(files.ab, (i, r) => {
+  }
+  if (chunk.length) fs.writeSync(fd, chunk.join('\n') + '\n');
+  fs.closeSync(fd);
+  fs.renameSync(file + '.tmp', file);
+}
+
+async function toParquet(jsonl: string): Promise<string> {
+  const out = jsonl.replace(/\.jsonl$/, '.parquet');
+  if (fs.existsSync(out)) return out;
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const c = await (await DuckDBInstance.create(':memory:')).connect();
+  await c.run(`COPY (SELECT * FROM read_json('${jsonl}', format='newline_delimited')) TO '${out}.tmp' (FORMAT parquet, ROW_GROUP_SIZE 122880)`);
+  fs.renameSync(`${out}.tmp`, out);
+  return out;
+}
+
+async function generate(rows: number): Promise<Record<string, string>> {
+  fs.mkdirSync(OUT, { recursive: true });
+  const cal = path.join(OUT, `calibration-${rows}.jsonl`);
+  const ab = path.join(OUT, `ab-${rows}.jsonl`);
+  writeLines(cal, rows, (i, r) => {
+    const c = 0.5 + r() * 0.5;
+    return `{"id": ${i}, "confidence": ${c.toFixed(6)}, "correct": ${r() < c * 0.95 ? 'true' : 'false'}}`;
+  });
+  writeLines(ab, rows, (i, r) => {
     const treat = r() < 0.5;
     return `{"variant": "${treat ? 'treatment' : 'control'}", "user_id": "u${i}", "success": ${r() < (treat ? 0.105 : 0.1) ? 1 : 0}, "latency_ms": ${(200 + r() * 100).toFixed(2)}}`;
   });
-  write(files.training, (i, r) => `{"step": ${i + 1}, "loss": ${(2 * Math.exp(-i / rows) + r() * 0.1).toFixed(6)}, "learning_rate": ${(1e-4 * (1 - i / rows)).toExponential(4)}, "grad_norm": ${(1 + r()).toFixed(4)}}`);
+  const experiment = path.join(OUT, 'bench.experiment.yaml');
   fs.writeFileSync(
-    files.experiment,
+    experiment,
     `apiVersion: rlhf-lens/v1
 kind: Experiment
 metadata: {name: bench}
@@ -77,92 +84,138 @@ metrics:
   - {name: latency_ms, type: continuous, column: latency_ms}
 `,
   );
-  return files;
+  return { cal, ab, calParquet: await toParquet(cal), abParquet: await toParquet(ab), experiment };
 }
 
-// ------------------------------------------------------------------ numpy baseline
-const PYTHON = String.raw`
-import json, sys, time, resource, numpy as np
+// ------------------------------------------------------------------ the contestants
+/** Wall time and peak RSS of a process (GNU time), its last stdout line parsed by `check`. */
+function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv, check: (stdout: string) => number): Measure | string {
+  const t = performance.now();
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 256 * 1024 * 1024 });
+  const seconds = (performance.now() - t) / 1000;
+  if (r.status !== 0) return (r.stderr.split('\n').find((l) => /rror/.test(l)) ?? r.stderr).trim().slice(0, 200);
+  const rssKb = Number(r.stderr.trim().split('\n').pop());
+  return { seconds, rssMb: rssKb / 1024, check: check(r.stdout) };
+}
+
+function ours(analysis: 'calibration' | 'ab', file: string, experiment: string, engine: 'duckdb' | 'builtin'): Measure | string {
+  const args = [CLI, 'analyze', analysis, file, '--format', 'json', ...(analysis === 'ab' ? ['--experiment', experiment] : [])];
+  return timed(process.execPath, args, engine === 'builtin' ? { RLHF_LENS_ENGINE: 'builtin' } : {}, (out) => {
+    const r = JSON.parse(out) as Record<string, unknown>;
+    return analysis === 'calibration' ? (r['ece'] as number) : (r['metrics'] as { results: { p_value: number }[] }[])[0]!.results[0]!.p_value;
+  });
+}
+
+const PANDAS = String.raw`
+import sys, json, numpy as np, pandas as pd
+from scipy.stats import norm
 analysis, path = sys.argv[1], sys.argv[2]
-t = time.perf_counter()
+df = pd.read_parquet(path) if path.endswith('.parquet') else pd.read_json(path, lines=True)
 if analysis == 'calibration':
-    c, r = [], []
-    with open(path) as f:
-        for line in f:
-            d = json.loads(line); c.append(d['chosen_score']); r.append(d['rejected_score'])
-    p = 1 / (1 + np.exp(-(np.array(c) - np.array(r))))
-    conf = np.maximum(p, 1 - p); y = (p >= 0.5).astype(float)
+    conf = df['confidence'].to_numpy(float); y = df['correct'].to_numpy(float)
     idx = np.clip(np.ceil(conf * 15).astype(int) - 1, 0, 14)
-    n = len(conf); counts = np.bincount(idx, minlength=15)
-    acc = np.bincount(idx, weights=y, minlength=15); cs = np.bincount(idx, weights=conf, minlength=15)
-    nz = counts > 0
-    check = float(np.sum(np.abs(acc[nz] - cs[nz]) / n))
-elif analysis == 'ab':
-    from scipy.stats import norm
-    v, s, l = [], [], []
-    with open(path) as f:
-        for line in f:
-            d = json.loads(line); v.append(d['variant'] == 'treatment'); s.append(d['success']); l.append(d['latency_ms'])
-    v = np.array(v); s = np.array(s, float); l = np.array(l)
-    n1, n0 = v.sum(), (~v).sum(); p1, p0 = s[v].mean(), s[~v].mean()
-    pp = s.sum() / len(s); z = (p1 - p0) / np.sqrt(pp * (1 - pp) * (1 / n1 + 1 / n0))
-    lm1, lm0, lv1, lv0 = l[v].mean(), l[~v].mean(), l[v].var(ddof=1), l[~v].var(ddof=1)
-    check = float(2 * norm.sf(abs(z)))
+    counts = np.bincount(idx, minlength=15); acc = np.bincount(idx, weights=y, minlength=15); cs = np.bincount(idx, weights=conf, minlength=15)
+    print(json.dumps({'check': float(np.sum(np.abs(acc - cs)) / len(conf))}))
 else:
-    series = {}
-    with open(path) as f:
-        for line in f:
-            d = json.loads(line); step = d['step']
-            for k, x in d.items():
-                if k != 'step': series.setdefault(k, []).append((step, x))
-    arrays = {k: np.array(v) for k, v in series.items()}
-    check = float(arrays['loss'][-1, 1]); mins = {k: a[:, 1].min() for k, a in arrays.items()}
-secs = time.perf_counter() - t
-print(json.dumps({'seconds': secs, 'maxRssMb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 'check': check}))
+    g = df.groupby('variant').agg(n=('success', 'size'), s=('success', 'sum'), m=('latency_ms', 'mean'), v=('latency_ms', 'var'))
+    n1, n0, s1, s0 = g.loc['treatment', 'n'], g.loc['control', 'n'], g.loc['treatment', 's'], g.loc['control', 's']
+    p1, p0, pp = s1 / n1, s0 / n0, (s1 + s0) / (n1 + n0)
+    z = (p1 - p0) / np.sqrt(pp * (1 - pp) * (1 / n1 + 1 / n0))
+    print(json.dumps({'check': float(2 * norm.sf(abs(z)))}))
 `;
 
-/** One measured run, or the first line of the error that stopped it. */
-function run(cmd: string, args: string[]): Measure | string {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (r.status !== 0) return (r.stderr.split('\n').find((l) => /Error/.test(l)) ?? r.stderr).trim();
-  return JSON.parse(r.stdout.trim().split('\n').pop()!) as Measure;
+function pandas(analysis: string, file: string): Measure | string {
+  if (!fs.existsSync(PANDAS_PYTHON)) return `${PANDAS_PYTHON} is absent`;
+  if (file.endsWith('.parquet') && spawnSync(PANDAS_PYTHON, ['-c', 'import pyarrow']).status !== 0 && spawnSync(PANDAS_PYTHON, ['-c', 'import fastparquet']).status !== 0) return 'pandas has no Parquet engine here (no pyarrow/fastparquet)';
+  return timed(PANDAS_PYTHON, ['-c', PANDAS, analysis, file], {}, (out) => (JSON.parse(out) as { check: number }).check);
 }
 
-async function main(): Promise<void> {
-  if (process.argv[2] === '--child') return child(process.argv[3]!, process.argv[4]!, process.argv[5]!);
-  const rows = Number(process.argv[2] ?? 1_000_000);
-  const files = generate(rows);
-  const cases: [string, string, object][] = [
-    ['calibration', files.calibration!, {}],
-    ['ab', files.ab!, { experiment: files.experiment! }],
-    ['training', files.training!, {}],
-  ];
-  console.log(`rows per file: ${rows.toLocaleString('en-US')}`);
-  let failures = 0;
-  console.log('analysis      engine rows/s  engine peak RSS   numpy rows/s  numpy peak RSS   speed ratio  same figure');
-  for (const [analysis, file, options] of cases) {
-    const ours = run(process.execPath, ['--import', 'tsx', __filename, '--child', analysis, file, JSON.stringify(options)]);
-    const py = run('python3', ['-c', PYTHON, analysis, file]);
-    if (typeof ours === 'string' || typeof py === 'string') {
-      console.log(`${analysis.padEnd(12)} FAILED: ${typeof ours === 'string' ? `engine: ${ours}` : ''} ${typeof py === 'string' ? `numpy: ${py}` : ''}`);
-      failures++;
-      continue;
-    }
-    const agree = Math.abs(ours.check - py.check) <= 1e-9 * Math.max(1, Math.abs(py.check));
+/** DuckDB by itself in a fresh Node process: the aggregate an analysis needs, timed alone and as a whole process. */
+const DUCKDB_CHILD = String.raw`
+const t0 = performance.now();
+const { DuckDBInstance } = require('@duckdb/node-api');
+(async () => {
+  const c = await (await DuckDBInstance.create(':memory:')).connect();
+  const [analysis, file] = process.argv.slice(1);
+  const rel = file.endsWith('.parquet') ? "read_parquet('" + file + "')" : "read_json('" + file + "', format='newline_delimited')";
+  const sql = analysis === 'calibration'
+    ? "SELECT sum(abs(acc - cs)) / sum(n) AS check FROM (SELECT least(greatest(ceil(confidence * 15)::INT - 1, 0), 14) b, count(*) n, sum(correct::INT) acc, sum(confidence) cs FROM " + rel + " GROUP BY b)"
+    : "SELECT variant, count(*) n, sum(success) s, avg(latency_ms) m, var_samp(latency_ms) v FROM " + rel + " GROUP BY variant";
+  const t1 = performance.now();
+  const rows = (await c.runAndReadAll(sql)).getRowObjects();
+  const q = (performance.now() - t1) / 1000;
+  let check;
+  if (analysis === 'calibration') check = Number(rows[0].check);
+  else {
+    const g = Object.fromEntries(rows.map((r) => [r.variant, r]));
+    const n1 = Number(g.treatment.n), n0 = Number(g.control.n), s1 = Number(g.treatment.s), s0 = Number(g.control.s);
+    const pp = (s1 + s0) / (n1 + n0), z = (s1 / n1 - s0 / n0) / Math.sqrt(pp * (1 - pp) * (1 / n1 + 1 / n0));
+    check = z; // the p-value needs a normal cdf; the z statistic stands for "same figure" here
+  }
+  console.log(JSON.stringify({ q, check }));
+})();
+`;
+
+function duckdb(analysis: string, file: string): Measure | string {
+  const m = timed(process.execPath, ['-e', DUCKDB_CHILD, analysis, file], {}, (out) => (JSON.parse(out) as { check: number }).check);
+  if (typeof m === 'string') return m;
+  return m;
+}
+
+function duckdbQuery(analysis: string, file: string): number | undefined {
+  const r = spawnSync(process.execPath, ['-e', DUCKDB_CHILD, analysis, file], { encoding: 'utf8' });
+  return r.status === 0 ? (JSON.parse(r.stdout) as { q: number }).q : undefined;
+}
+
+// ------------------------------------------------------------------ report
+const fmt = (m: Measure | string | undefined) => (m === undefined ? '-' : typeof m === 'string' ? 'n/a' : `${m.seconds.toFixed(2)} s`);
+const rss = (m: Measure | string | undefined) => (m === undefined || typeof m === 'string' ? '-' : `${m.rssMb.toFixed(0)} MB`);
+
+async function table(rows: number, withPandas: boolean): Promise<void> {
+  const f = await generate(rows);
+  console.log(`\n${rows.toLocaleString('en-US')} rows (calibration JSONL ${(fs.statSync(f.cal!).size / 2 ** 20).toFixed(0)} MB, Parquet ${(fs.statSync(f.calParquet!).size / 2 ** 20).toFixed(0)} MB)`);
+  console.log('case                    ours (DuckDB path)  peak RSS   ours (built-in)  peak RSS    pandas  peak RSS   DuckDB query  DuckDB process   vs pandas  vs DuckDB process');
+  const notes: string[] = [];
+  for (const [analysis, file] of [['calibration', f.cal], ['calibration', f.calParquet], ['ab', f.ab], ['ab', f.abParquet]] as const) {
+    const fast = ours(analysis, file!, f.experiment!, 'duckdb');
+    // At 10M rows the built-in readers take minutes; the point there is the engine's time and memory.
+    const builtin = withPandas ? ours(analysis, file!, f.experiment!, 'builtin') : undefined;
+    const py = withPandas ? pandas(analysis, file!) : undefined;
+    const dd = duckdb(analysis, file!);
+    const q = duckdbQuery(analysis, file!);
+    for (const [who, m] of [['ours', fast], ['built-in', builtin], ['pandas', py], ['duckdb', dd]] as const) if (typeof m === 'string') notes.push(`${analysis} ${path.extname(file!)} ${who}: ${m}`);
+    const ratio = (a: Measure | string | undefined, b: Measure | string | undefined) => (typeof a === 'object' && typeof b === 'object' ? `${(b.seconds / a.seconds).toFixed(2)}x` : '-');
+    if (typeof fast === 'object' && typeof builtin === 'object' && Math.abs(fast.check - builtin.check) > 1e-9 * Math.max(1, Math.abs(builtin.check))) notes.push(`${analysis}: the fast path and the built-in readers DISAGREE (${fast.check} vs ${builtin.check})`);
+    if (analysis === 'calibration' && typeof fast === 'object' && typeof py === 'object' && Math.abs(fast.check - py.check) > 1e-9) notes.push(`${analysis}: ECE differs from pandas (${fast.check} vs ${py.check})`);
     console.log(
       [
-        analysis.padEnd(12),
-        Math.round(rows / ours.seconds).toLocaleString('en-US').padStart(14),
-        `${ours.maxRssMb.toFixed(0)} MB`.padStart(16),
-        Math.round(rows / py.seconds).toLocaleString('en-US').padStart(14),
-        `${py.maxRssMb.toFixed(0)} MB`.padStart(15),
-        `${(py.seconds / ours.seconds).toFixed(2)}x`.padStart(12),
-        `${agree ? 'yes' : 'NO'} (${ours.check.toPrecision(6)} / ${py.check.toPrecision(6)})`.padStart(12),
+        `${analysis} ${path.extname(file!).slice(1)}`.padEnd(22),
+        fmt(fast).padStart(19),
+        rss(fast).padStart(9),
+        fmt(builtin).padStart(16),
+        rss(builtin).padStart(9),
+        fmt(py).padStart(9),
+        rss(py).padStart(9),
+        (q === undefined ? '-' : `${q.toFixed(2)} s`).padStart(14),
+        fmt(dd).padStart(16),
+        `${ratio(fast, py)}`.padStart(11),
+        `${typeof fast === 'object' && typeof dd === 'object' ? (fast.seconds / dd.seconds).toFixed(2) + 'x slower' : '-'}`.padStart(18),
       ].join(' '),
     );
   }
-  if (failures) process.exitCode = 1;
-  console.log('engine peak RSS includes the Node + tsx runtime; speed ratio > 1 means the engine is faster.');
+  for (const n of notes) console.log(`  note: ${n}`);
 }
 
-void main();
+async function main(): Promise<void> {
+  if (!fs.existsSync(path.join(ROOT, 'dist', 'server', 'cli.js'))) throw new Error('run "npm run build" first');
+  const i = process.argv.indexOf('--rows');
+  const rows = i > 0 ? Number(process.argv[i + 1]) : 1_000_000;
+  await table(rows, true);
+  if (process.argv.includes('--big')) await table(10_000_000, false);
+  console.log('\n"vs pandas": pandas time / ours (higher is better). "vs DuckDB process": ours / DuckDB as a fresh process (lower is better).');
+}
+
+void main().catch((e: Error) => {
+  console.error(e.message);
+  process.exitCode = 1;
+});

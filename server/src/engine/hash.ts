@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { IngestError } from '../ingest/rows';
 import { expandGlob } from '../ingest/parquet';
+import { resolveDataPath } from '../ingest/folders';
 
 async function hashFileInto(h: Hash, file: string): Promise<void> {
   try {
@@ -40,7 +41,8 @@ export async function contentHash(paths: readonly string[]): Promise<string> {
   const h = createHash('sha256');
   for (const p of paths) {
     h.update(`\u0001${paths.length}\u0001`);
-    await hashPathInto(h, p, '.');
+    // A checkpoint folder is its trainer_state.json, not its gigabytes of weights.
+    await hashPathInto(h, resolveDataPath(p), '.');
   }
   return h.digest('hex');
 }

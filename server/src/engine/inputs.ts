@@ -7,6 +7,7 @@ import { IngestError, type SourceRow } from '../ingest/rows';
 import type { DataSource } from '../ingest/read';
 import { describe, finiteNumber, flag, key, loggedNumber, numberList } from '../ingest/fields';
 import { Float64Column, Int32Column, Uint8Column } from './columns';
+import { fastAb, fastCalibration } from './duckdb/fast';
 import type {
   AbInput,
   AbMetricInput,
@@ -40,6 +41,9 @@ function calibrationShape(v: Record<string, unknown>): CalibrationShape | undefi
 const CALIBRATION_NEEDS = 'calibration needs {probs|logits, label}, {confidence, correct}, {prob, label} or {chosen_score, rejected_score} (map columns with --column field=column)';
 
 export async function loadCalibration(source: DataSource): Promise<CalibrationInput> {
+  // Well-formed files are read by the engine; anything it cannot vouch for comes through the rows below.
+  const fast = await fastCalibration(source);
+  if (fast) return fast;
   let shape: CalibrationShape | undefined;
   const a = new Float64Column();
   const b = new Float64Column();
@@ -146,6 +150,8 @@ interface Welford {
  * rows, which feed every binomial metric. Continuous metrics use Welford's running variance.
  */
 export async function loadAb(source: DataSource, metrics: AbMetricColumn[], variantColumn = 'variant'): Promise<AbInput> {
+  const fast = await fastAb(source, metrics, variantColumn);
+  if (fast) return fast;
   const units: Record<string, number> = {};
   const binomial = metrics.filter((m) => m.type === 'binomial').map((m) => ({ m, byVariant: {} as Record<string, { n: number; successes: number }> }));
   const continuous = metrics.filter((m) => m.type === 'continuous').map((m) => ({ m, byVariant: {} as Record<string, Welford> }));

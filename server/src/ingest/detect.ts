@@ -5,6 +5,7 @@ import { isGzip, openBytes, logicalName, statOrThrow, asIngestError } from './so
 import { looksLikeMlflow } from './mlflow';
 import { findEventFiles, isEventFileName, looksLikeTfRecord } from './tfevents';
 import { expandGlob, isParquetName, looksLikeParquetFolder } from './parquet';
+import { refuseLfsPointer } from './folders';
 import { IngestError, type DataFormat } from './rows';
 
 const SNIFF_BYTES = 64 * 1024;
@@ -80,6 +81,7 @@ export async function detectFormat(file: string): Promise<DataFormat> {
     if (looksLikeParquetFolder(file)) return 'parquet';
     throw new IngestError(file, 'is a folder without an MLflow run (metrics/ folder), TensorBoard event files or Parquet files in it');
   }
+  refuseLfsPointer(file);
   if (!isGzip(file)) refuseUtf16(file);
   const name = path.basename(logicalName(file));
   if (/\.(ya?ml|toml|py|md)$/.test(name)) throw new IngestError(file, 'is a config or source file, not a data file (expected JSONL, CSV/TSV, JSON, trainer_state.json or an MLflow run folder)');

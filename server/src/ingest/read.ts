@@ -10,6 +10,7 @@ import { readJsonArray, readTrainerState } from './json-array';
 import { openMlflowRun, readMlflowMetrics } from './mlflow';
 import { openTfEvents, readTfEvents } from './tfevents';
 import { parquetFiles, readParquet } from './parquet';
+import { resolveDataPath } from './folders';
 import { IngestError, SkipLog, type DataFormat, type SourceRow } from './rows';
 
 export interface IngestOptions {
@@ -56,7 +57,9 @@ export function parseColumnMap(specs: readonly string[]): Record<string, string>
   return out;
 }
 
-export async function openDataSource(file: string, options: IngestOptions = {}): Promise<DataSource> {
+export async function openDataSource(given: string, options: IngestOptions = {}): Promise<DataSource> {
+  // A run folder stands for its log (checkpoint-N/ -> trainer_state.json, version_N/ -> metrics.csv).
+  const file = resolveDataPath(given);
   const format = options.format ?? (await detectFormat(file));
   const skipped = new SkipLog();
   let bytes = 0;

@@ -1,16 +1,47 @@
-/** Opens a data file as a byte stream, gunzipping `.gz` files, with clear errors for missing files. */
+/** Opens a data file as a byte stream, decompressing `.gz` and `.zst` files, with clear errors for missing files. */
 import * as fs from 'node:fs';
 import * as zlib from 'node:zlib';
-import type { Readable } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
+import { Decompress } from 'fzstd';
 import { IngestError } from './rows';
 
+/** Compressed by name: gzip (`.gz`) or Zstandard (`.zst`, as `zstd` and HF tooling write it). */
 export function isGzip(file: string): boolean {
-  return /\.gz$/i.test(file);
+  return /\.(gz|zst)$/i.test(file);
 }
 
-/** The file name without a trailing `.gz`, lower-cased (for format detection). */
+export function isZstd(file: string): boolean {
+  return /\.zst$/i.test(file);
+}
+
+/** The file name without a trailing `.gz`/`.zst`, lower-cased (for format detection). */
 export function logicalName(file: string): string {
-  return file.replace(/\.gz$/i, '').toLowerCase();
+  return file.replace(/\.(gz|zst)$/i, '').toLowerCase();
+}
+
+/** Zstandard decompression as a stream (fzstd: pure JS, streaming, no native binary). */
+function unzstd(): Transform {
+  let decoder: Decompress;
+  const t = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      try {
+        decoder.push(chunk);
+        done();
+      } catch (err) {
+        done(Object.assign(new Error(`not a valid zstd file (${(err as Error).message})`), { code: 'ZSTD_ERROR' }));
+      }
+    },
+    flush(done) {
+      try {
+        decoder.push(new Uint8Array(0), true);
+        done();
+      } catch (err) {
+        done(Object.assign(new Error(`not a valid zstd file (${(err as Error).message})`), { code: 'ZSTD_ERROR' }));
+      }
+    },
+  });
+  decoder = new Decompress((data) => t.push(Buffer.from(data)));
+  return t;
 }
 
 export function statOrThrow(file: string): fs.Stats {
@@ -27,6 +58,12 @@ export function openBytes(file: string, onBytes?: (n: number) => void): Readable
   const raw = fs.createReadStream(file, { highWaterMark: 256 * 1024 });
   if (onBytes) raw.on('data', (b: Buffer | string) => onBytes(b.length));
   if (!isGzip(file)) return raw;
+  if (isZstd(file)) {
+    const z = unzstd();
+    raw.on('error', (e) => z.destroy(e));
+    raw.pipe(z);
+    return z;
+  }
   const gunzip = zlib.createGunzip();
   raw.on('error', (e) => gunzip.destroy(e));
   raw.pipe(gunzip);
@@ -37,6 +74,7 @@ export function openBytes(file: string, onBytes?: (n: number) => void): Readable
 export function asIngestError(file: string, err: unknown): Error {
   if (err instanceof IngestError) return err;
   const e = err as NodeJS.ErrnoException;
+  if (e.code === 'ZSTD_ERROR') return new IngestError(file, e.message);
   if (e.code === 'Z_DATA_ERROR' || e.code === 'Z_BUF_ERROR' || /incorrect header check|unexpected end of file/i.test(e.message)) {
     return new IngestError(file, `not a valid gzip file (${e.message})`);
   }
