@@ -13,6 +13,7 @@ import { analyzeLatency } from '../server/src/analysis/latency';
 import { mulberry32 } from '../server/src/analysis/stats/random';
 import { analyzeTraining } from '../server/src/analysis/training';
 import { selectUncertain } from '../server/src/analysis/uncertainty';
+import { analyzePreferenceEval } from '../server/src/analysis/preference-eval';
 import { AnalysisError } from '../server/src/analysis/types';
 
 const random = mulberry32(424242);
@@ -62,6 +63,15 @@ test('no analysis returns NaN or throws anything but AnalysisError on random sma
     for (const level of ['nominal', 'ordinal', 'interval', 'ratio'] as const) tally('agreement', check('agreement', () => analyzeAgreement(ratings, { level })));
     tally('latency', check('latency', () => analyzeLatency({ timestamp: column(n, () => int(0, 5) * 30_000), latency: column(n, () => int(1, 3) * 10), success: Uint8Array.from({ length: n }, () => int(0, 1)), group: Array.from({ length: n }, () => `g${int(0, 1)}`) }, { anomalyWindow: 3 })));
     tally('uncertainty', check('uncertainty', () => selectUncertain({ ids: Array.from({ length: n }, (_, i) => `r${i}`), values: column(n * 3, value), classes: 3, logits: true, embeddings: { values: column(n * 2, () => int(0, 1)), dim: 2 } }, { method: (['entropy', 'margin', 'least_confidence', 'diversity'] as const)[int(0, 3)]!, top: int(1, 5) })));
+    tally('preference-eval', check('preference-eval', () => analyzePreferenceEval(
+      {
+        models: Array.from({ length: int(1, 3) }, (_, k) => ({ name: `m${k}`, chosen: column(n, value), rejected: column(n, value) })),
+        category: Array.from({ length: n }, () => (random() < 0.2 ? undefined : ['mt-bench-hard', 'hep-go', 'x'][int(0, 2)])),
+        chosenLength: column(n, () => (random() < 0.1 ? NaN : int(0, 3))),
+        rejectedLength: column(n, () => int(0, 3)),
+      },
+      { bootstrapIterations: int(0, 1) * 5, bins: int(1, 20) },
+    )));
     const steps = Float64Array.from({ length: n }, (_, i) => i);
     tally('training', check('training', () => analyzeTraining({ run: 'r', series: n === 0 ? {} : { loss: { steps, values: column(n, () => (random() < 0.1 ? NaN : value())) }, eval_loss: { steps, values: column(n, value) } } })));
     const units = { a: int(0, 30), b: int(0, 30) };
@@ -77,7 +87,7 @@ test('no analysis returns NaN or throws anything but AnalysisError on random sma
     )));
   }
   // Both outcomes occur for each analysis, so the inputs did reach the computations.
-  for (const name of ['calibration', 'drift', 'agreement', 'latency', 'uncertainty', 'training', 'ab']) {
+  for (const name of ['calibration', 'drift', 'agreement', 'latency', 'uncertainty', 'training', 'ab', 'preference-eval']) {
     assert.ok((outcomes[`${name} ok`] ?? 0) > 0, `${name} never succeeded: ${JSON.stringify(outcomes)}`);
   }
 });

@@ -91,7 +91,37 @@ function uncertainty(r: R): string {
   return `method: ${fmt(r['method'])}\n\n` + table(['rank', 'id', 'score'], list(r['selected']).map((s) => [s['rank'], s['id'], s['score']]));
 }
 
-const RENDERERS: Record<string, (r: R) => string> = { calibration, ab, agreement, drift, training, latency, uncertainty };
+function interval(v: unknown): string {
+  return Array.isArray(v) ? `[${fmt(v[0])}, ${fmt(v[1])}]` : v && typeof v === 'object' ? `[${fmt((v as R)['low'])}, ${fmt((v as R)['high'])}]` : '-';
+}
+
+function preferenceEval(r: R): string {
+  let out = keyValues([
+    ['n', r['n']],
+    ['accuracy', r['accuracy']],
+    ['accuracy_ci (Wilson)', interval(r['accuracy_ci'])],
+    ['accuracy_ci (bootstrap)', interval(r['accuracy_bootstrap_ci'])],
+    ['ties', r['ties']],
+    ['rewardbench_score', r['rewardbench_score']],
+    ['longer_chosen_share', r['longer_chosen_share']],
+    ['longer_baseline_accuracy', r['longer_baseline_accuracy']],
+    ['length_margin_spearman', r['length_margin_spearman']],
+    ['ece of sigmoid(margin)', (r['calibration'] as R | undefined)?.['ece']],
+  ]);
+  const margin = r['margin'] as R | undefined;
+  if (margin) out += `margin: mean ${fmt(margin['mean'])}, median ${fmt(margin['median'])}, 5%-95% ${fmt(margin['q05'])} .. ${fmt(margin['q95'])}\n`;
+  const cats = list(r['categories']);
+  if (cats.length) out += '\n' + table(['category', 'n', 'accuracy', 'ci'], cats.map((c) => [c['name'], c['n'], c['accuracy'], interval(c['accuracy_ci'])]));
+  const sections = list(r['sections']);
+  if (sections.length) out += '\n' + table(['RewardBench section', 'n', 'accuracy'], sections.map((s) => [s['name'], s['n'], s['accuracy']]));
+  const models = list(r['models']);
+  if (models.length > 1) out += '\n' + table(['model', 'accuracy', 'ci', 'ece'], models.map((m) => [m['name'], m['accuracy'], interval(m['accuracy_ci']), m['ece']]));
+  const comps = list(r['comparisons']);
+  if (comps.length) out += '\n' + table(['a', 'b', 'difference', 'bootstrap ci', 'only a', 'only b', 'mcnemar p', 'holm p', 'significant'], comps.map((c) => [c['a'], c['b'], c['accuracy_difference'], interval(c['difference_ci']), c['only_a_correct'], c['only_b_correct'], c['mcnemar_p_value'], c['p_value_adjusted'], c['significant']]));
+  return out;
+}
+
+const RENDERERS: Record<string, (r: R) => string> = { calibration, ab, agreement, drift, training, latency, uncertainty, 'preference-eval': preferenceEval };
 
 export function renderResult(analysis: string, result: R): string {
   return (RENDERERS[analysis] ?? ((x: R) => JSON.stringify(x, null, 2) + '\n'))(result);

@@ -31,6 +31,10 @@ Options:
   --group-by COLUMN      latency: group by this column (e.g. adapter_id)
   --method M             uncertainty: entropy (default), margin, least_confidence or diversity
   --top K                uncertainty: rows to select (default 10)
+  --models M1,M2,...     preference-eval: models whose scores are in M_chosen / M_rejected
+                         (default: one model in chosen_score / rejected_score)
+  --bootstrap N          calibration, preference-eval: bootstrap resamples (preference-eval default 1000)
+  --seed N               seed of the bootstrap resamples (default 1)
   --input-format F       force the data format: ${DATA_FORMATS.join(', ')}
   --option NAME=VALUE    any option of the analysis by its name (repeatable), e.g. --option bootstrap=1000
   --db PATH              keep results in this SQLite file and reuse them when inputs are unchanged
@@ -52,6 +56,9 @@ const SPEC = {
   'group-by': { value: true },
   method: { value: true, choices: ['entropy', 'margin', 'least_confidence', 'diversity'] },
   top: { value: true },
+  models: { value: true },
+  bootstrap: { value: true },
+  seed: { value: true },
   'input-format': { value: true, choices: [...DATA_FORMATS] },
   db: { value: true },
   option: { value: true, repeat: true },
@@ -90,6 +97,9 @@ function runOptionsRecord(args: ParsedArgs): Record<string, unknown> {
     group_by: o['group-by'],
     method: o['method'],
     top: o['top'],
+    models: o['models'],
+    bootstrap: o['bootstrap'],
+    seed: o['seed'],
     format: o['input-format'],
     columns: columnMap,
   };

@@ -12,8 +12,9 @@ import { driftAnalysis } from './drift';
 import { trainingAnalysis } from './training';
 import { latencyAnalysis } from './latency';
 import { uncertaintyAnalysis } from './uncertainty';
+import { preferenceEvalAnalysis } from './preference-eval';
 
-const BUILT_IN: AnyAnalysisDescriptor[] = [calibrationAnalysis, abAnalysis, agreementAnalysis, driftAnalysis, trainingAnalysis, latencyAnalysis, uncertaintyAnalysis];
+const BUILT_IN: AnyAnalysisDescriptor[] = [calibrationAnalysis, abAnalysis, agreementAnalysis, driftAnalysis, trainingAnalysis, latencyAnalysis, uncertaintyAnalysis, preferenceEvalAnalysis];
 
 const list: AnyAnalysisDescriptor[] = [...BUILT_IN];
 const byName = new Map<string, AnyAnalysisDescriptor>(list.map((d) => [d.name, d]));

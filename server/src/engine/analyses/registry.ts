@@ -23,11 +23,12 @@ import { driftRunner } from './drift';
 import { trainingRunner } from './training';
 import { latencyRunner } from './latency';
 import { uncertaintyRunner } from './uncertainty';
+import { preferenceEvalRunner } from './preference-eval';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyRunner = AnalysisRunner<any, any>;
 
-const RUNNERS: AnyRunner[] = [calibrationRunner, abRunner, agreementRunner, driftRunner, trainingRunner, latencyRunner, uncertaintyRunner];
+const RUNNERS: AnyRunner[] = [calibrationRunner, abRunner, agreementRunner, driftRunner, trainingRunner, latencyRunner, uncertaintyRunner, preferenceEvalRunner];
 
 const byName = new Map<string, AnyRunner>(RUNNERS.map((r) => [r.descriptor.name, r]));
 
