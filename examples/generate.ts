@@ -378,6 +378,8 @@ synthetic, drawn from a seeded generator with realistic distributions.
 | \`logs/serving.jsonl\` | 12,000 serving requests over 3 days, with a 40-minute latency incident |
 | \`runs/rm-llama8b-lora/trainer_state.json\` | the reward model's Hugging Face trainer state with TRL reward metrics and a loss spike at step 430 |
 | \`data/pool.jsonl\` | 2,000 unlabelled items with class probabilities and embeddings, for active learning |
+| \`runs/rm-llama8b-lora-r32/\` | a second reward-model run (LoRA r 32, learning rate 2e-5, batch 16), to compare with the first (\`rlhf-lens compare runs/rm-llama8b-lora runs/rm-llama8b-lora-r32\`); both runs keep their \`adapter_config.json\` and \`training_args.json\` |
+| \`eval/rm_compare.jsonl\` | the two reward models scored on the same 1,200 pairs of RewardBench-named subsets with response lengths (\`rlhf-lens analyze preference-eval eval/rm_compare.jsonl --models rm-lora16,rm-lora32\`) |
 
 The \`broken.*\` files are wrong on purpose; \`rlhf-lens lint\` reports a dependency cycle, a
 misspelt need, traffic that sums to 1.1 and DPO without \`beta\`.
@@ -541,12 +543,14 @@ function servingLogs(r: Random): object[] {
   return rows;
 }
 
-/** Hugging Face trainer_state.json of a TRL reward-model run, with one loss spike at step 430. */
-function trainerState(r: Random): object {
+/** Hugging Face trainer_state.json of a TRL reward-model run, with one loss spike at step 430 (unless `spikeAt` moves it). */
+function trainerState(r: Random, variant: { peakLr?: number; lossFloor?: number; spikeAt?: number; batch?: number } = {}): object {
   const maxSteps = 600;
   const loggingSteps = 10;
   const evalSteps = 50;
-  const peakLr = 1e-5;
+  const peakLr = variant.peakLr ?? 1e-5;
+  const lossFloor = variant.lossFloor ?? 0.22;
+  const spikeAt = variant.spikeAt ?? 430;
   const warmup = 18;
   const log: object[] = [];
   const lrAt = (step: number): number =>
@@ -554,9 +558,9 @@ function trainerState(r: Random): object {
   for (let step = loggingSteps; step <= maxSteps; step += loggingSteps) {
     const progress = step / maxSteps;
     let margin = 2.1 * (1 - Math.exp(-4 * progress)) + r.normal(0, 0.08);
-    let loss = 0.69 * Math.exp(-2.2 * progress) + 0.22 + r.normal(0, 0.015);
+    let loss = 0.69 * Math.exp(-2.2 * progress) + lossFloor + r.normal(0, 0.015);
     let grad = 2.5 * Math.exp(-1.5 * progress) + 0.6 + Math.abs(r.normal(0, 0.15));
-    if (step === 430) {
+    if (step === spikeAt) {
       loss *= 3.1;
       grad *= 9;
       margin *= 0.4;
@@ -574,7 +578,7 @@ function trainerState(r: Random): object {
       step,
     });
     if (step % evalSteps === 0) {
-      const evalLoss = 0.69 * Math.exp(-1.9 * progress) + 0.3 + r.normal(0, 0.008);
+      const evalLoss = 0.69 * Math.exp(-1.9 * progress) + 0.3 + (lossFloor - 0.22) + r.normal(0, 0.008);
       log.push({
         epoch: round(progress, 4),
         eval_accuracy: round(0.5 + 0.27 * (1 - Math.exp(-4 * progress)) + r.normal(0, 0.005), 4),
@@ -610,7 +614,7 @@ function trainerState(r: Random): object {
       },
     },
     total_flos: 0,
-    train_batch_size: 8,
+    train_batch_size: variant.batch ?? 8,
     trial_name: null,
     trial_params: null,
   };
@@ -638,6 +642,60 @@ function activeLearningPool(r: Random): object[] {
 
 // ---------------------------------------------------------------------------------------------
 
+/** PEFT adapter_config.json as saved beside a LoRA checkpoint. */
+function adapterConfig(r: number, alpha: number): string {
+  const config = { base_model_name_or_path: 'meta-llama/Llama-3.1-8B', lora_alpha: alpha, lora_dropout: 0.05, peft_type: 'LORA', r, target_modules: ['q_proj', 'k_proj', 'v_proj', 'o_proj'], task_type: 'SEQ_CLS' };
+  return JSON.stringify(config, null, 2) + '\n';
+}
+
+/** The training arguments a run saved as JSON (what TrainingArguments.to_json_string writes, abridged). */
+function trainingArgs(lr: number, batch: number): string {
+  const args = { gradient_accumulation_steps: 4, learning_rate: lr, lr_scheduler_type: 'cosine', num_train_epochs: 1, output_dir: 'runs', per_device_train_batch_size: batch, seed: 42, warmup_steps: 18 };
+  return JSON.stringify(args, null, 2) + '\n';
+}
+
+/**
+ * Two reward models scored on the same 1,200 eval pairs (RewardBench-named subsets, response
+ * lengths): rm-lora16 (the run above) prefers longer responses; rm-lora32 is a little more
+ * accurate and less length-biased.
+ */
+function rewardModelComparison(r: Random): object[] {
+  const subsets = ['alpacaeval-easy', 'alpacaeval-hard', 'mt-bench-hard', 'llmbar-natural', 'xstest-should-respond', 'refusals-dangerous', 'math-prm', 'hep-python'];
+  const difficulty: Record<string, number> = { 'alpacaeval-easy': 2.2, 'alpacaeval-hard': 1.4, 'mt-bench-hard': 0.5, 'llmbar-natural': 0.9, 'xstest-should-respond': 1.2, 'refusals-dangerous': 1.0, 'math-prm': 0.7, 'hep-python': 1.1 };
+  const rows: object[] = [];
+  for (let i = 0; i < 1200; i++) {
+    const subset = subsets[i % subsets.length]!;
+    const chosenLength = Math.round(r.logNormal(650, 0.5));
+    const rejectedLength = Math.round(r.logNormal(600, 0.5));
+    const quality = r.normal(difficulty[subset]!, 1);
+    const lengthPull = Math.log(chosenLength / rejectedLength);
+    const base = r.normal(0, 1);
+    const a = quality * 0.8 + 0.9 * lengthPull + r.normal(0, 1);
+    const b = quality + 0.25 * lengthPull + r.normal(0, 1);
+    rows.push({
+      pair_id: `cmp-${String(i).padStart(5, '0')}`,
+      subset,
+      chosen_length: chosenLength,
+      rejected_length: rejectedLength,
+      'rm-lora16_chosen': round(base + a, 4),
+      'rm-lora16_rejected': round(base, 4),
+      'rm-lora32_chosen': round(base + b, 4),
+      'rm-lora32_rejected': round(base, 4),
+    });
+  }
+  return rows;
+}
+
+/** The files of the run comparison demo: a second reward-model run, saved configs, two models' scores. */
+function addComparisonFiles(files: Map<string, string>): void {
+  files.set('runs/rm-llama8b-lora/adapter_config.json', adapterConfig(16, 32));
+  files.set('runs/rm-llama8b-lora/training_args.json', trainingArgs(1e-5, 8));
+  files.set('runs/rm-llama8b-lora-r32/trainer_state.json', JSON.stringify(trainerState(new Random(10), { peakLr: 2e-5, lossFloor: 0.2, spikeAt: -1, batch: 16 }), null, 2) + '\n');
+  files.set('runs/rm-llama8b-lora-r32/adapter_config.json', adapterConfig(32, 64));
+  files.set('runs/rm-llama8b-lora-r32/training_args.json', trainingArgs(2e-5, 16));
+  files.set('eval/rm_compare.jsonl', jsonl(rewardModelComparison(new Random(11))));
+}
+
 /** Every file of the workspace, path (relative to the workspace) to content. Seeds are per file. */
 export function workspaceFiles(): Map<string, string> {
   const files = new Map<string, string>();
@@ -663,6 +721,7 @@ export function workspaceFiles(): Map<string, string> {
   files.set('logs/serving.jsonl', jsonl(servingLogs(new Random(7))));
   files.set('runs/rm-llama8b-lora/trainer_state.json', JSON.stringify(trainerState(new Random(8)), null, 2) + '\n');
   files.set('data/pool.jsonl', jsonl(activeLearningPool(new Random(9))));
+  addComparisonFiles(files);
   return files;
 }
 

@@ -5,6 +5,7 @@ import { runLint, LINT_HELP } from './lint';
 import { runAnalyze, ANALYZE_HELP } from './analyze';
 import { runCheckCommand, CHECK_HELP } from './check';
 import { runReport, REPORT_HELP } from './report';
+import { runCompare, COMPARE_HELP } from './compare';
 import { VERSION } from '../version';
 
 const LSP_HELP = `Usage: rlhf-lens lsp [--stdio | --node-ipc | --socket=PORT]
@@ -21,8 +22,9 @@ interface Command {
 
 const COMMANDS: Record<string, Command> = {
   lint: { summary: 'check pipeline, experiment and training-config YAML files', help: LINT_HELP, run: runLint },
-  analyze: { summary: 'run one analysis (calibration, ab, agreement, drift, training, latency, uncertainty) on a data file', help: ANALYZE_HELP, run: runAnalyze },
+  analyze: { summary: 'run one analysis (calibration, ab, agreement, drift, training, latency, uncertainty, preference-eval) on a data file', help: ANALYZE_HELP, run: runAnalyze },
   check: { summary: 'run the checks of pipeline files and fail when an assert does not hold', help: CHECK_HELP, run: runCheckCommand },
+  compare: { summary: 'compare training runs: metrics at the last, best and a chosen step, hyperparameters that differ', help: COMPARE_HELP, run: runCompare },
   report: { summary: 'write the phase dashboard of a pipeline as one offline HTML file', help: REPORT_HELP, run: runReport },
   lsp: {
     summary: 'start the language server (stdio, node-ipc or socket)',

@@ -1,0 +1,222 @@
+/**
+ * Training runs on disk: which log a run folder holds (trainer_state.json, an MLflow run, a
+ * Lightning metrics.csv), its series (through the same ingestion as the training analysis), and
+ * the hyperparameters the run itself recorded, each with the file and line it came from: MLflow
+ * params/, the TrainingArguments copies of trainer_state.json, and framework configs saved beside
+ * the log (Lightning hparams.yaml, training_args.yaml/json, args.yaml, config.yaml, PEFT
+ * adapter_config.json, RLHF Lens *.training.yaml).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Node } from 'yaml';
+import { openDataSource } from '../ingest/read';
+import { IngestError } from '../ingest/rows';
+import { looksLikeMlflow, openMlflowRun } from '../ingest/mlflow';
+import { loadTraining } from './inputs';
+import { compareRuns, type CompareOptions, type CompareResult, type CompareRunInput, type HyperparameterValue } from '../analysis/compare';
+import type { MetricSeries } from '../analysis/types';
+
+/** Config files a framework saves beside a run, read for hyperparameters in this order (first wins). */
+export const CONFIG_FILES = ['hparams.yaml', 'training_args.yaml', 'training_args.json', 'args.yaml', 'config.yaml', 'config.yml', 'adapter_config.json'];
+
+/** trainer_state.json fields that describe the state, not the settings. */
+const TRAINER_STATE_FIELDS = new Set(['best_global_step', 'best_metric', 'best_model_checkpoint', 'epoch', 'global_step', 'is_hyper_param_search', 'is_local_process_zero', 'is_world_process_zero', 'num_input_tokens_seen', 'total_flos', 'trial_name', 'log_history', 'stateful_callbacks']);
+
+const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
+
+export interface RunLog {
+  /** The file (or MLflow run folder) holding the series. */
+  log: string;
+  kind: 'trainer_state' | 'mlflow' | 'metrics_csv' | 'log';
+}
+
+const numericAware = (a: string, b: string) => a.localeCompare(b, undefined, { numeric: true });
+
+/**
+ * The log of a run folder: its own trainer_state.json, MLflow run or metrics.csv; else the one of
+ * the latest checkpoint-N / version_N below it (up to three levels). A file is its own log.
+ */
+export function findRunLog(p: string): RunLog {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(p);
+  } catch {
+    throw new IngestError(p, 'no such file or folder');
+  }
+  if (st.isFile()) {
+    const base = path.basename(p);
+    return { log: p, kind: base.endsWith('trainer_state.json') ? 'trainer_state' : base === 'metrics.csv' ? 'metrics_csv' : 'log' };
+  }
+  const search = (dir: string, depth: number): RunLog | undefined => {
+    if (fs.existsSync(path.join(dir, 'trainer_state.json'))) return { log: path.join(dir, 'trainer_state.json'), kind: 'trainer_state' };
+    if (fs.existsSync(path.join(dir, 'metrics')) && looksLikeMlflow(dir)) return { log: dir, kind: 'mlflow' };
+    if (fs.existsSync(path.join(dir, 'metrics.csv'))) return { log: path.join(dir, 'metrics.csv'), kind: 'metrics_csv' };
+    if (depth >= 3) return undefined;
+    const subdirs = fs
+      .readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isDirectory() && !e.name.startsWith('.') && e.name !== 'node_modules')
+      .map((e) => e.name)
+      // The latest checkpoint / version first.
+      .sort(numericAware)
+      .reverse();
+    for (const s of subdirs) {
+      const found = search(path.join(dir, s), depth + 1);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  const found = search(p, 0);
+  if (found) return found;
+  if (looksLikeMlflow(p)) return { log: p, kind: 'mlflow' };
+  throw new IngestError(p, 'holds no training log (trainer_state.json, MLflow run, Lightning metrics.csv) up to three folders down');
+}
+
+/** Flattens a YAML mapping to dotted keys with the line of each key. Lists of scalars become JSON text. */
+function yamlHyperparameters(file: string, text: string): Record<string, HyperparameterValue> {
+  const counter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: counter, uniqueKeys: false });
+  const out: Record<string, HyperparameterValue> = {};
+  const walk = (node: Node | null | undefined, prefix: string, line: number) => {
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        const k = isScalar(pair.key) ? String(pair.key.value) : undefined;
+        if (k === undefined) continue;
+        const keyLine = pair.key && (pair.key as Node).range ? counter.linePos((pair.key as Node).range![0]).line : line;
+        walk(pair.value as Node, prefix ? `${prefix}.${k}` : k, keyLine);
+      }
+    } else if (isSeq(node)) {
+      const items = node.items.map((x) => (isScalar(x) ? x.value : undefined));
+      if (items.every((x) => x !== undefined && (typeof x !== 'object' || x === null))) out[prefix] = { value: JSON.stringify(items), file, line };
+    } else if (isScalar(node) && prefix) {
+      const v = node.value;
+      out[prefix] = { value: typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v === null ? v : String(v), file, line };
+    }
+  };
+  walk(doc.contents as Node, '', 1);
+  return out;
+}
+
+/** The 1-based line of each top-level key of a JSON object text (the least-indented `"key":` lines). */
+function jsonKeyLines(text: string): Map<string, number> {
+  const lines = text.split('\n');
+  const found: { key: string; indent: number; line: number }[] = [];
+  lines.forEach((l, i) => {
+    const m = /^(\s*)"((?:[^"\\]|\\.)*)"\s*:/.exec(l);
+    if (m) found.push({ key: JSON.parse(`"${m[2]}"`) as string, indent: m[1]!.length, line: i + 1 });
+  });
+  const top = Math.min(...found.map((f) => f.indent));
+  const out = new Map<string, number>();
+  for (const f of found) if (f.indent === top && !out.has(f.key)) out.set(f.key, f.line);
+  return out;
+}
+
+function jsonHyperparameters(file: string, value: Record<string, unknown>, text: string, skip?: Set<string>): Record<string, HyperparameterValue> {
+  const lines = jsonKeyLines(text);
+  const out: Record<string, HyperparameterValue> = {};
+  const put = (key: string, v: unknown, line: number | undefined) => {
+    if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[key] = { value: v, file, ...(line ? { line } : {}) };
+    else if (Array.isArray(v) && v.every((x) => x === null || typeof x !== 'object')) out[key] = { value: JSON.stringify(v), file, ...(line ? { line } : {}) };
+  };
+  for (const [k, v] of Object.entries(value)) {
+    if (skip?.has(k)) continue;
+    if (v && typeof v === 'object' && !Array.isArray(v) && (k === 'args' || k === 'trial_params')) {
+      // Some trainers save their arguments inside trainer_state.json; the nested keys are the hyperparameters.
+      for (const [k2, v2] of Object.entries(v as Record<string, unknown>)) put(k2, v2, lines.get(k));
+    } else put(k, v, lines.get(k));
+  }
+  return out;
+}
+
+function readSmall(file: string): string | undefined {
+  try {
+    const st = fs.statSync(file);
+    if (!st.isFile() || st.size > MAX_CONFIG_BYTES) return undefined;
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** The trainer_state.json settings without reading its log_history twice: only the text before it is parsed when the file is large. */
+function trainerStateHyperparameters(file: string): Record<string, HyperparameterValue> {
+  const text = readSmall(file) ?? '';
+  if (!text) return {};
+  try {
+    return jsonHyperparameters(file, JSON.parse(text) as Record<string, unknown>, text, TRAINER_STATE_FIELDS);
+  } catch {
+    return {};
+  }
+}
+
+function configHyperparameters(dir: string): Record<string, HyperparameterValue> {
+  const out: Record<string, HyperparameterValue> = {};
+  const names = [...CONFIG_FILES];
+  try {
+    for (const e of fs.readdirSync(dir).sort()) if (/\.training\.ya?ml$/.test(e)) names.push(e);
+  } catch {
+    return out;
+  }
+  for (const name of names) {
+    const file = path.join(dir, name);
+    const text = readSmall(file);
+    if (text === undefined) continue;
+    let found: Record<string, HyperparameterValue> = {};
+    try {
+      if (name.endsWith('.json')) {
+        const v = JSON.parse(text) as unknown;
+        if (v && typeof v === 'object' && !Array.isArray(v)) found = jsonHyperparameters(file, v as Record<string, unknown>, text);
+      } else found = yamlHyperparameters(file, text);
+    } catch {
+      continue; // an unreadable config is not a reason to refuse the run
+    }
+    for (const [k, v] of Object.entries(found)) if (!(k in out)) out[k] = v;
+  }
+  return out;
+}
+
+export interface LoadedRun extends CompareRunInput {
+  log: string;
+}
+
+/** Reads one run: its series and its recorded hyperparameters. */
+export async function loadRun(p: string): Promise<LoadedRun> {
+  const abs = path.resolve(p);
+  const { log, kind } = findRunLog(abs);
+  const source = await openDataSource(log);
+  const training = await loadTraining(source);
+  let hyperparameters: Record<string, HyperparameterValue> = {};
+  if (kind === 'mlflow') {
+    const run = openMlflowRun(log);
+    for (const [k, v] of Object.entries(run.params)) hyperparameters[k] = { value: v, file: path.join(run.dir, 'params', k), line: 1 };
+    hyperparameters = { ...configHyperparameters(run.dir), ...hyperparameters };
+  } else {
+    if (kind === 'trainer_state') hyperparameters = trainerStateHyperparameters(log);
+    const beside = configHyperparameters(path.dirname(log));
+    for (const [k, v] of Object.entries(beside)) if (!(k in hyperparameters)) hyperparameters[k] = v;
+    // A run folder given above a checkpoint: its own configs count too.
+    if (fs.statSync(abs).isDirectory() && path.dirname(log) !== abs) {
+      for (const [k, v] of Object.entries(configHyperparameters(abs))) if (!(k in hyperparameters)) hyperparameters[k] = v;
+    }
+  }
+  const isDir = fs.statSync(abs).isDirectory();
+  const base = path.basename(abs);
+  const name = kind === 'mlflow' ? source.run : isDir ? base : /^(trainer_state\.json|metrics\.csv)$/.test(base) ? path.basename(path.dirname(abs)) : base.replace(/(\.gz)?$/, '').replace(/\.[^.]+$/, '').replace(/_?trainer_state$/, '') || base;
+  return { name, source: abs, log, format: source.format, series: training.series, hyperparameters };
+}
+
+/** Names made unique: a repeated name gets " (2)", " (3)"... in argument order. */
+function uniqueNames<T extends { name: string }>(runs: T[]): T[] {
+  const count = new Map<string, number>();
+  return runs.map((r) => {
+    const n = (count.get(r.name) ?? 0) + 1;
+    count.set(r.name, n);
+    return n === 1 ? r : { ...r, name: `${r.name} (${n})` };
+  });
+}
+
+export async function compareRunPaths(paths: string[], options: CompareOptions = {}): Promise<CompareResult & { loaded: LoadedRun[] }> {
+  const loaded = uniqueNames(await Promise.all(paths.map(loadRun)));
+  return { ...compareRuns(loaded, options), loaded };
+}
+
+export type { MetricSeries };
