@@ -14,6 +14,7 @@ import { VERSION } from './version';
 import * as path from 'node:path';
 import { AnalysisService } from './engine/service';
 import { registerAnalyze, registerFollow } from './handlers/analyze';
+import { registerRuns } from './handlers/runs';
 import { registerChecks } from './handlers/checks';
 import { registerOverview } from './handlers/overview';
 import { registerWizard } from './handlers/wizard';
@@ -57,6 +58,7 @@ export function startServer(): void {
   const diagnostics = registerDiagnostics(ctx);
   registerAnalyze(ctx, analysis);
   registerFollow(ctx);
+  registerRuns(ctx);
   const checks = registerChecks(ctx, analysis);
   registerEditorFeatures(ctx, checks.statusText);
   registerDashboard(ctx, analysis, checks);

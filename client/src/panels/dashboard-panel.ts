@@ -11,8 +11,8 @@ import { buildDashboardHtml } from '../../../server/src/report/html';
 import { resolveInWorkspace } from './workspace-paths';
 
 export interface DashboardSource {
-  /** Computes the view's data; `bins` when the user changed the calibration bins. */
-  load(options: { bins?: number }): Promise<DashboardData>;
+  /** Computes the view's data; `bins` when the user changed the calibration bins, `step`/`smoothing` for the run comparison. */
+  load(options: LoadOptions): Promise<DashboardData>;
   /** Recomputes only the calibration section with new bins (the server answers that part alone). */
   rebin?(bins: number): Promise<Partial<DashboardData>>;
   /** The phase tab to open on (phase dashboard only). */
@@ -23,7 +23,14 @@ export interface DashboardSource {
   restore?: Record<string, string>;
 }
 
+export interface LoadOptions {
+  bins?: number;
+  step?: number | null;
+  smoothing?: number;
+}
+
 const VIEW_TITLES: Record<ViewName, string> = {
+  compare: 'Run Comparison',
   phases: 'Dashboard',
   calibration: 'Calibration',
   ab: 'A/B Results',
@@ -111,7 +118,7 @@ export class DashboardPanel {
     this.post({ type: 'setData', view: this.view, data: this.data, ...(focus ? { focus } : {}), ...(this.source.restore ? { restore: this.source.restore } : {}) });
   }
 
-  private async refresh(options: { bins?: number }): Promise<void> {
+  private async refresh(options: LoadOptions): Promise<void> {
     try {
       this.data = await this.source.load(options);
       this.failure = undefined;
@@ -155,6 +162,9 @@ export class DashboardPanel {
       case 'rerun':
         if (this.source.rebin && this.data) await this.rebin(message.options.bins);
         else await this.refresh({ bins: message.options.bins });
+        return;
+      case 'compareOptions':
+        await this.refresh({ step: message.step, smoothing: message.smoothing });
         return;
       case 'openFile':
         await this.openFile(message.path, message.range?.line, message.range?.character);

@@ -4,10 +4,12 @@ import { EXIT_OK, EXIT_USAGE, type CliIO } from './io';
 import { fmt, table } from './analysis-text';
 import { IngestError } from '../ingest/rows';
 import { AnalysisError } from '../analysis/types';
-import { compareRunPaths } from '../engine/runs';
+import { compareRunPaths, recordRunSummaries } from '../engine/runs';
+import { Store } from '../engine/store';
 import { displayPath } from '../engine/analyze';
 import type { CompareResult } from '../analysis/compare';
 import * as path from 'node:path';
+import { plural } from '../text/plural';
 
 export const COMPARE_HELP = `Usage: rlhf-lens compare RUN... [options]
 
@@ -21,6 +23,8 @@ Options:
   --step N               also show each metric at step N (the last value logged at or before it)
   --metric NAME          only this metric in the text table (repeatable); JSON has them all
   --format text|json     output format (default text)
+  --db PATH              keep each run's summary (with the content hash of its log and settings) in this
+                         SQLite file, the history later runs are compared with
   --help                 show this help
 
 Exit codes: 0 done, 2 usage error or unreadable run.
@@ -30,6 +34,7 @@ const SPEC = {
   step: { value: true },
   metric: { value: true, repeat: true },
   format: { value: true, choices: ['text', 'json'] },
+  db: { value: true },
   help: {},
 } as const;
 
@@ -68,7 +73,7 @@ export function renderCompare(result: CompareResult, cwd: string, only?: string[
     );
   }
   const hp = Object.entries(result.hyperparameters);
-  out += `\n${hp.length ? `${hp.length} hyperparameter${hp.length === 1 ? '' : 's'} differ` : 'no recorded hyperparameter differs'}\n`;
+  out += `\n${hp.length ? `${plural(hp.length, 'hyperparameter')} differ` : 'no recorded hyperparameter differs'}\n`;
   if (hp.length) {
     out += table(
       ['hyperparameter', ...result.runs.map((r) => r.name)],
@@ -98,6 +103,16 @@ export async function runCompare(argv: string[], io: CliIO): Promise<number> {
       args.positionals.map((p) => path.resolve(io.cwd, p)),
       step !== undefined ? { step } : {},
     );
+    const dbPath = typeof args.options['db'] === 'string' ? path.resolve(io.cwd, args.options['db']) : undefined;
+    if (dbPath) {
+      const store = await Store.open(dbPath);
+      if (store.recovered) io.err(`rlhf-lens compare: ${dbPath} was not a readable database; moved it to ${store.recovered} and started a new one\n`);
+      try {
+        await recordRunSummaries(store, result);
+      } finally {
+        store.close();
+      }
+    }
     if (args.options['format'] === 'json') io.out(JSON.stringify(compareJson(result, io.cwd), null, 2) + '\n');
     else io.out(renderCompare(result, io.cwd, args.options['metric'] as string[] | undefined));
     return EXIT_OK;

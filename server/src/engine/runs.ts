@@ -15,6 +15,12 @@ import { looksLikeMlflow, openMlflowRun } from '../ingest/mlflow';
 import { loadTraining } from './inputs';
 import { compareRuns, type CompareOptions, type CompareResult, type CompareRunInput, type HyperparameterValue } from '../analysis/compare';
 import type { MetricSeries } from '../analysis/types';
+import { tailNoise } from '../analysis/baseline';
+import { contentHash, textHash } from './hash';
+import type { Store } from './store';
+import { debiasedEma, minMaxDownsample } from '../analysis/training';
+import { AnalysisError } from '../analysis/types';
+import type { CompareSection, RunEntry } from '../protocol/compare';
 
 /** Config files a framework saves beside a run, read for hyperparameters in this order (first wins). */
 export const CONFIG_FILES = ['hparams.yaml', 'training_args.yaml', 'training_args.json', 'args.yaml', 'config.yaml', 'config.yml', 'adapter_config.json'];
@@ -220,3 +226,156 @@ export async function compareRunPaths(paths: string[], options: CompareOptions =
 }
 
 export type { MetricSeries };
+
+/** A run figure `NAME.STAT` (STAT: last, min, max, best, count) with the noise of its value, for baseline checks. */
+export async function runFigure(p: string, metric: string): Promise<{ value: number; noise: number; run: string }> {
+  const dot = metric.lastIndexOf('.');
+  const name = dot > 0 ? metric.slice(0, dot) : metric;
+  const stat = dot > 0 ? metric.slice(dot + 1) : 'last';
+  if (!['last', 'min', 'max', 'best', 'count'].includes(stat)) throw new IngestError(p, `"${metric}": a baseline figure is NAME.last, .min, .max, .best or .count`);
+  const run = await loadRun(p);
+  const s = run.series[name];
+  const summary = s ? compareRuns([{ ...run, series: { [name]: s } }]).runs[0]!.metrics[name] : undefined;
+  if (!s || !summary) throw new IngestError(run.log, `has no finite values of "${name}" (it logs ${Object.keys(run.series).slice(0, 8).join(', ')})`);
+  return { value: summary[stat as 'last'], noise: stat === 'count' ? 0 : tailNoise(s), run: run.name };
+}
+
+/**
+ * Keeps every compared run's summary in the store with the content hash of its log and of its
+ * recorded hyperparameters, so later runs can be compared with it. Returns how many were new.
+ */
+export async function recordRunSummaries(store: Store, result: CompareResult & { loaded: LoadedRun[] }): Promise<number> {
+  let added = 0;
+  for (let i = 0; i < result.runs.length; i++) {
+    const run = result.runs[i]!;
+    const loaded = result.loaded[i]!;
+    const hp = Object.fromEntries(Object.entries(loaded.hyperparameters).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, v.value]));
+    const inputHash = await contentHash([loaded.log]);
+    if (store.putRunSummary({ name: run.name, path: loaded.source, inputHash, configHash: textHash(JSON.stringify(hp)), summary: { ...run, hyperparameters: hp } })) added++;
+  }
+  return added;
+}
+
+// ---------------------------------------------------------------- the comparison view and the Runs view
+
+export interface CompareViewOptions {
+  step?: number | null;
+  /** Smoothing weight (TensorBoard debiased EMA), default 0.6; 0 = off. */
+  smoothing?: number;
+  /** Points per drawn series (min-max downsampling keeps the extremes), default 1000. */
+  maxPoints?: number;
+}
+
+/**
+ * What the comparison view draws: the compare result plus, per run and metric, the series
+ * downsampled by the engine (the training analysis' min-max rule) and smoothed over the full series.
+ */
+export async function compareView(paths: string[], options: CompareViewOptions = {}): Promise<CompareSection> {
+  const weight = options.smoothing ?? 0.6;
+  const maxPoints = options.maxPoints ?? 1000;
+  if (!(weight >= 0 && weight < 1)) throw new AnalysisError(`smoothing must be in [0, 1), got ${weight}`, 'bad-option');
+  if (!(maxPoints >= 4 && maxPoints <= 1_000_000)) throw new AnalysisError(`max_points must be from 4 to 1000000, got ${maxPoints}`, 'bad-option');
+  const step = options.step ?? undefined;
+  const result = await compareRunPaths(paths, step !== undefined ? { step } : {});
+  const series: CompareSection['series'] = {};
+  const smoothed: CompareSection['smoothed'] = {};
+  for (const run of result.loaded) {
+    const s: Record<string, [number, number][]> = (series[run.name] = {});
+    const sm: Record<string, [number, number][]> = (smoothed[run.name] = {});
+    for (const [metric, m] of Object.entries(run.series)) {
+      const keep = minMaxDownsample(m.values, maxPoints);
+      if (keep.length === 0) continue;
+      s[metric] = keep.map((i) => [m.steps[i]!, m.values[i]!]);
+      if (weight > 0) {
+        const ema = debiasedEma(m.values, weight);
+        sm[metric] = keep.map((i) => [m.steps[i]!, ema[i]!]);
+      }
+    }
+  }
+  const { loaded: _loaded, ...compare } = result;
+  return { ...compare, smoothing: weight, series, smoothed };
+}
+
+/** Logs the Runs view looks for, by file name. */
+const RUN_LOG_NAMES = new Set(['trainer_state.json', 'metrics.csv']);
+const SKIP_DIRS = new Set(['node_modules', '.git', '.venv', 'venv', '__pycache__', 'dist', 'wandb']);
+/** A run whose log has not changed for this long while short of its planned steps is stalled. */
+export const STALLED_AFTER_MS = 30 * 60 * 1000;
+
+/** The headline metrics shown beside a run, when it logs them. */
+const HEADLINE = ['loss', 'eval_loss', 'rewards/accuracies', 'rewards/margins', 'objective/kl', 'eval_accuracy'];
+
+/**
+ * Every training run under `roots` (trainer_state.json outside checkpoint-N folders when the run
+ * folder has its own, Lightning metrics.csv, MLflow runs), with its status: running when the log
+ * changed in the last STALLED_AFTER_MS and the run is short of its planned steps, stalled when it
+ * is short and has not changed for longer, else finished. Unreadable logs are listed with the error.
+ */
+export async function listRuns(roots: string[], now = Date.now(), maxRuns = 2000): Promise<RunEntry[]> {
+  const found: { log: string; runDir: string; root: string }[] = [];
+  const visit = (dir: string, root: string, depth: number) => {
+    if (found.length >= maxRuns || depth > 8) return;
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    if (entries.some((e) => e.isDirectory() && e.name === 'metrics') && looksLikeMlflow(dir) && fs.existsSync(path.join(dir, 'meta.yaml'))) {
+      found.push({ log: dir, runDir: dir, root });
+      return;
+    }
+    const own = entries.find((e) => e.isFile() && RUN_LOG_NAMES.has(e.name));
+    if (own) found.push({ log: path.join(dir, own.name), runDir: dir, root });
+    for (const e of entries.sort((a, b) => numericAware(a.name, b.name))) {
+      if (!e.isDirectory() || e.name.startsWith('.') || SKIP_DIRS.has(e.name)) continue;
+      // A run folder's checkpoints repeat its log: list the run once.
+      if (own && /^checkpoint-\d+$/.test(e.name)) continue;
+      visit(path.join(dir, e.name), root, depth + 1);
+    }
+  };
+  for (const root of roots) visit(root, root, 0);
+  const out: RunEntry[] = [];
+  for (const f of found) {
+    const group = path.relative(f.root, path.dirname(f.runDir)) || '.';
+    const name = path.basename(f.runDir);
+    let modified = 0;
+    try {
+      modified = fs.statSync(f.log).mtimeMs;
+    } catch {
+      /* listed with the error below */
+    }
+    try {
+      const source = await openDataSource(f.log);
+      const training = await loadTraining(source);
+      const headline: Record<string, number> = {};
+      let lastStep = 0;
+      for (const [metric, s] of Object.entries(training.series)) {
+        for (let i = 0; i < s.steps.length; i++) lastStep = Math.max(lastStep, s.steps[i]!);
+        if (HEADLINE.includes(metric)) {
+          for (let i = s.values.length - 1; i >= 0; i--) {
+            if (Number.isFinite(s.values[i]!)) {
+              headline[metric] = s.values[i]!;
+              break;
+            }
+          }
+        }
+      }
+      const maxSteps = f.log.endsWith('trainer_state.json') ? plannedSteps(f.log) : null;
+      const short = maxSteps !== null && lastStep < maxSteps;
+      const status = short ? (now - modified < STALLED_AFTER_MS ? 'running' : 'stalled') : 'finished';
+      out.push({ name: source.format === 'mlflow' ? source.run : name, path: f.runDir, log: f.log, format: source.format, group, status, last_step: lastStep, max_steps: maxSteps, modified, headline });
+    } catch (err) {
+      out.push({ name, path: f.runDir, log: f.log, format: 'unknown', group, status: 'finished', last_step: 0, max_steps: null, modified, headline: {}, error: (err as Error).message });
+    }
+  }
+  return out;
+}
+
+/** trainer_state.json's max_steps (the planned length), read from the text before log_history when possible. */
+function plannedSteps(file: string): number | null {
+  const text = readSmall(file);
+  if (!text) return null;
+  const m = /"max_steps"\s*:\s*(\d+)/.exec(text);
+  return m ? Number(m[1]) : null;
+}

@@ -38,6 +38,16 @@ CREATE TABLE IF NOT EXISTS runs (
   error TEXT,
   started_at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS run_summaries (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL,
+  path TEXT NOT NULL,
+  input_hash TEXT NOT NULL,
+  config_hash TEXT NOT NULL,
+  summary_json TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS run_summaries_path ON run_summaries (path, id);
 CREATE TABLE IF NOT EXISTS summaries (
   input_hash TEXT PRIMARY KEY,
   path TEXT NOT NULL,
@@ -86,6 +96,19 @@ export interface SourceSummary {
   format: string;
   rowsRead: number;
   skipped: Skipped;
+}
+
+/** A training run's summary as `compare` computed it, kept so later runs can be compared with it. */
+export interface RunSummaryRecord {
+  name: string;
+  /** The run folder or log file, absolute. */
+  path: string;
+  /** sha256 of the run's log (and every file in its folder for an MLflow run). */
+  inputHash: string;
+  /** sha256 of its recorded hyperparameters (canonical JSON). */
+  configHash: string;
+  /** The run's `compare` entry: steps and per-metric figures; and its hyperparameters. */
+  summary: Record<string, unknown>;
 }
 
 /** Writes `data` to `file` so that `file` is either the old or the new content, never a mix. */
@@ -215,6 +238,41 @@ export class Store {
       [run.analysis, run.path, run.inputHash ?? null, run.optionsHash ?? null, run.status, run.cached ? 1 : 0, run.rowsRead ?? null, run.skipped ?? null, run.durationMs ?? null, run.error ?? null, new Date().toISOString()],
     );
     this.persist();
+  }
+
+  /**
+   * Records a run summary unless the latest one of the same path has the same input and config
+   * hashes (an unchanged run is not recorded twice). Returns whether a row was added.
+   */
+  putRunSummary(r: RunSummaryRecord): boolean {
+    const latest = this.runSummaries(r.path, 1)[0];
+    if (latest && latest.inputHash === r.inputHash && latest.configHash === r.configHash) return false;
+    this.db.run('INSERT INTO run_summaries (name, path, input_hash, config_hash, summary_json, created_at) VALUES (?, ?, ?, ?, ?, ?)', [
+      r.name,
+      r.path,
+      r.inputHash,
+      r.configHash,
+      JSON.stringify(r.summary),
+      new Date().toISOString(),
+    ]);
+    this.persist();
+    return true;
+  }
+
+  /** Run summaries, newest first; of one path when given. */
+  runSummaries(runPath?: string, limit = 50): (RunSummaryRecord & { id: number; createdAt: string })[] {
+    const res = runPath
+      ? this.db.exec('SELECT id, name, path, input_hash, config_hash, summary_json, created_at FROM run_summaries WHERE path = ? ORDER BY id DESC LIMIT ?', [runPath, limit])
+      : this.db.exec('SELECT id, name, path, input_hash, config_hash, summary_json, created_at FROM run_summaries ORDER BY id DESC LIMIT ?', [limit]);
+    return (res[0]?.values ?? []).map((v) => ({
+      id: Number(v[0]),
+      name: String(v[1]),
+      path: String(v[2]),
+      inputHash: String(v[3]),
+      configHash: String(v[4]),
+      summary: JSON.parse(String(v[5])) as Record<string, unknown>,
+      createdAt: String(v[6]),
+    }));
   }
 
   /** The most recent runs, newest first. */

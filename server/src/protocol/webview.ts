@@ -17,11 +17,12 @@ import { agreementAnalysis } from '../config/analyses/agreement';
 import { driftAnalysis } from '../config/analyses/drift';
 import { trainingAnalysis } from '../config/analyses/training';
 import { latencyAnalysis } from '../config/analyses/latency';
+import { CompareSection } from './compare';
 
 /** Series may be long (the benchmark sends 1M points); each point is still checked. */
 const series = seriesChecker;
 
-export const VIEWS = ['phases', 'calibration', 'ab', 'training', 'graph'] as const;
+export const VIEWS = ['phases', 'calibration', 'ab', 'training', 'graph', 'compare'] as const;
 export type ViewName = (typeof VIEWS)[number];
 const viewName = literal(...VIEWS);
 
@@ -86,6 +87,8 @@ export const DashboardData = object({
   calibration: optional(object({ file: str, bins: num, result: calibrationResult })),
   ab: optional(abSection),
   latency: optional(object({ file: str, result: latencyResult })),
+  /** Training runs side by side (the comparison view, and the report's comparison section). */
+  compare: optional(CompareSection),
   /** Analyses that could not run, with the reason in the user's terms. */
   errors: optional(arrayOf(analysisError)),
 });
@@ -124,6 +127,8 @@ export const ViewMessage = tagged({
   openFile: object({ type: literal('openFile'), path: str, range: optional(range) }),
   rerun: object({ type: literal('rerun'), analysis: literal('calibration'), options: object({ bins: num }) }),
   exportCsv: object({ type: literal('exportCsv'), name: str, csv: str }),
+  /** The comparison view asks for the figures at another step or another smoothing weight. */
+  compareOptions: object({ type: literal('compareOptions'), step: nullable(num), smoothing: num }),
   /** A PNG as a data: URL of the chart's canvas. */
   exportPng: object({ type: literal('exportPng'), name: str, dataUrl: str }),
 });
@@ -137,6 +142,9 @@ export function parseViewMessage(value: unknown): ViewMessage {
   const msg = ViewMessage(value);
   if (msg.type === 'rerun' && (!Number.isInteger(msg.options.bins) || msg.options.bins < 2 || msg.options.bins > 100)) {
     throw new MessageError('options.bins: expected a whole number from 2 to 100');
+  }
+  if (msg.type === 'compareOptions' && (!(msg.smoothing >= 0 && msg.smoothing < 1) || (msg.step !== null && !Number.isFinite(msg.step)))) {
+    throw new MessageError('compareOptions: smoothing must be in [0, 1) and step a finite number or null');
   }
   if (msg.type === 'exportPng' && !msg.dataUrl.startsWith('data:image/png;base64,')) {
     throw new MessageError('dataUrl: expected a data:image/png;base64 URL');
