@@ -10,6 +10,7 @@ import { Store } from '../server/src/engine/store';
 import { AnalysisError } from '../server/src/analysis/types';
 import { runCli } from './support/cli';
 import { ROOT } from './support/lsp';
+import { mulberry32 } from '../server/src/analysis/stats/random';
 
 const WS = path.join(ROOT, 'examples', 'workspace');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rlhf-lens-baseline-'));
@@ -46,11 +47,19 @@ test('min_vs_baseline for higher-is-better figures, absolute changes, and bad bo
 });
 
 test('tailNoise: the robust spread of step-to-step changes, not the trend', () => {
-  // A straight line has no noise; alternating +-0.01 around it has changes of +-0.02: MAD 0.02 -> sd 0.02 * 1.4826 / sqrt(2).
-  const steps = Float64Array.from({ length: 30 }, (_, i) => i);
-  assert.equal(tailNoise({ steps, values: Float64Array.from(steps, (s) => 1 - 0.01 * s) }), 0);
-  const zigzag = tailNoise({ steps, values: Float64Array.from(steps, (s) => 1 - 0.01 * s + (s % 2 ? 0.01 : -0.01)) });
-  assert.ok(Math.abs(zigzag - (0.02 * 1.482602218505602) / Math.SQRT2) < 1e-12, String(zigzag));
+  // A straight line has no noise; a falling line plus N(0, 0.01) noise has noise 0.01, whatever the slope.
+  const steps = Float64Array.from({ length: 4000 }, (_, i) => i);
+  assert.ok(Math.abs(tailNoise({ steps, values: Float64Array.from(steps, (s) => 1 - 0.01 * s) })) < 1e-12);
+  const random = mulberry32(5);
+  const gauss = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+  for (const slope of [0, -0.001, -0.1]) {
+    const noisy = tailNoise({ steps, values: Float64Array.from(steps, (s) => 1 + slope * s + 0.01 * gauss()) }, 4000);
+    assert.ok(Math.abs(noisy - 0.01) < 0.0008, `slope ${slope}: noise ${noisy}`);
+  }
+  // One spike in the tail does not make the run noisy.
+  const spiky = Float64Array.from({ length: 20 }, (_, i) => 1 - 0.01 * i);
+  spiky[15] = 5;
+  assert.ok(tailNoise({ steps: steps.slice(0, 20), values: spiky }) < 1e-9);
   assert.equal(tailNoise({ steps: Float64Array.from([1, 2, 3]), values: Float64Array.from([1, 2, 3]) }), 0);
 });
 

@@ -8,7 +8,10 @@
  * passes while current <= baseline * 1.02 (or baseline + x for a plain number), and fails only when
  * current is also above that limit by more than NOISE_Z standard deviations of the difference.
  */
-import { MAD_TO_SD } from './stats/robust';
+import { quantileSorted } from './stats/quantile';
+
+/** The interquartile range of a normal distribution in standard deviations (2 * 0.6745). */
+const IQR_TO_SD = 1.3489795003921634;
 import { AnalysisError, type MetricSeries } from './types';
 
 /** How many standard deviations of the difference a regression must clear to fail. */
@@ -49,19 +52,17 @@ export function parseChange(v: string | number, name: string): { relative?: numb
 }
 
 /**
- * The noise of a series' last value: the robust standard deviation of its step-to-step changes
- * over the last NOISE_TAIL finite points, divided by sqrt(2) (a difference of two noisy values
- * has twice the variance), so a slow trend does not count as noise. 0 with fewer than 5 points.
+ * The noise of a series' last value: the robust standard deviation (interquartile range / 1.349,
+ * numpy linear quantiles) of its step-to-step changes over the last NOISE_TAIL finite points,
+ * divided by sqrt(2) (a difference of two noisy values has twice the variance), so a slow trend
+ * does not count as noise and one spike does not either. 0 with fewer than 5 points.
  */
 export function tailNoise(series: MetricSeries, tail = NOISE_TAIL): number {
   const values: number[] = [];
   for (let i = series.values.length - 1; i >= 0 && values.length < tail; i--) if (Number.isFinite(series.values[i]!)) values.push(series.values[i]!);
   if (values.length < 5) return 0;
   const diffs = Float64Array.from({ length: values.length - 1 }, (_, i) => values[i]! - values[i + 1]!).sort();
-  const median = (xs: Float64Array) => (xs.length % 2 ? xs[xs.length >> 1]! : (xs[xs.length / 2 - 1]! + xs[xs.length / 2]!) / 2);
-  const med = median(diffs);
-  const dev = Float64Array.from(diffs, (d) => Math.abs(d - med)).sort();
-  return (MAD_TO_SD * median(dev)) / Math.SQRT2;
+  return (quantileSorted(diffs, 0.75) - quantileSorted(diffs, 0.25)) / IQR_TO_SD / Math.SQRT2;
 }
 
 function fmt(x: number): string {
