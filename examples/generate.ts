@@ -149,6 +149,11 @@ stages:
         data: ../eval/rm_preds.jsonl
         options: {bins: 15}
         assert: {ece: {max: 0.05}, accuracy: {min: 0.7}}
+      - name: reward models compared on the same pairs
+        analysis: preference-eval
+        data: ../eval/rm_compare.jsonl
+        options: {models: [rm-lora16, rm-lora32]}
+        assert: {accuracy: {min: 0.7}, longer_chosen_share: {max: 0.6}}
 
   - id: canary
     name: Serving canary

@@ -343,6 +343,33 @@ test('RLHF Lens in a real VS Code workbench (code-server + chromium)', { timeout
       });
     });
 
+    await t.test('the Runs view lists the example runs and Compare Runs overlays two of them', async (t) => {
+      if (!clientRegisters(CLIENT_JS, 'rlhfLens.compareRuns')) return t.skip('skipped: feature runs view not present (client registers no rlhfLens.compareRuns)');
+      if (!fs.existsSync(path.join(ws.dir, 'runs', 'rm-llama8b-lora-r32'))) return t.skip('skipped: the example workspace has one run');
+      await step(t, w, 'runs-compare', async () => {
+        await w.runCommand('RLHF Lens: Focus on Runs View');
+        const row = (name: string) => w.page.locator('.pane .monaco-list-row', { has: w.page.locator('.label-name', { hasText: new RegExp(`^${name}$`) }) });
+        await row('rm-llama8b-lora-r32').waitFor({ state: 'visible', timeout: 60_000 });
+        assert.match((await row('rm-llama8b-lora').innerText()).replace(/\s+/g, ' '), /finished · step 600\/600/);
+        const framesBefore = new Set(w.page.frames());
+        // Select both runs (click, then Ctrl+click) and compare them from the view's title bar.
+        await row('rm-llama8b-lora').click();
+        await row('rm-llama8b-lora-r32').click({ modifiers: ['Control'] });
+        await w.runCommand('RLHF Lens: Compare Runs');
+        const frame = await w.webviewWith('#compare-hyperparameters', 60_000, framesBefore);
+        const hp = (await frame.locator('#compare-hyperparameters').innerText()).replace(/\s+/g, ' ');
+        assert.match(hp, /lora_alpha 32 64/);
+        const deadline = Date.now() + 30_000;
+        let painted: number[] = [];
+        while (Date.now() < deadline) {
+          painted = await paintedPixels(frame);
+          if (painted.some((n) => n > 500)) break;
+          await w.page.waitForTimeout(300);
+        }
+        assert.ok(painted.some((n) => n > 500), `no overlay was drawn: painted pixels per canvas ${JSON.stringify(painted)}`);
+      });
+    });
+
     await t.test('Analyze File... from the explorer context menu analyses a JSONL file', async (t) => {
       if (!clientRegisters(CLIENT_JS, 'rlhfLens.analyzeFile')) return t.skip('skipped: feature analyze file not present (client registers no rlhfLens.analyzeFile)');
       await step(t, w, 'analyze-file', async () => {

@@ -9,6 +9,7 @@ import { parseRunOptions } from '../server/src/engine/options';
 import { runAnalysis } from '../server/src/engine/run';
 import { buildDashboardData } from '../server/src/report/dashboard-data';
 import { countLabels } from '../server/src/cli/report';
+import { compareView, siblingComparison } from '../server/src/engine/runs';
 import { browserUnavailable, instrument, launchBrowser, rendered, ROOT, sendToView, serveViews } from './webview-harness';
 
 const OUT = path.join(ROOT, 'docs', 'images');
@@ -27,19 +28,22 @@ async function main(): Promise<void> {
     run: (analysis, file, options) => runAnalysis(analysis, file, parseRunOptions(options, path.dirname(file))),
     countLabels,
     displayRoot: workspace,
+    compareRuns: (log) => siblingComparison(log),
   });
+  // The run comparison view: the two reward-model runs, with the figures at step 300.
+  const compare = await compareView([path.join(workspace, 'runs', 'rm-llama8b-lora'), path.join(workspace, 'runs', 'rm-llama8b-lora-r32')], { step: 300 });
   fs.mkdirSync(OUT, { recursive: true });
   const served = await serveViews();
   const browser = await launchBrowser();
   const written: string[] = [];
   try {
     for (const theme of ['light', 'dark'] as const) {
-      for (const view of ['phases', 'calibration', 'ab', 'training', 'graph'] as const) {
+      for (const view of ['phases', 'calibration', 'ab', 'training', 'graph', 'compare'] as const) {
         const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
         const problems = await instrument(page, { vscode: true, theme });
         await page.goto(`${served.origin}/${view}.html`);
         await page.waitForFunction(() => (window as unknown as { __posted: unknown[] }).__posted.length > 0);
-        await sendToView(page, { type: 'setData', view, data });
+        await sendToView(page, { type: 'setData', view, data: view === 'compare' ? { ...data, compare: JSON.parse(JSON.stringify(compare)) } : data });
         await rendered(page);
         const shoot = async (name: string): Promise<void> => {
           const file = path.join(OUT, `${name}-${theme}.png`);
@@ -52,7 +56,7 @@ async function main(): Promise<void> {
             await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
             await shoot(`dashboard-${id.replace('_', '-')}`);
           }
-        } else await shoot(view === 'ab' ? 'ab-results' : view === 'graph' ? 'pipeline-graph' : view);
+        } else await shoot(view === 'ab' ? 'ab-results' : view === 'graph' ? 'pipeline-graph' : view === 'compare' ? 'run-comparison' : view);
         if (problems.errors.length) throw new Error(`${view} (${theme}): ${problems.errors.join('; ')}`);
         await page.close();
       }

@@ -14,6 +14,7 @@ import { registerLanguageDetection } from './language-detection';
 import { registerTrustStatus } from './trust';
 import { registerYamlExtensionCheck } from './yaml-extension';
 import { registerViews } from './views/trees';
+import { registerRunsView } from './views/runs';
 import { registerWalkthrough } from './views/walkthrough';
 import { registerStatus } from './status';
 import { registerTrainingWizard } from './wizard/panel';
@@ -65,6 +66,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   registerWalkthrough(context);
   registerTrainingWizard(context, getClient);
   registerChatParticipant(context, getClient);
+  registerRunsView(context, getClient);
   await client.start();
 }
 

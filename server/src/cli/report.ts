@@ -9,6 +9,7 @@ import { runAnalysis } from '../engine/run';
 import { loadRatings } from '../engine/inputs';
 import { openDataSource } from '../ingest/read';
 import { buildDashboardData, findPipelines, readPipeline, type AnalysisRunner } from '../report/dashboard-data';
+import { siblingComparison } from '../engine/runs';
 import { buildDashboardHtml, type PageTheme } from '../report/html';
 import { plural } from '../text/plural';
 
@@ -79,7 +80,7 @@ export async function runReport(argv: string[], io: CliIO): Promise<number> {
   const displayRoot = fs.statSync(target).isDirectory() ? target : path.dirname(path.dirname(pipeline));
   let data;
   try {
-    data = await buildDashboardData(pipeline, { run: runInProcess, countLabels, displayRoot, ...(bins !== undefined ? { bins } : {}) });
+    data = await buildDashboardData(pipeline, { run: runInProcess, countLabels, displayRoot, compareRuns: (log) => siblingComparison(log), ...(bins !== undefined ? { bins } : {}) });
   } catch (err) {
     io.err(`rlhf-lens report: ${(err as Error).message}\n`);
     return EXIT_USAGE;

@@ -379,3 +379,17 @@ function plannedSteps(file: string): number | null {
   const m = /"max_steps"\s*:\s*(\d+)/.exec(text);
   return m ? Number(m[1]) : null;
 }
+
+/**
+ * The comparison of a training log's run with the other runs in the same parent folder (runs/a
+ * beside runs/b), for the offline report; undefined when the run has no sibling.
+ */
+export async function siblingComparison(log: string, options: CompareViewOptions = { maxPoints: 500 }): Promise<CompareSection | undefined> {
+  const runDir = fs.statSync(log).isDirectory() ? log : path.dirname(log);
+  const parent = path.dirname(runDir);
+  const siblings = (await listRuns([parent])).filter((r) => !r.error && path.dirname(r.path) === parent);
+  if (siblings.length < 2 || !siblings.some((r) => r.path === runDir)) return undefined;
+  // The checked run first, then the others in folder order.
+  const paths = [runDir, ...siblings.map((r) => r.path).filter((p) => p !== runDir)];
+  return compareView(paths, options);
+}

@@ -17,6 +17,7 @@ import { agreementAnalysis } from '../config/analyses/agreement';
 import { driftAnalysis } from '../config/analyses/drift';
 import { trainingAnalysis } from '../config/analyses/training';
 import { latencyAnalysis } from '../config/analyses/latency';
+import { preferenceEvalResult } from '../config/analyses/preference-eval';
 import { CompareSection } from './compare';
 
 /** Series may be long (the benchmark sends 1M points); each point is still checked. */
@@ -87,6 +88,8 @@ export const DashboardData = object({
   calibration: optional(object({ file: str, bins: num, result: calibrationResult })),
   ab: optional(abSection),
   latency: optional(object({ file: str, result: latencyResult })),
+  /** Reward models on preference pairs (the preference-eval analysis): the evaluation tab's reward-model section. */
+  preference: optional(object({ file: str, result: preferenceEvalResult })),
   /** Training runs side by side (the comparison view, and the report's comparison section). */
   compare: optional(CompareSection),
   /** Analyses that could not run, with the reason in the user's terms. */

@@ -18,6 +18,8 @@ import type { AnalysisName } from '../engine/options';
 import type { AnalysisOutcome } from '../engine/run';
 import type { DataFormat } from '../ingest/rows';
 import { DashboardData, type GraphStage } from '../protocol/webview';
+import type { CompareSection } from '../protocol/compare';
+import type { PreferenceEvalResult } from '../analysis/preference-eval';
 import type { AbResult, AgreementResult, CalibrationResult, DriftResult, LatencyResult, TrainingResult } from '../analysis/types';
 
 /** What the dashboard needs of one analysis run (the fields of `rlhfLens/analyze`'s answer). */
@@ -40,6 +42,12 @@ export interface DashboardOptions {
   bins?: number;
   /** Paths in the data are shown relative to this folder. */
   displayRoot: string;
+  /**
+   * The comparison of the checked training run with its sibling runs (the report's comparison
+   * section); given a training log, returns the comparison or undefined. Optional (the editor's
+   * dashboard has the Runs view for it).
+   */
+  compareRuns?: (trainingLog: string) => Promise<CompareSection | undefined>;
   /** The clock, for `generated_at`. */
   now?: Date;
 }
@@ -104,12 +112,16 @@ export interface DashboardExtras {
   experiment?: ExperimentPlan;
   trainer?: ReturnType<typeof trainerProgress>;
   labels?: Record<string, number>;
+  /** The checked training run beside its sibling runs (runs/a, runs/b): the training tab's comparison. */
+  compare?: CompareSection;
 }
 
 export interface ExtrasOptions {
   /** Calibration bins (the dashboard's bin control); default: the check's own option. */
   bins?: number;
   countLabels?: (file: string) => Promise<Record<string, number>>;
+  /** The comparison of a training log's run with its sibling runs (engine/runs.ts siblingComparison); none when absent. */
+  compareRuns?: (trainingLog: string) => Promise<CompareSection | undefined>;
 }
 
 const firstOk = (evaluation: PipelineEvaluation, analysis: string): CheckOutcome | undefined => evaluation.outcomes.find((x) => x.check.analysis === analysis && x.outcome);
@@ -135,6 +147,10 @@ export async function dashboardExtras(evaluation: PipelineEvaluation, execute: E
   if (experiment) extras.experiment = readExperiment(experiment);
   const training = firstOk(evaluation, 'training');
   if (training) extras.trainer = trainerProgress(training.outcome!.files[0]!, (training.outcome!.result as unknown as TrainingResult).steps);
+  if (training && options.compareRuns) {
+    const compare = await options.compareRuns(training.outcome!.files[0]!).catch(() => undefined);
+    if (compare) extras.compare = compare;
+  }
   const agreement = firstOk(evaluation, 'agreement');
   if (agreement && options.countLabels) extras.labels = await options.countLabels(agreement.outcome!.files[0]!).catch(() => ({}));
   return extras;
@@ -214,6 +230,12 @@ export function dashboardData(evaluation: PipelineEvaluation, extras: DashboardE
     data.calibration = { file: rel(shown.files[0]!), bins: result.bins.length, result };
     datasets.push({ name: path.basename(shown.files[0]!), file: rel(shown.files[0]!), rows: result.n, skipped: shown.skipped.count, labels: {} });
   }
+  const preference = ok('preference-eval');
+  if (preference) {
+    data.preference = { file: rel(preference.outcome.files[0]!), result: preference.outcome.result as unknown as PreferenceEvalResult };
+    datasets.push({ name: path.basename(preference.outcome.files[0]!), file: rel(preference.outcome.files[0]!), rows: preference.outcome.rowsRead, skipped: preference.outcome.skipped.count, labels: {} });
+  }
+  if (extras.compare && extras.compare.runs.length >= 2) data.compare = extras.compare;
   const ab = ok('ab');
   if (ab) {
     const result = ab.outcome.result as unknown as AbResult;
@@ -272,6 +294,6 @@ export function executeWith(run: AnalysisRunner): Execute {
 export async function buildDashboardData(pipelineFile: string, options: DashboardOptions): Promise<DashboardData> {
   const execute = executeWith(options.run);
   const evaluation = await evaluatePipeline(readPipeline(pipelineFile), execute);
-  const extras = await dashboardExtras(evaluation, execute, { ...(options.bins !== undefined ? { bins: options.bins } : {}), ...(options.countLabels ? { countLabels: options.countLabels } : {}) });
+  const extras = await dashboardExtras(evaluation, execute, { ...(options.bins !== undefined ? { bins: options.bins } : {}), ...(options.countLabels ? { countLabels: options.countLabels } : {}), ...(options.compareRuns ? { compareRuns: options.compareRuns } : {}) });
   return dashboardData(evaluation, extras, { displayRoot: options.displayRoot, ...(options.now ? { now: options.now } : {}) });
 }

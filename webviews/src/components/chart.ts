@@ -16,6 +16,8 @@ import {
   LineController,
   LineElement,
   PointElement,
+  RadarController,
+  RadialLinearScale,
   ScatterController,
   Tooltip,
   type ChartConfiguration,
@@ -26,7 +28,7 @@ import { renderTable, toCsv, type TableData } from './table';
 import { palette } from './theme';
 import { button } from './toolkit';
 
-Chart.register(BarController, BarElement, CategoryScale, Decimation, Filler, Legend, LinearScale, LineController, LineElement, PointElement, ScatterController, Tooltip);
+Chart.register(BarController, BarElement, CategoryScale, Decimation, Filler, Legend, LinearScale, LineController, LineElement, PointElement, RadarController, RadialLinearScale, ScatterController, Tooltip);
 
 export interface ChartSpec {
   /** File-name friendly id, used for exports and as the DOM id. */

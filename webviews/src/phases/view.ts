@@ -12,6 +12,8 @@ import { renderTraining } from '../training/view';
 import { renderAgreement, renderDatasets } from './data-collection';
 import { renderDrift } from './drift';
 import { renderLatency } from './latency';
+import { renderRewardModels } from './reward-models';
+import { renderCompare } from '../compare/view';
 import { plural } from '../../../server/src/text/plural';
 
 function rewardModel(data: DashboardData): HTMLElement | null {
@@ -31,8 +33,8 @@ function rewardModel(data: DashboardData): HTMLElement | null {
 export function renderPhases(data: DashboardData, ctx: ViewContext): HTMLElement {
   const body: Record<Phase, (HTMLElement | null)[]> = {
     data_collection: [renderDatasets(data, ctx), renderAgreement(data, ctx), renderDrift(data, ctx, 'collection-drift', 'Drift between collection rounds')],
-    training: [renderTraining(data, ctx)],
-    evaluation: [rewardModel(data), renderCalibration(data, ctx), renderDrift(data, ctx, 'evaluation-drift', 'Drift')],
+    training: [renderTraining(data, ctx), data.compare ? renderCompare(data, ctx, 'phases-compare') : null],
+    evaluation: [rewardModel(data), renderRewardModels(data, ctx), renderCalibration(data, ctx), renderDrift(data, ctx, 'evaluation-drift', 'Drift')],
     deployment: [renderAb(data, ctx), renderLatency(data, ctx)],
   };
   const items = (
