@@ -83,7 +83,7 @@ describe('run comparison webview in Chromium', { skip: skip ?? false }, () => {
       assert.ok(c && c.inked > 500, `${id} drawn (${c?.inked} inked pixels)`);
     }
     const label = await page.locator('#chart-compare-eval-loss').getAttribute('aria-label');
-    assert.match(label ?? '', /rm-llama8b-lora last 0\.398 at step 600; rm-llama8b-lora-r32 last 0\.4029 at step 600/);
+    assert.match(label ?? '', /rm-llama8b-lora last 0\.398 at step 600; rm-llama8b-lora-r32 last 0\.403 at step 600/);
     // The chart holds one dataset per run plus its faint raw curve: two runs, two colours.
     const datasets = await page.evaluate(() => {
       const canvas = document.querySelector('#chart-compare-eval-loss') as HTMLCanvasElement & { $chartjs?: unknown };
