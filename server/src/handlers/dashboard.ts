@@ -15,6 +15,7 @@ import type { Execute, PipelineEvaluation } from '../engine/checks';
 import { parseRunOptions, pathOptionValues } from '../engine/options';
 import { readExperiment } from '../engine/experiment';
 import { calibrationSection, dashboardData, dashboardExtras, trainerProgress } from '../report/dashboard-data';
+import { siblingComparison } from '../engine/runs';
 import { singleAnalysis, singleDashboard, type SingleKind } from '../report/single';
 import { abortOn, analysisAllowed, insideWorkspace, toResponseError } from './analyze';
 import { uriToPath } from './convert';
@@ -56,7 +57,7 @@ export function registerDashboard(ctx: ServerContext, service: AnalysisService, 
           const calibration = await calibrationSection(evaluation, execute, bins, displayRoot(file));
           return calibration ? { calibration } : {};
         }
-        const extras = await dashboardExtras(evaluation, execute, bins !== undefined ? { bins } : {});
+        const extras = await dashboardExtras(evaluation, execute, { ...(bins !== undefined ? { bins } : {}), compareRuns: (log) => siblingComparison(log) });
         return dashboardData(evaluation, extras, { displayRoot: displayRoot(file) });
       }
       const req = {

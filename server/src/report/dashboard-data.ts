@@ -19,6 +19,7 @@ import type { AnalysisOutcome } from '../engine/run';
 import type { DataFormat } from '../ingest/rows';
 import { DashboardData, type GraphStage } from '../protocol/webview';
 import type { CompareSection } from '../protocol/compare';
+import { siblingComparison } from '../engine/runs';
 import type { PreferenceEvalResult } from '../analysis/preference-eval';
 import type { AbResult, AgreementResult, CalibrationResult, DriftResult, LatencyResult, TrainingResult } from '../analysis/types';
 
@@ -44,8 +45,8 @@ export interface DashboardOptions {
   displayRoot: string;
   /**
    * The comparison of the checked training run with its sibling runs (the report's comparison
-   * section); given a training log, returns the comparison or undefined. Optional (the editor's
-   * dashboard has the Runs view for it).
+   * section); given a training log, returns the comparison or undefined. Default: the runs beside
+   * it in the same folder (engine/runs.ts siblingComparison), as the editor's dashboard does.
    */
   compareRuns?: (trainingLog: string) => Promise<CompareSection | undefined>;
   /** The clock, for `generated_at`. */
@@ -294,6 +295,6 @@ export function executeWith(run: AnalysisRunner): Execute {
 export async function buildDashboardData(pipelineFile: string, options: DashboardOptions): Promise<DashboardData> {
   const execute = executeWith(options.run);
   const evaluation = await evaluatePipeline(readPipeline(pipelineFile), execute);
-  const extras = await dashboardExtras(evaluation, execute, { ...(options.bins !== undefined ? { bins: options.bins } : {}), ...(options.countLabels ? { countLabels: options.countLabels } : {}), ...(options.compareRuns ? { compareRuns: options.compareRuns } : {}) });
+  const extras = await dashboardExtras(evaluation, execute, { ...(options.bins !== undefined ? { bins: options.bins } : {}), ...(options.countLabels ? { countLabels: options.countLabels } : {}), compareRuns: options.compareRuns ?? ((log) => siblingComparison(log)) });
   return dashboardData(evaluation, extras, { displayRoot: options.displayRoot, ...(options.now ? { now: options.now } : {}) });
 }
