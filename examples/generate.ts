@@ -386,8 +386,12 @@ synthetic, drawn from a seeded generator with realistic distributions.
 | \`runs/rm-llama8b-lora-r32/\` | a second reward-model run (LoRA r 32, learning rate 2e-5, batch 16), to compare with the first (\`rlhf-lens compare runs/rm-llama8b-lora runs/rm-llama8b-lora-r32\`); both runs keep their \`adapter_config.json\` and \`training_args.json\` |
 | \`eval/rm_compare.jsonl\` | the two reward models scored on the same 1,200 pairs of RewardBench-named subsets with response lengths (\`rlhf-lens analyze preference-eval eval/rm_compare.jsonl --models rm-lora16,rm-lora32\`) |
 
+\`frameworks/\` holds configs in the trainers' own formats (docs/frameworks.md): an axolotl DPO
+config with its DeepSpeed ZeRO-2 file, and a LLaMA-Factory reward model reading \`data/dataset_info.json\`.
+
 The \`broken.*\` files are wrong on purpose; \`rlhf-lens lint\` reports a dependency cycle, a
-misspelt need, traffic that sums to 1.1 and DPO without \`beta\`.
+misspelt need, traffic that sums to 1.1, DPO without \`beta\`, and a LLaMA-Factory reward model
+trained on data that is not pairwise (with a misspelt \`lora_rank\`).
 `;
 
 // ---------------------------------------------------------------------------------------------
@@ -646,6 +650,131 @@ function activeLearningPool(r: Random): object[] {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Framework configs (axolotl, LLaMA-Factory, DeepSpeed): docs/frameworks.md. Their own function so
+// other example additions do not collide; static text, so generation stays deterministic.
+// ---------------------------------------------------------------------------------------------
+
+const AXOLOTL_DPO = `# rlhf-lens: axolotl gpus=8 gpu=A100 gpu_memory=80GB
+# DPO of the planning model with axolotl: LoRA on Llama 3.1 8B Instruct, ZeRO-2 over 8 GPUs.
+# Launch: accelerate launch -m axolotl.cli.train frameworks/axolotl-dpo.yml
+base_model: meta-llama/Llama-3.1-8B-Instruct
+chat_template: llama3
+
+rl: dpo
+rl_beta: 0.1
+datasets:
+  - path: ../data/prefs_train.jsonl
+    ds_type: json
+    type: chatml.prompt_pairs
+    split: train
+dataset_prepared_path: last_run_prepared
+val_set_size: 0.05
+output_dir: ../runs/axolotl-dpo-planning
+
+sequence_len: 2048
+sample_packing: false
+
+adapter: lora
+lora_r: 16
+lora_alpha: 32
+lora_dropout: 0.05
+lora_target_linear: true
+
+gradient_accumulation_steps: 4
+micro_batch_size: 2
+num_epochs: 1
+optimizer: adamw_torch_fused
+lr_scheduler: cosine
+learning_rate: 5.0e-6
+warmup_ratio: 0.1
+
+bf16: auto
+tf32: true
+gradient_checkpointing: true
+attn_implementation: flash_attention_2
+deepspeed: ds_zero2.json
+
+logging_steps: 10
+evals_per_epoch: 4
+saves_per_epoch: 1
+`;
+
+const DEEPSPEED_ZERO2 = `{
+  "bf16": {"enabled": "auto"},
+  "zero_optimization": {
+    "stage": 2,
+    "overlap_comm": true,
+    "contiguous_gradients": true,
+    "reduce_bucket_size": "auto",
+    "allgather_bucket_size": 5e8
+  },
+  "gradient_accumulation_steps": "auto",
+  "gradient_clipping": "auto",
+  "train_batch_size": "auto",
+  "train_micro_batch_size_per_gpu": "auto"
+}
+`;
+
+const LLAMAFACTORY_RM = `# rlhf-lens: llamafactory gpus=8 gpu=A100 gpu_memory=80GB
+# Reward model with LLaMA-Factory: LoRA on Qwen3 4B over the preference pairs.
+# Launch: llamafactory-cli train frameworks/llamafactory-rm.yaml
+### model
+model_name_or_path: Qwen/Qwen3-4B-Instruct-2507
+trust_remote_code: true
+
+### method
+stage: rm
+do_train: true
+finetuning_type: lora
+lora_rank: 16
+lora_target: all
+
+### dataset
+dataset: planning_prefs
+dataset_dir: ../data
+template: qwen3_nothink
+cutoff_len: 2048
+preprocessing_num_workers: 8
+
+### output
+output_dir: ../runs/llamafactory-rm
+logging_steps: 10
+save_steps: 500
+report_to: none
+
+### train
+per_device_train_batch_size: 2
+gradient_accumulation_steps: 4
+learning_rate: 1.0e-4
+num_train_epochs: 1.0
+lr_scheduler_type: cosine
+bf16: true
+`;
+
+/** The broken twin: trains the reward model on feedback scores (not pairs) and misspells lora_rank. */
+const BROKEN_LLAMAFACTORY_RM = LLAMAFACTORY_RM.replace('# Reward model with', '# Deliberately broken: framework/preference-data (feedback_scores has no "ranking": true)\n# and framework/unknown-key (lora_rnak). Reward model with')
+  .replace('dataset: planning_prefs', 'dataset: feedback_scores')
+  .replace('lora_rank: 16', 'lora_rnak: 16');
+
+/** LLaMA-Factory's dataset registry for the workspace's data folder. */
+const DATASET_INFO = `${JSON.stringify(
+  {
+    planning_prefs: { file_name: 'prefs_train.jsonl', ranking: true, columns: { prompt: 'prompt', chosen: 'chosen', rejected: 'rejected' } },
+    feedback_scores: { file_name: 'feedback_round1.jsonl', columns: { prompt: 'category', response: 'score' } },
+  },
+  null,
+  2,
+)}\n`;
+
+function addFrameworkExamples(files: Map<string, string>): void {
+  files.set('frameworks/axolotl-dpo.yml', AXOLOTL_DPO);
+  files.set('frameworks/ds_zero2.json', DEEPSPEED_ZERO2);
+  files.set('frameworks/llamafactory-rm.yaml', LLAMAFACTORY_RM);
+  files.set('frameworks/broken.llamafactory-rm.yaml', BROKEN_LLAMAFACTORY_RM);
+  files.set('data/dataset_info.json', DATASET_INFO);
+}
+
+// ---------------------------------------------------------------------------------------------
 
 /** PEFT adapter_config.json as saved beside a LoRA checkpoint. */
 function adapterConfig(r: number, alpha: number): string {
@@ -727,6 +856,7 @@ export function workspaceFiles(): Map<string, string> {
   files.set('runs/rm-llama8b-lora/trainer_state.json', JSON.stringify(trainerState(new Random(8)), null, 2) + '\n');
   files.set('data/pool.jsonl', jsonl(activeLearningPool(new Random(9))));
   addComparisonFiles(files);
+  addFrameworkExamples(files);
   return files;
 }
 

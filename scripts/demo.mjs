@@ -73,7 +73,7 @@ if (lint.code === EXIT_USAGE) {
   process.exit(1);
 }
 show(lint.stdout, 30);
-console.log(dim('  The findings in the broken.* files are planted: a cycle, a misspelt need, traffic summing to 1.1, DPO without beta.'));
+console.log(dim('  The findings in the broken.* files are planted: a cycle, a misspelt need, traffic summing to 1.1, DPO without beta, a LLaMA-Factory reward model on non-pairwise data.'));
 
 // Each analysis on the example data; arguments follow docs/commands.md.
 const ANALYSES = [

@@ -18,7 +18,7 @@ test('the demo shows the planted lint findings and every analysis, and exits 0',
       env: { ...process.env, CI: 'true' },
     });
     assert.equal(r.status, 0, r.stdout + r.stderr);
-    for (const id of ['pipeline/cycle', 'pipeline/unknown-need', 'experiment/traffic-sum', 'training/method-requirements']) {
+    for (const id of ['pipeline/cycle', 'pipeline/unknown-need', 'experiment/traffic-sum', 'training/method-requirements', 'framework/preference-data']) {
       assert.ok(r.stdout.includes(id), `lint finding ${id} missing from the demo`);
     }
     const commands = runCli(['--help']).stdout;

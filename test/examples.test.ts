@@ -194,6 +194,7 @@ const PLANTED: Record<string, string[]> = {
   'pipelines/broken.pipeline.yaml': ['pipeline/cycle', 'pipeline/phase-order', 'pipeline/unknown-need'],
   'experiments/broken.experiment.yaml': ['experiment/traffic-sum'],
   'configs/broken.training.yaml': ['training/method-requirements'],
+  'frameworks/broken.llamafactory-rm.yaml': ['framework/preference-data', 'framework/unknown-key'],
 };
 
 test('lint: valid files are clean, broken files show the planted rule ids', () => {
