@@ -86,7 +86,7 @@ test('tree model: configs grouped by kind with problem counts and correct plural
   const nodes = configNodes(overview, problems, rel);
   assert.deepEqual(
     nodes.map((n) => n.label),
-    ['Pipelines', 'Experiments', 'Training configs'],
+    ['Pipelines', 'Experiments', 'Training configs', 'Framework configs'],
   );
   const pipelines = nodes[0]!;
   assert.equal(pipelines.description, '2 files · 1 error, 2 warnings');

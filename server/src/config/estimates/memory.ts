@@ -24,6 +24,7 @@
  *   assumed the policy's size (see `estimatePeakMemory`).
  * - A fixed 1 GiB for the CUDA context and allocator workspace.
  */
+import { plural } from '../../text/plural';
 import type { ModelShape } from './model-families';
 
 export type TrainingMethod = 'sft' | 'reward_model' | 'dpo' | 'ppo' | 'orpo' | 'kto';
@@ -247,7 +248,7 @@ export function estimatePeakMemory(s: TrainingSetup): MemoryBreakdown {
     optimizer = stateBytes * trainableParams;
     // The adapter-disabled base is the reference; PPO still needs the reward model.
     if (ppo) reference = baseBytes;
-    if (s.zero && s.zero.stage > 0) notes.push(`DeepSpeed ZeRO-${s.zero.stage} over ${gpus} GPU${gpus === 1 ? '' : 's'}${s.zero.stage === 3 ? ' (the base is sharded too)' : ''}`);
+    if (s.zero && s.zero.stage > 0) notes.push(`DeepSpeed ZeRO-${s.zero.stage} over ${plural(gpus, 'GPU')}${s.zero.stage === 3 ? ' (the base is sharded too)' : ''}`);
   } else if (s.zero) {
     // Explicit ZeRO stage: each stage shards one more kind of state; offload moves it off the GPU.
     const z = s.zero;
@@ -267,7 +268,7 @@ export function estimatePeakMemory(s: TrainingSetup): MemoryBreakdown {
     notes.push(
       z.stage === 0
         ? 'no ZeRO: every GPU holds the full weights, gradients and optimizer states (data parallel)'
-        : `DeepSpeed ZeRO-${z.stage} over ${gpus} GPU${gpus === 1 ? '' : 's'}${z.offloadOptimizer ? ', optimizer offloaded to CPU' : ''}${z.offloadParams ? ', parameters offloaded to CPU' : ''}`,
+        : `DeepSpeed ZeRO-${z.stage} over ${plural(gpus, 'GPU')}${z.offloadOptimizer ? ', optimizer offloaded to CPU' : ''}${z.offloadParams ? ', parameters offloaded to CPU' : ''}`,
     );
   } else {
     // PPO full fine-tuning also trains a value model of the policy's size.

@@ -3,6 +3,7 @@
  * optimizer step, steps per epoch (when the dataset is a local file whose rows can be counted), on the
  * declared hardware or, without any, on one GPU and not judged. Pure: facts and hardware come in.
  */
+import { plural } from '../../text/plural';
 import * as path from 'node:path';
 import type { ConfigDocument } from '../model';
 import type { WorkspaceFacts } from '../workspace-facts';
@@ -29,7 +30,7 @@ export function frameworkSummary(doc: ConfigDocument, facts: WorkspaceFacts, fil
   const where = hardware?.gpus || hardware?.gpu ? `${hardware.gpus ?? 1} x ${hardware.gpu ?? 'GPU'}${hardware.source ? ` (${hardware.source})` : ''}` : '1 GPU, no hardware declared (not judged; declare `hardware:` in .rlhf-lens.yaml)';
   lines.push(`**Estimated peak memory per GPU:** ${formatBytes(est.memory.total)} on ${where}${cap !== undefined ? ` of ${formatBytes(cap)}: ${est.memory.total > cap ? `**does not fit**, over by ${formatBytes(est.memory.total - cap)}` : `fits, ${formatBytes(cap - est.memory.total)} to spare`}` : ''}`);
   for (const [part, bytes] of breakdownParts(est.memory)) if (bytes > 0) lines.push(`- ${part}: ${formatBytes(bytes)}`);
-  lines.push(`**Tokens per step (at most):** ${fmt(est.tokensPerStep)} (${fmt(est.setup.batchSize)} per GPU x ${fmt(est.sequencesPerStep / est.setup.batchSize / est.gpus)} accumulation x ${est.gpus} GPU${est.gpus === 1 ? '' : 's'} x ${fmt(est.setup.maxSeqLength)} tokens${f.samplePacking?.value ? ', packed: close to this' : ', padded sequences are often shorter'})`);
+  lines.push(`**Tokens per step (at most):** ${fmt(est.tokensPerStep)} (${fmt(est.setup.batchSize)} per GPU x ${fmt(est.sequencesPerStep / est.setup.batchSize / est.gpus)} accumulation x ${plural(est.gpus, 'GPU')} x ${fmt(est.setup.maxSeqLength)} tokens${f.samplePacking?.value ? ', packed: close to this' : ', padded sequences are often shorter'})`);
   // Steps per epoch: only a local dataset file has a row count we can read.
   let rows = 0;
   let counted = 0;
@@ -42,7 +43,7 @@ export function frameworkSummary(doc: ConfigDocument, facts: WorkspaceFacts, fil
     }
   }
   if (counted && counted === f.datasets.length) {
-    lines.push(`**Steps per epoch:** ${fmt(Math.ceil(rows / est.sequencesPerStep))} (${fmt(rows)} rows / ${fmt(est.sequencesPerStep)} sequences per step)${f.epochs ? `, ${fmt(Math.ceil((rows / est.sequencesPerStep) * f.epochs.value))} steps for ${f.epochs.value} epoch${f.epochs.value === 1 ? '' : 's'}` : ''}`);
+    lines.push(`**Steps per epoch:** ${fmt(Math.ceil(rows / est.sequencesPerStep))} (${fmt(rows)} rows / ${fmt(est.sequencesPerStep)} sequences per step)${f.epochs ? `, ${fmt(Math.ceil((rows / est.sequencesPerStep) * f.epochs.value))} steps for ${plural(f.epochs.value, 'epoch')}` : ''}`);
   } else {
     lines.push(`**Steps per epoch:** rows / ${fmt(est.sequencesPerStep)} sequences per step (the dataset is not a local file whose rows can be counted)`);
   }

@@ -1,4 +1,5 @@
 import type { Rule } from '../rule';
+import { plural } from '../../../text/plural';
 import { modelShape } from '../../estimates/model-families';
 import { blockLinears } from '../../estimates/memory';
 import { didYouMean } from '../../did-you-mean';
@@ -33,7 +34,7 @@ export const loraTargetsRule: Rule = {
       if (need.length) {
         ctx.report({
           range: doc.keyRange(f.addedTokens.path),
-          message: `${f.addedTokens.value.length} new token${f.addedTokens.value.length === 1 ? '' : 's'} with LoRA, but ${need.join(' and ')} ${need.length === 1 ? 'is' : 'are'} not in ${f.kind === 'llamafactory' ? 'additional_target' : 'lora_modules_to_save'}: the new embeddings stay random and are not saved with the adapter.`,
+          message: `${plural(f.addedTokens.value.length, 'new token')} with LoRA, but ${need.join(' and ')} ${need.length === 1 ? 'is' : 'are'} not in ${f.kind === 'llamafactory' ? 'additional_target' : 'lora_modules_to_save'}: the new embeddings stay random and are not saved with the adapter.`,
         });
       }
     }
