@@ -273,12 +273,13 @@ test('RLHF Lens in a real VS Code workbench (code-server + chromium)', { timeout
         await first.locator('.monaco-button, a', { hasText: 'Open the Example Workspace' }).first().waitFor({ timeout: 15_000 });
         await page.locator('.getting-started-step', { hasText: 'See a problem fixed' }).first().click();
         await page.locator('a, .monaco-button', { hasText: 'Show a Problem' }).first().click();
-        // The problem's file opens at the problem and the quick-fix menu (or "no code actions") shows.
-        await w.page.locator('.tab.active', { hasText: '.yaml' }).waitFor({ timeout: 20_000 });
-        await w.page.locator('.action-widget, .monaco-editor-overlaymessage').first().waitFor({ state: 'visible', timeout: 20_000 });
-        // Its completion event (onCommand:rlhfLens.showProblem) ticks the step.
-        await w.runCommand('RLHF Lens: Get Started');
-        await w.page.locator('.getting-started-step.complete', { hasText: 'See a problem fixed' }).first().waitFor({ timeout: 20_000 });
+        // The file of the first problem (errors first: a broken example config) opens with the problem selected.
+        await w.page.locator('.tab.active', { hasText: /^broken\./ }).waitFor({ timeout: 20_000 });
+        await w.page.locator('.statusbar-item', { hasText: /selected\)/ }).first().waitFor({ timeout: 20_000 });
+        // Its completion event (onCommand:rlhfLens.showProblem) ticks the step: back to the walkthrough's tab.
+        await w.page.keyboard.press('Escape');
+        await w.page.locator('.tab', { hasText: 'Welcome' }).first().click();
+        await w.page.locator('.getting-started-step', { hasText: 'See a problem fixed' }).locator('[aria-checked="true"], .codicon-getting-started-step-checked').first().waitFor({ timeout: 20_000 });
         await w.page.keyboard.press('Escape');
       });
     });
@@ -287,6 +288,9 @@ test('RLHF Lens in a real VS Code workbench (code-server + chromium)', { timeout
       if (!clientRegisters(CLIENT_JS, 'rlhfLens.views.refresh')) return t.skip('skipped: feature views not present');
       if (!ws.fromExamples) return t.skip('skipped: the views step needs examples/workspace');
       await step(t, w, 'views', async () => {
+        // A menu or widget a previous step left open would swallow the click.
+        await w.page.keyboard.press('Escape');
+        await w.page.keyboard.press('Escape');
         await w.page.locator('.activitybar .action-item a[aria-label^="RLHF Lens"], .activitybar .action-label[aria-label^="RLHF Lens"]').first().click();
         const deadline = Date.now() + 60_000;
         let rows: string[] = [];
@@ -317,12 +321,16 @@ test('RLHF Lens in a real VS Code workbench (code-server + chromium)', { timeout
       if (!clientRegisters(CLIENT_JS, 'rlhfLens.trainingWizard')) return t.skip('skipped: feature wizard not present');
       if (!ws.fromExamples) return t.skip('skipped: the wizard step needs examples/workspace');
       await step(t, w, 'wizard', async () => {
+        await w.page.keyboard.press('Escape');
+        await w.page.keyboard.press('Escape');
         const framesBefore = new Set(w.page.frames());
         await w.runCommand('RLHF Lens: New Training Config (Wizard)...');
         const frame = await w.webviewWith('#wizard-dataset', 60_000, framesBefore);
         await frame.locator('vscode-button', { hasText: 'Pick dataset...' }).first().click();
         const input = w.page.locator('.quick-input-widget input');
         await input.waitFor({ state: 'visible', timeout: 15_000 });
+        // The dialog fills in its folder after it opens; type the file only once it has.
+        await w.page.waitForFunction(() => /workspace\/?$/.test((document.querySelector('.quick-input-widget input') as HTMLInputElement | null)?.value ?? ''), null, { timeout: 15_000 });
         await input.fill(path.join(ws.dir, 'data', 'prefs_train.jsonl'));
         // code-server's file dialog is a quick input: its OK button accepts the typed path.
         await w.page.locator('.quick-input-widget .monaco-button', { hasText: /^(OK|Open)$/ }).first().click();
@@ -331,10 +339,11 @@ test('RLHF Lens in a real VS Code workbench (code-server + chromium)', { timeout
         const lines = (await frame.locator('.wizard-lines li').allTextContents()).join(' | ');
         t.diagnostic(`wizard plan: ${lines}`);
         assert.match(lines, /Optimizer steps: 188/);
-        const target = path.join(ws.dir, 'configs', 'wizard-run.training.yaml');
+        // The save dialog proposes configs/<name>.training.yaml; accept it as a user would.
+        const target = path.join(ws.dir, 'configs', 'my-run.training.yaml');
         await frame.locator('vscode-button', { hasText: 'Write config...' }).first().click();
         await input.waitFor({ state: 'visible', timeout: 15_000 });
-        await input.fill(target);
+        await w.page.waitForFunction(() => (document.querySelector('.quick-input-widget input') as HTMLInputElement | null)?.value.endsWith('my-run.training.yaml') ?? false, null, { timeout: 15_000 });
         await w.page.locator('.quick-input-widget .monaco-button', { hasText: /^(OK|Save)$/ }).first().click();
         await eventually(`${target} written`, () => fs.existsSync(target), (x) => x, 30_000);
         const lint = runCli(['lint', target]);

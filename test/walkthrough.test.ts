@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { ROOT } from './support/lsp';
-import { withHardware } from '../client/src/wizard/hardware';
+import { withHardware } from '../server/src/config/project-hardware';
 
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 const commands = new Set<string>(pkg.contributes.commands.map((c: { command: string }) => c.command));
@@ -28,7 +28,7 @@ test('every walkthrough step has markdown that exists, a completion event, and b
     }
     for (const e of step.completionEvents) {
       const cmd = /^onCommand:(.*)$/.exec(e)?.[1];
-      if (cmd) assert.ok(commands.has(cmd), `${step.id}: completion on unknown command ${cmd}`);
+      if (cmd) assert.ok(commands.has(cmd) || BUILTIN.has(cmd) || cmd.startsWith('workbench.'), `${step.id}: completion on unknown command ${cmd}`);
     }
   }
   // The .vsix must carry the media.

@@ -91,6 +91,13 @@ test('rlhfLens/trainingPlan over the protocol: the picked dataset is read and sh
     assert.match(wrong.datasetProblem!, /dpo needs preference rows; this file has chat conversations/);
     await assert.rejects(client.request('rlhfLens/trainingPlan', { form: { ...form, dataset: '/etc/hosts' } }), /not inside the workspace/);
     await assert.rejects(client.request('rlhfLens/trainingPlan', { form: { ...form, gpus: 0 } }), /gpus: a whole number/);
+    // Declare Your Hardware: the server answers with the new .rlhf-lens.yaml text, keeping the file's rules.
+    fs.writeFileSync(path.join(dir, '.rlhf-lens.yaml'), 'rules:\n  training/learning-rate: off\n');
+    const hw = await client.request<{ file: string; text: string }>('rlhfLens/hardwareSettings', { folder: dir, hardware: { gpus: 2, gpu_memory: '24GB', gpu: 'L4' } });
+    assert.equal(hw.file, path.join(dir, '.rlhf-lens.yaml'));
+    assert.deepEqual(parse(hw.text), { rules: { 'training/learning-rate': 'off' }, hardware: { gpus: 2, gpu_memory: '24GB', gpu: 'L4' } });
+    await assert.rejects(client.request('rlhfLens/hardwareSettings', { folder: os.tmpdir(), hardware: { gpus: 2, gpu_memory: '24GB', gpu: 'L4' } }), /not a workspace folder/);
+    fs.rmSync(path.join(dir, '.rlhf-lens.yaml'));
   } finally {
     await client.stop();
   }

@@ -63,7 +63,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   registerDashboardCommands(context, getClient);
   registerTrustStatus(context);
   registerStatus(context, registerViews(context, getClient));
-  registerWalkthrough(context);
+  registerWalkthrough(context, getClient);
   registerTrainingWizard(context, getClient);
   registerChatParticipant(context, getClient);
   registerRunsView(context, getClient);

@@ -12,6 +12,7 @@ import { Methods, type DashboardParams, type TrainingUpdateParams } from '../../
 import type { DashboardData, HostMessage, ViewName } from '../../../server/src/protocol/webview';
 import { DashboardPanel, type DashboardSource } from '../panels/dashboard-panel';
 import { registerDashboardSerializers, type DashboardDescriptor } from '../panels/dashboard-restore';
+import { AnalysisStatus } from '../status';
 
 /** Code lenses pass `{uri, stageId, checkIndex}`; menus pass a Uri; the palette passes nothing. */
 type CommandArg = vscode.Uri | { uri?: string; stageId?: string } | undefined;
@@ -32,7 +33,11 @@ export function registerDashboardCommands(context: vscode.ExtensionContext, getC
     return c;
   };
   /** The server computes the view; `section` asks for a part only (a re-bin). */
-  const dashboard = (params: DashboardParams): Promise<DashboardData> => client().sendRequest<DashboardData>(Methods.dashboard, params);
+  // Every dashboard computation shows in the status bar while it runs, and can be cancelled there.
+  const status = new AnalysisStatus();
+  context.subscriptions.push(status);
+  const dashboard = (params: DashboardParams): Promise<DashboardData> =>
+    status.track(client(), `${params.kind ?? 'pipeline'} of ${path.basename(vscode.Uri.parse(params.uri).fsPath)}`, (token) => client().sendRequest<DashboardData>(Methods.dashboard, params, token));
   /** A view's source: the whole data on load, the calibration section alone on a re-bin. */
   const serverSource = (params: Omit<DashboardParams, 'bins' | 'section'>): DashboardSource => ({
     load: ({ bins }) => dashboard({ ...params, ...(bins !== undefined ? { bins } : {}) }),

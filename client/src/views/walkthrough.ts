@@ -8,14 +8,16 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { writeWorkspace } from '../../../examples/generate';
-import { GPU_CHOICES, withHardware } from '../wizard/hardware';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { Methods, type HardwareSettingsResult } from '../../../server/src/protocol/lsp';
+import { GPU_CHOICES } from '../wizard/hardware';
 import { plural } from '../../../server/src/text/plural';
 
 export const WALKTHROUGH_ID = 'rlhf-lens.rlhf-lens#rlhfLens.gettingStarted';
 const EXAMPLE_FOLDER = 'rlhf-lens-example';
-const SETTINGS_FILE = '.rlhf-lens.yaml';
 
-export function registerWalkthrough(context: vscode.ExtensionContext): void {
+export function registerWalkthrough(context: vscode.ExtensionContext, getClient: () => LanguageClient | undefined): void {
+  const declareHardware = (): Promise<string | undefined> => declareHardwareWith(getClient);
   context.subscriptions.push(
     vscode.commands.registerCommand('rlhfLens.openWalkthrough', () => vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false)),
     vscode.commands.registerCommand('rlhfLens.openExampleWorkspace', openExampleWorkspace),
@@ -61,12 +63,14 @@ async function showProblem(): Promise<boolean> {
   const { uri, d } = all[0]!;
   const editor = await vscode.window.showTextDocument(uri, { selection: d.range, preview: true });
   editor.revealRange(d.range, vscode.TextEditorRevealType.InCenter);
+  // The light bulb needs the server's code actions for the new selection; give them a moment.
+  await new Promise((r) => setTimeout(r, 500));
   await vscode.commands.executeCommand('editor.action.quickFix');
   return true;
 }
 
 /** Asks for the GPU model and count and writes `hardware:` into the workspace's `.rlhf-lens.yaml`. */
-async function declareHardware(): Promise<string | undefined> {
+async function declareHardwareWith(getClient: () => LanguageClient | undefined): Promise<string | undefined> {
   const folder = vscode.workspace.workspaceFolders?.[0];
   if (!folder) {
     void vscode.window.showWarningMessage('RLHF Lens: open a folder first; the hardware goes into its .rlhf-lens.yaml.');
@@ -83,18 +87,18 @@ async function declareHardware(): Promise<string | undefined> {
     validateInput: (v) => (/^[1-9]\d{0,3}$/.test(v.trim()) ? undefined : 'a whole number of GPUs, 1 or more'),
   });
   if (!count) return undefined;
-  const file = path.join(folder.uri.fsPath, SETTINGS_FILE);
-  let existing: string | undefined;
-  try {
-    existing = fs.readFileSync(file, 'utf8');
-  } catch {
-    existing = undefined;
+  // The server reads .rlhf-lens.yaml and answers with its new text (other keys and comments kept).
+  const client = getClient();
+  if (!client) {
+    void vscode.window.showWarningMessage('RLHF Lens: the language server is not running.');
+    return undefined;
   }
+  let file: string;
   let text: string;
   try {
-    text = withHardware(existing, { gpus: Number(count.trim()), gpu_memory: gpu.choice.memory, gpu: gpu.choice.gpu });
+    ({ file, text } = await client.sendRequest<HardwareSettingsResult>(Methods.hardwareSettings, { folder: folder.uri.fsPath, hardware: { gpus: Number(count.trim()), gpu_memory: gpu.choice.memory, gpu: gpu.choice.gpu } }));
   } catch (err) {
-    void vscode.window.showErrorMessage(`RLHF Lens: not changing ${SETTINGS_FILE}: ${(err as Error).message}`);
+    void vscode.window.showErrorMessage(`RLHF Lens: ${(err as Error).message}`);
     return undefined;
   }
   await vscode.workspace.fs.writeFile(vscode.Uri.file(file), new TextEncoder().encode(text));

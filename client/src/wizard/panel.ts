@@ -11,10 +11,9 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { Methods } from '../../../server/src/protocol/lsp';
-import { WizardHostMessage, WizardViewMessage, type TrainingPlanResult, type WizardForm } from '../../../server/src/protocol/wizard';
+import { DEFAULT_FORM, dnsLabel, WizardHostMessage, WizardViewMessage, type TrainingPlanResult, type WizardForm } from '../../../server/src/protocol/wizard';
 import { contentSecurityPolicy } from '../../../server/src/report/html';
 import { plural } from '../../../server/src/text/plural';
-import { DEFAULT_FORM, dnsLabel } from '../../../server/src/config/training-wizard';
 import { GPU_CHOICES } from './hardware';
 
 let current: vscode.WebviewPanel | undefined;

@@ -10,26 +10,10 @@ import { breakdownParts, estimatePeakMemory, formatBytes, parseGpuMemory } from 
 import { trainingSetupFromConfig } from './estimates/training-setup';
 import { estimateTrainingTime } from './estimates/time';
 import { plural } from '../text/plural';
-import type { WizardForm, WizardPlan } from '../protocol/wizard';
+import { dnsLabel, type WizardForm, type WizardPlan } from '../protocol/wizard';
 
-export { ADAPTERS, WIZARD_METHODS, type Adapter, type WizardForm, type WizardMethod, type WizardPlan } from '../protocol/wizard';
+export { ADAPTERS, DEFAULT_FORM, dnsLabel, WIZARD_METHODS, type Adapter, type WizardForm, type WizardMethod, type WizardPlan } from '../protocol/wizard';
 
-export const DEFAULT_FORM: WizardForm = {
-  name: 'my-run',
-  method: 'dpo',
-  baseModel: 'meta-llama/Llama-3.1-8B-Instruct',
-  dataset: '',
-  adapter: 'lora',
-  loraRank: 16,
-  gpus: 1,
-  gpuMemory: '80GB',
-  gpu: 'A100',
-  batchSize: 4,
-  gradientAccumulation: 4,
-  maxSeqLength: 2048,
-  epochs: 1,
-  learningRate: 5e-6,
-};
 
 /** Why the form cannot become a TrainingConfig, or undefined. */
 export function unsupported(form: WizardForm): string | undefined {
@@ -41,11 +25,6 @@ export function unsupported(form: WizardForm): string | undefined {
 const PAIRED = new Set(['dpo', 'orpo', 'reward_model']);
 const FORMAT_FOR: Record<string, string> = { dpo: 'preference', orpo: 'preference', reward_model: 'preference', kto: 'unpaired' };
 
-/** metadata.name must be a lowercase DNS label (the schema's pattern): "My Run_2" becomes "my-run-2". */
-export function dnsLabel(name: string): string {
-  const label = name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/-+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63).replace(/-+$/, '');
-  return label || 'my-run';
-}
 
 /** The TrainingConfig value of a form; `configFile` is where it will be written (data paths are relative to its folder). */
 export function configFromForm(form: WizardForm, configFile: string): Record<string, unknown> {

@@ -5,7 +5,9 @@
  */
 import * as path from 'node:path';
 import type { ServerContext } from '../server-context';
-import { Methods } from '../protocol/lsp';
+import * as fs from 'node:fs';
+import { HardwareSettingsParams, Methods, type HardwareSettingsResult } from '../protocol/lsp';
+import { withHardware } from '../config/project-hardware';
 import { TrainingPlanParams, type TrainingPlanResult } from '../protocol/wizard';
 import { configFromForm, configYaml, planFromForm, unsupported } from '../config/training-wizard';
 import { describeDataFile } from '../workspace/data-files';
@@ -15,6 +17,29 @@ import { toResponseError } from './analyze';
 const NEEDS: Record<string, string[]> = { dpo: ['preference'], orpo: ['preference'], reward_model: ['preference'], kto: ['unpaired', 'preference'], sft: ['chat', 'instruction', 'text'] };
 
 export function registerWizard(ctx: ServerContext): void {
+  ctx.connection.onRequest(Methods.hardwareSettings, (raw: unknown): HardwareSettingsResult => {
+    let params: HardwareSettingsParams;
+    try {
+      params = HardwareSettingsParams(raw);
+    } catch (err) {
+      throw toResponseError(err);
+    }
+    const folder = path.resolve(params.folder);
+    if (!ctx.workspaceFolders.includes(folder)) throw toResponseError(new Error(`${params.folder} is not a workspace folder`));
+    const file = path.join(folder, '.rlhf-lens.yaml');
+    let existing: string | undefined;
+    try {
+      existing = fs.readFileSync(file, 'utf8');
+    } catch {
+      existing = undefined;
+    }
+    try {
+      return { file, text: withHardware(existing, params.hardware) };
+    } catch (err) {
+      throw toResponseError(new Error(`not changing ${file}: ${(err as Error).message}`));
+    }
+  });
+
   const inWorkspace = (abs: string): boolean => ctx.workspaceFolders.some((f) => abs.startsWith(f.endsWith(path.sep) ? f : f + path.sep));
   ctx.connection.onRequest(Methods.trainingPlan, async (raw: unknown): Promise<TrainingPlanResult> => {
     let params: TrainingPlanParams;

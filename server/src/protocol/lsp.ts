@@ -32,6 +32,8 @@ export const Methods = {
   trainingPlan: 'rlhfLens/trainingPlan',
   /** Request (client -> server): the engine's figures about one config document, for the chat participant. */
   configFacts: 'rlhfLens/configFacts',
+  /** Request (client -> server): the workspace folder's `.rlhf-lens.yaml` text with `hardware:` set ("Declare Your Hardware"). */
+  hardwareSettings: 'rlhfLens/hardwareSettings',
 } as const;
 
 export const StatusResult = object({
@@ -202,3 +204,11 @@ export type DashboardParams = Checked<typeof DashboardParams>;
 
 /** The whole dashboard, or with `section` only that part of it. */
 export type DashboardResult = DashboardData | Partial<DashboardData>;
+
+export const HardwareSettingsParams = object({ folder: str, hardware: object({ gpus: num, gpu_memory: str, gpu: str }) });
+export type HardwareSettingsParams = Checked<typeof HardwareSettingsParams>;
+/** The new `.rlhf-lens.yaml` of a workspace folder with `hardware:` set. */
+export interface HardwareSettingsResult {
+  file: string;
+  text: string;
+}

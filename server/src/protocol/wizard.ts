@@ -90,3 +90,26 @@ export const WizardHostMessage = tagged({
   error: object({ type: literal('error'), message: str }),
 });
 export type WizardHostMessage = Checked<typeof WizardHostMessage>;
+
+export const DEFAULT_FORM: WizardForm = {
+  name: 'my-run',
+  method: 'dpo',
+  baseModel: 'meta-llama/Llama-3.1-8B-Instruct',
+  dataset: '',
+  adapter: 'lora',
+  loraRank: 16,
+  gpus: 1,
+  gpuMemory: '80GB',
+  gpu: 'A100',
+  batchSize: 4,
+  gradientAccumulation: 4,
+  maxSeqLength: 2048,
+  epochs: 1,
+  learningRate: 5e-6,
+};
+
+/** metadata.name must be a lowercase DNS label (the schema's pattern): "My Run_2" becomes "my-run-2". */
+export function dnsLabel(name: string): string {
+  const label = name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/-+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63).replace(/-+$/, '');
+  return label || 'my-run';
+}
