@@ -1,5 +1,8 @@
 /** Process entry of the CLI bundle (dist/server/cli.js). */
 import { main } from './main';
+import { watchClosedPipes } from './io';
+
+watchClosedPipes();
 
 main(process.argv.slice(2)).then(
   (code) => {
