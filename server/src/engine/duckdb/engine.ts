@@ -61,7 +61,7 @@ export function engine(): Promise<Engine | undefined> {
     }
     const instance = await api.DuckDBInstance.create(':memory:', {
       // Bounded memory (spills to disk past it) and no surprise files in the user's folder.
-      memory_limit: '512MB',
+      memory_limit: '48MB',
       temp_directory: path.join(os.tmpdir(), 'rlhf-lens-duckdb'),
       threads: String(Math.max(1, Math.min(4, os.cpus().length))),
       autoinstall_known_extensions: 'false',
