@@ -51,9 +51,11 @@ function packageVsix(outDir: string): string {
     assert.equal(b.status, 0, `build failed:\n${b.stdout}${b.stderr}`);
   }
   const out = path.join(outDir, 'rlhf-lens.vsix');
-  const vsce = path.join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
-  const r = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--out', out], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
-  assert.equal(r.status, 0, `vsce package failed:\n${r.stdout}${r.stderr}`);
+  // The platform .vsix users get (with the DuckDB engine) on linux-x64; the engine-less one elsewhere.
+  const target = `${process.platform}-${process.arch}` === 'linux-x64' ? ['linux-x64'] : ['--universal'];
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'package.mjs'), ...target], { cwd: ROOT, encoding: 'utf8', timeout: 300_000 });
+  assert.equal(r.status, 0, `npm run package failed:\n${r.stdout}${r.stderr}`);
+  fs.copyFileSync(path.join(ROOT, 'dist', target[0] === 'linux-x64' ? 'rlhf-lens-linux-x64.vsix' : 'rlhf-lens.vsix'), out);
   return out;
 }
 

@@ -9,6 +9,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { runAnalysis } from '../server/src/engine/run';
 import { engine } from '../server/src/engine/duckdb/engine';
 import { fastStats } from '../server/src/engine/duckdb/fast';
@@ -148,4 +149,17 @@ test('the fast path steps aside for what it cannot vouch for; the built-in reade
   assert.equal(fastStats.used, used + 1);
   near(viaFast.result, (await withEngine(false, () => runAnalysis('calibration', mapped, { columns: { confidence: 'p_max' } }))).result);
   assert.equal(viaFast.rowsRead, 50);
+});
+
+test('where the engine cannot load, the analysis still runs on the built-in readers and says so once', { skip: !fs.existsSync(path.join(ROOT, 'dist', 'server', 'cli.js')) && 'run npm run build first' }, () => {
+  // The CLI bundle copied where no node_modules is above it: @duckdb/node-api cannot be found, as on a platform without its binary.
+  const lonely = fs.mkdtempSync(path.join(os.tmpdir(), 'rlhf-noengine-'));
+  for (const f of fs.readdirSync(path.join(ROOT, 'dist', 'server'))) if (/^cli\.js$|\.wasm$/.test(f)) fs.copyFileSync(path.join(ROOT, 'dist', 'server', f), path.join(lonely, f));
+  const file = path.join(WS, 'eval', 'rm_preds.jsonl');
+  const r = spawnSync(process.execPath, [path.join(lonely, 'cli.js'), 'analyze', 'calibration', file, '--format', 'json'], { encoding: 'utf8', env: { ...process.env, RLHF_LENS_ENGINE: 'duckdb' } });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal((JSON.parse(r.stdout) as { n: number }).n, 4000);
+  const notes = r.stderr.split('\n').filter((l) => l.includes('DuckDB engine'));
+  assert.equal(notes.length, 1, r.stderr);
+  assert.match(notes[0]!, /^rlhf-lens: the DuckDB engine could not load on \w+-\w+ \(Cannot find module '@duckdb\/node-api'.*\); analyses use the built-in readers/);
 });
