@@ -7,7 +7,24 @@ import { designProblem, powerForSampleSize, sampleSizePerVariant, type Proportio
 import gammaln from '@stdlib/math-base-special-gammaln';
 import { chiSquareSf, normalQuantile, normalTwoSidedP, studentTQuantile, studentTTwoSidedP } from './stats/distributions';
 import {
+  addMoments,
+  benjaminiHochberg,
+  centred,
+  cupedCompare,
+  cupedTheta,
+  emptyMoments,
+  quantileCompare,
+  ratioCompare,
+  regressionAdjust,
+  regressionCompare,
+  sequentialSrm,
+  type Comparison,
+  type Moments,
+} from './ab-stats';
+import {
   AnalysisError,
+  type AbGuardrailVerdict,
+  type AbMetricInput,
   type AbInput,
   type AbMetricSpec,
   type AbOptions,
@@ -109,10 +126,11 @@ export function srmTest(observed: number[], shares: number[]): { chi2: number; p
   return { chi2, p: chiSquareSf(chi2, observed.length - 1) };
 }
 
-/** Adjusted p-values (Holm step-down or Bonferroni) across one family of tests. */
-export function adjustPValues(p: number[], correction: 'none' | 'bonferroni' | 'holm'): number[] {
+/** Adjusted p-values (Holm step-down, Bonferroni or Benjamini-Hochberg) across one family of tests. */
+export function adjustPValues(p: number[], correction: 'none' | 'bonferroni' | 'holm' | 'bh'): number[] {
   const m = p.length;
   if (correction === 'none') return p.slice();
+  if (correction === 'bh') return benjaminiHochberg(p);
   if (correction === 'bonferroni') return p.map((x) => Math.min(1, x * m));
   const order = p.map((_, i) => i).sort((i, j) => p[i]! - p[j]!);
   const out = new Array<number>(m);
@@ -146,15 +164,24 @@ export function powerBinomial(baseline: number, mde: number, n: number, confiden
   return powerForSampleSize(binomialDesign(baseline, mde, confidence), n);
 }
 
-function requireVariant<T extends BinomialSummary | ContinuousSummary>(byVariant: Record<string, T>, variant: string, metric: string): T {
+function requireVariant<T extends { n: number }>(byVariant: Record<string, T>, variant: string, metric: string): T {
   const s = byVariant[variant];
   if (!s) throw new AnalysisError(`metric "${metric}" has no data for variant "${variant}"`);
-  if ('successes' in s) {
-    if (!(Number.isInteger(s.n) && Number.isInteger(s.successes) && s.successes >= 0 && s.successes <= s.n)) {
-      throw new AnalysisError(`metric "${metric}", variant "${variant}": ${s.successes} successes out of ${s.n} is not a valid count`, 'shape');
+  if ('sum_xy' in s || 'lower' in s) {
+    const n = s.n;
+    const bad = Object.entries(s).find(([, x]) => !Number.isFinite(x));
+    if (bad) throw new AnalysisError(`metric "${metric}", variant "${variant}": ${bad[0]} is ${bad[1]}, not a finite number`, 'shape');
+    if (!(Number.isInteger(n) && n >= 2)) throw new AnalysisError(`metric "${metric}": variant "${variant}" has ${n} units; at least 2 are needed`);
+  } else if ('successes' in s) {
+    const b = s as unknown as BinomialSummary;
+    if (!(Number.isInteger(b.n) && Number.isInteger(b.successes) && b.successes >= 0 && b.successes <= b.n)) {
+      throw new AnalysisError(`metric "${metric}", variant "${variant}": ${b.successes} successes out of ${b.n} is not a valid count`, 'shape');
     }
-  } else if (!(Number.isFinite(s.mean) && Number.isFinite(s.variance) && s.variance >= 0)) {
-    throw new AnalysisError(`metric "${metric}", variant "${variant}": mean ${s.mean} and variance ${s.variance} are not finite`, 'shape');
+  } else if ('variance' in s) {
+    const c = s as unknown as ContinuousSummary;
+    if (!(Number.isFinite(c.mean) && Number.isFinite(c.variance) && c.variance >= 0)) {
+      throw new AnalysisError(`metric "${metric}", variant "${variant}": mean ${c.mean} and variance ${c.variance} are not finite`, 'shape');
+    }
   }
   return s;
 }
@@ -182,9 +209,15 @@ export function analyzeAb(input: AbInput, options: AbOptions): AbResult {
   const totalUnits = variants.reduce((s, v) => s + observed[v]!, 0);
   if (totalUnits === 0) throw new AnalysisError('no units were observed in any variant');
   const srmFit = srmTest(variants.map((v) => observed[v]!), variants.map((v) => expected_share[v]!));
-  const srm = { observed, expected_share, chi2: srmFit.chi2, p_value: srmFit.p, mismatch: srmFit.p < 0.001 };
+  const seqSrm = sequentialSrm(variants.map((v) => observed[v]!), variants.map((v) => expected_share[v]!));
+  // With method: sequential the anytime-valid check decides (the results are looked at repeatedly).
+  const srmP = method === 'sequential' ? seqSrm.p : srmFit.p;
+  const srm = { observed, expected_share, chi2: srmFit.chi2, p_value: srmFit.p, mismatch: srmP < 0.001, sequential_p_value: seqSrm.p, log_bayes_factor: seqSrm.log_bayes_factor };
 
   const metrics: AbResult['metrics'] = input.metrics.map((metric) => {
+    if (metric.type === 'adjusted' || metric.type === 'ratio' || metric.type === 'quantile') {
+      return momentMetric(metric, variants, control, treatments, { confidence, correction, method, tau2Factor, adjustment: options.adjustment ?? 'cuped' });
+    }
     const partial = treatments.map((variant): Omit<AbVariantResult, 'p_value_adjusted' | 'significant'> => {
       if (metric.type === 'binomial') {
         const v = requireVariant(metric.byVariant, variant, metric.name);
@@ -255,7 +288,120 @@ export function analyzeAb(input: AbInput, options: AbOptions): AbResult {
     return { name: metric.name, type: metric.type, results };
   });
 
-  return { control, method, srm, metrics, decision: decide(metrics, options.metricSpecs ?? [], control, srm, method) };
+  const guardrails = judgeGuardrails(metrics, options.metricSpecs ?? []);
+  return { control, method, srm, metrics, guardrails, decision: decide(metrics, options.metricSpecs ?? [], control, srm, method, guardrails) };
+}
+
+interface MomentSettings {
+  confidence: number;
+  correction: NonNullable<AbOptions['correction']>;
+  method: NonNullable<AbOptions['method']>;
+  tau2Factor: number;
+  adjustment: 'cuped' | 'regression';
+}
+
+/** CUPED / regression-adjusted, ratio and quantile metrics: all finished from sufficient statistics. */
+function momentMetric(
+  metric: Extract<AbMetricInput, { type: 'adjusted' | 'ratio' | 'quantile' }>,
+  variants: string[],
+  control: string,
+  treatments: string[],
+  s: MomentSettings,
+): AbResult['metrics'][number] {
+  const { confidence, method, tau2Factor } = s;
+  let compare: (variant: string) => Comparison;
+  let adjustment: { method: 'cuped' | 'regression'; theta: number } | undefined;
+  let perUnitVariance = (_variant: string): number => 0;
+  let nOf: (variant: string) => number;
+  if (metric.type === 'quantile') {
+    const get = (v: string) => requireVariant(metric.byVariant, v, metric.name);
+    nOf = (v) => get(v).n;
+    compare = (v) => quantileCompare(get(v), get(control), confidence);
+    const z = normalQuantile(1 - (1 - confidence) / 2);
+    // Per-unit variance implied by the order-statistic interval: n se^2.
+    perUnitVariance = (v) => get(v).n * ((get(v).upper - get(v).lower) / (2 * z)) ** 2;
+  } else {
+    const get = (v: string): Moments => requireVariant(metric.byVariant, v, metric.name);
+    nOf = (v) => get(v).n;
+    if (metric.type === 'ratio') {
+      compare = (v) => ratioCompare(get(v), get(control), confidence);
+      perUnitVariance = (v) => {
+        const c = centred(get(v));
+        const r = get(v).sum_y / get(v).sum_x;
+        return (c.vy - 2 * r * c.cxy + r * r * c.vx) / (c.mx * c.mx);
+      };
+    } else if (s.adjustment === 'regression') {
+      const fit = regressionAdjust(variants.map(get));
+      adjustment = { method: 'regression', theta: fit.slope };
+      compare = (v) => regressionCompare(get(v), get(control), fit, confidence);
+      perUnitVariance = () => fit.sigma2;
+    } else {
+      const all = variants.map(get);
+      const theta = cupedTheta(all);
+      const total = all.reduce(addMoments, emptyMoments());
+      const grandMeanX = total.sum_x / total.n;
+      adjustment = { method: 'cuped', theta };
+      compare = (v) => cupedCompare(get(v), get(control), theta, grandMeanX, confidence);
+      perUnitVariance = (v) => {
+        const c = centred(get(v));
+        return Math.max(0, c.vy - 2 * theta * c.cxy + theta * theta * c.vx);
+      };
+    }
+  }
+  const partial = treatments.map((variant): Omit<AbVariantResult, 'p_value_adjusted' | 'significant'> => {
+    const c = compare(variant);
+    let p = c.p;
+    let ci = c.ci;
+    if (method === 'sequential') {
+      ({ p, ci } = msprt(c.diff, c.v, tau2Factor * ((perUnitVariance(variant) + perUnitVariance(control)) / 2), confidence));
+    }
+    return {
+      variant,
+      n: nOf(variant),
+      mean: c.mean,
+      control_n: nOf(control),
+      control_mean: c.control_mean,
+      abs_diff: c.diff,
+      rel_lift: c.control_mean === 0 ? null : c.diff / c.control_mean,
+      ci_low: ci[0],
+      ci_high: ci[1],
+      p_value: p,
+      chance_to_beat_control: null,
+      variance_reduction: c.v_unadjusted !== undefined && c.v_unadjusted > 0 ? 1 - c.v / c.v_unadjusted : null,
+    };
+  });
+  const adjusted = adjustPValues(partial.map((r) => r.p_value), s.correction);
+  const results = partial.map((r, i): AbVariantResult => ({ ...r, p_value_adjusted: adjusted[i]!, significant: adjusted[i]! < 1 - confidence }));
+  const type = metric.type === 'adjusted' ? metric.metricType : metric.type;
+  return { name: metric.name, type, ...(adjustment ? { adjustment } : {}), ...(metric.type === 'quantile' ? { quantile: metric.quantile } : {}), results };
+}
+
+/**
+ * Guardrails on the interval: the bound of the difference's interval on the bad side (the lower bound
+ * when higher is better) must stay within the limit. A relative limit compares that bound divided by
+ * |control value|; an absolute limit the bound itself. So a guardrail passes only when the data rule
+ * out a harm larger than the limit (a non-inferiority test at the analysis' confidence).
+ */
+export function judgeGuardrails(metrics: AbResult['metrics'], specs: AbMetricSpec[]): AbGuardrailVerdict[] {
+  const out: AbGuardrailVerdict[] = [];
+  for (const m of metrics) {
+    const spec = specs.find((x) => x.name === m.name);
+    const g = spec?.guardrail;
+    if (!g) continue;
+    const decrease = spec.direction === 'decrease';
+    for (const r of m.results) {
+      // Harm is positive in the bad direction.
+      const worstHarm = decrease ? r.ci_high : -r.ci_low;
+      if (g.max_relative_change !== undefined) {
+        const rel = r.control_mean === 0 ? null : worstHarm / Math.abs(r.control_mean);
+        out.push({ metric: m.name, variant: r.variant, worst_case: rel === null ? null : decrease ? rel : -rel, limit: g.max_relative_change, kind: 'relative', passed: rel !== null && rel <= g.max_relative_change });
+      }
+      if (g.max_absolute_change !== undefined) {
+        out.push({ metric: m.name, variant: r.variant, worst_case: decrease ? worstHarm : -worstHarm, limit: g.max_absolute_change, kind: 'absolute', passed: worstHarm <= g.max_absolute_change });
+      }
+    }
+  }
+  return out;
 }
 
 function formatPercent(x: number | null): string {
@@ -263,27 +409,24 @@ function formatPercent(x: number | null): string {
 }
 
 /** The decision in words: SRM first, then the primary metric, then guardrails. */
-function decide(metrics: AbResult['metrics'], specs: AbMetricSpec[], control: string, srm: AbResult['srm'], method: AbResult['method']): AbResult['decision'] {
+function decide(metrics: AbResult['metrics'], specs: AbMetricSpec[], control: string, srm: AbResult['srm'], method: AbResult['method'], verdicts: AbGuardrailVerdict[]): AbResult['decision'] {
   if (srm.mismatch) {
-    return { winner: null, reason: `Sample ratio mismatch (chi-square p = ${srm.p_value.toExponential(2)}): traffic does not match the configured split, so the results are not trustworthy.` };
+    const test = method === 'sequential' ? `sequential p = ${srm.sequential_p_value.toExponential(2)}` : `chi-square p = ${srm.p_value.toExponential(2)}`;
+    return { winner: null, reason: `Sample ratio mismatch (${test}): traffic does not match the configured split, so the results are not trustworthy.` };
   }
   if (metrics.length === 0) return { winner: null, reason: 'No metrics to compare.' };
   const specOf = (name: string): AbMetricSpec => specs.find((s) => s.name === name) ?? { name };
   const primary = metrics.find((m) => specOf(m.name).primary) ?? metrics[0]!;
   const sign = specOf(primary.name).direction === 'decrease' ? -1 : 1;
 
-  const guardrailFailures = (variant: string): string[] => {
-    const out: string[] = [];
-    for (const m of metrics) {
-      const spec = specOf(m.name);
-      if (!spec.guardrail || m === primary) continue;
-      const r = m.results.find((x) => x.variant === variant);
-      if (!r || r.rel_lift === null) continue;
-      const worse = (spec.direction === 'decrease' ? 1 : -1) * r.rel_lift;
-      if (worse > spec.guardrail.max_relative_change) out.push(`${m.name} ${formatPercent(r.rel_lift)} (limit ${(spec.guardrail.max_relative_change * 100).toFixed(2)}%)`);
-    }
-    return out;
-  };
+  const guardrailFailures = (variant: string): string[] =>
+    verdicts
+      .filter((g) => g.variant === variant && g.metric !== primary.name && !g.passed)
+      .map((g) => {
+        const bound = g.worst_case === null ? 'n/a' : g.kind === 'relative' ? formatPercent(g.worst_case) : `${g.worst_case >= 0 ? '+' : ''}${g.worst_case.toPrecision(3)}`;
+        const limit = g.kind === 'relative' ? `${(g.limit * 100).toFixed(2)}%` : String(g.limit);
+        return `${g.metric} could move ${bound} (interval bound; limit ${limit})`;
+      });
 
   const better = primary.results.filter((r) => r.significant && sign * r.abs_diff > 0).sort((a, b) => sign * (b.abs_diff - a.abs_diff));
   const blocked: string[] = [];

@@ -113,7 +113,7 @@ function validate(input: CalibrationInput): void {
 }
 
 /** Equal-width bin edges as numpy.linspace(0, 1, bins + 1) computes them. */
-function binEdges(bins: number): Float64Array {
+export function binEdges(bins: number): Float64Array {
   const edges = new Float64Array(bins + 1);
   const step = 1 / bins;
   for (let i = 0; i < bins; i++) edges[i] = i * step;
@@ -138,7 +138,7 @@ function binIndex(confidence: Float64Array, edges: Float64Array): Uint16Array {
   return out;
 }
 
-function eceFromSums(count: Float64Array, sumConf: Float64Array, sumCorrect: Float64Array, n: number): { ece: number; mce: number } {
+export function eceFromSums(count: Float64Array, sumConf: Float64Array, sumCorrect: Float64Array, n: number): { ece: number; mce: number } {
   let ece = 0;
   let mce = 0;
   for (let b = 0; b < count.length; b++) {

@@ -15,6 +15,11 @@
  * Baseline: when no baseline rate is known the rates are centred on 0.5 (p1 = 0.5 − δ/2,
  * p2 = 0.5 + δ/2). Both variance terms peak there, so this is the worst case: the largest n any
  * baseline could need for this δ.
+ *
+ * Variance reduction (CUPED): with a pre-period covariate whose correlation with the metric is r,
+ * the adjusted metric's variance is (1 - r²) times the raw one under both hypotheses, so n is
+ * multiplied by `varianceFactor` = 1 - r² and the power at n is the power at n / (1 - r²)
+ * (Deng et al. 2013, section 3.2).
  */
 import quantile from '@stdlib/stats-base-dists-normal-quantile';
 import cdf from '@stdlib/stats-base-dists-normal-cdf';
@@ -30,6 +35,8 @@ export interface ProportionTestDesign {
   baseline?: number;
   /** Which way the treatment rate moves from the baseline (default: up, unless that passes 1). */
   direction?: 'increase' | 'decrease';
+  /** Variance kept after CUPED, 1 - r² for covariate correlation r (default 1: no covariate). */
+  varianceFactor?: number;
 }
 
 export interface ProportionRates {
@@ -45,6 +52,7 @@ export function designProblem(d: ProportionTestDesign): string | undefined {
   const inOpen01 = (x: number) => Number.isFinite(x) && x > 0 && x < 1;
   if (!inOpen01(d.mde)) return `mde must be between 0 and 1 (an absolute difference in rates), got ${d.mde}`;
   if (d.power !== undefined && !inOpen01(d.power)) return `power must be between 0 and 1, got ${d.power}`;
+  if (d.varianceFactor !== undefined && !(d.varianceFactor > 0 && d.varianceFactor <= 1)) return `the variance factor 1 - r² must be in (0, 1], got ${d.varianceFactor}`;
   if (d.confidence !== undefined && !inOpen01(d.confidence)) return `confidence must be between 0 and 1, got ${d.confidence}`;
   if (d.baseline !== undefined) {
     if (!inOpen01(d.baseline)) return `baseline must be between 0 and 1, got ${d.baseline}`;
@@ -79,7 +87,7 @@ function terms(d: ProportionTestDesign): { zAlpha: number; h0: number; h1: numbe
 export function sampleSizeExact(d: ProportionTestDesign): number {
   const { zAlpha, h0, h1, delta } = terms(d);
   const zBeta = quantile(d.power ?? DEFAULT_POWER, 0, 1);
-  return (zAlpha * h0 + zBeta * h1) ** 2 / delta ** 2;
+  return ((zAlpha * h0 + zBeta * h1) ** 2 / delta ** 2) * (d.varianceFactor ?? 1);
 }
 
 /** Units needed per variant, rounded up (throws RangeError on an invalid design). */
@@ -92,5 +100,6 @@ export function sampleSizePerVariant(d: ProportionTestDesign): number {
 export function powerForSampleSize(d: ProportionTestDesign, n: number): number {
   if (!(n > 0)) return 0;
   const { zAlpha, h0, h1, delta } = terms(d);
+  n /= d.varianceFactor ?? 1;
   return cdf((Math.sqrt(n) * delta - zAlpha * h0) / h1, 0, 1);
 }

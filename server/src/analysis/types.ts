@@ -96,17 +96,30 @@ export interface ContinuousSummary {
   variance: number;
 }
 
+/** Sums per variant for CUPED and ratio metrics (see analysis/ab-stats.ts). */
+export type { Moments, QuantileSummary } from './ab-stats';
+import type { Moments, QuantileSummary } from './ab-stats';
+
 export type AbMetricInput =
   | { name: string; type: 'binomial'; byVariant: Record<string, BinomialSummary> }
-  | { name: string; type: 'continuous'; byVariant: Record<string, ContinuousSummary> };
+  | { name: string; type: 'continuous'; byVariant: Record<string, ContinuousSummary> }
+  /** A binomial or continuous metric `y` with a pre-period covariate `x` (CUPED / regression adjustment). */
+  | { name: string; type: 'adjusted'; metricType: 'binomial' | 'continuous'; byVariant: Record<string, Moments> }
+  /** A ratio metric: `y` the numerator, `x` the denominator, per unit. */
+  | { name: string; type: 'ratio'; byVariant: Record<string, Moments> }
+  /** A quantile metric: the p-quantile and its order-statistic interval per variant. */
+  | { name: string; type: 'quantile'; quantile: number; byVariant: Record<string, QuantileSummary> };
 
 export interface AbMetricSpec {
   name: string;
   primary?: boolean;
   /** Which way is better; default 'increase'. */
   direction?: 'increase' | 'decrease';
-  /** A guardrail fails when the variant moves the metric the wrong way by more than this relative change. */
-  guardrail?: { max_relative_change: number };
+  /**
+   * A guardrail fails when the bound of the difference's interval on the bad side is past a limit:
+   * relative to the control's value, or absolute.
+   */
+  guardrail?: { max_relative_change?: number; max_absolute_change?: number };
 }
 
 export interface AbInput {
@@ -124,8 +137,10 @@ export interface AbOptions {
   metricSpecs?: AbMetricSpec[];
   /** Default 0.95. */
   confidence?: number;
-  /** Default 'holm'. */
-  correction?: 'none' | 'bonferroni' | 'holm';
+  /** Default 'holm'. 'bh' is Benjamini-Hochberg (false discovery rate). */
+  correction?: 'none' | 'bonferroni' | 'holm' | 'bh';
+  /** How metrics with a covariate are adjusted; default 'cuped'. */
+  adjustment?: 'cuped' | 'regression';
   /** Default 'frequentist'. 'sequential' reports mSPRT always-valid p-values and intervals. */
   method?: 'frequentist' | 'bayesian' | 'sequential';
   /** Mixing variance of the mSPRT normal mixture, in units of the metric's variance; default 1. */
@@ -148,13 +163,44 @@ export interface AbVariantResult {
   significant: boolean;
   /** Binomial metrics only; null for continuous. */
   chance_to_beat_control: number | null;
+  /** Metrics with a covariate: 1 - (adjusted variance / unadjusted variance) of the difference; else null. */
+  variance_reduction?: number | null;
+}
+
+export interface AbGuardrailVerdict {
+  metric: string;
+  variant: string;
+  /** The interval bound on the bad side, as a relative (`kind: relative`) or absolute change. */
+  worst_case: number | null;
+  limit: number;
+  kind: 'relative' | 'absolute';
+  passed: boolean;
 }
 
 export interface AbResult {
   control: string;
   method: 'frequentist' | 'bayesian' | 'sequential';
-  srm: { observed: Record<string, number>; expected_share: Record<string, number>; chi2: number; p_value: number; mismatch: boolean };
-  metrics: { name: string; type: 'binomial' | 'continuous'; results: AbVariantResult[] }[];
+  srm: {
+    observed: Record<string, number>;
+    expected_share: Record<string, number>;
+    chi2: number;
+    p_value: number;
+    mismatch: boolean;
+    /** Anytime-valid SRM p-value (Dirichlet-multinomial mixture) and its log Bayes factor. */
+    sequential_p_value: number;
+    log_bayes_factor: number;
+  };
+  metrics: {
+    name: string;
+    type: 'binomial' | 'continuous' | 'ratio' | 'quantile';
+    /** Metrics with a covariate: the method and its slope; else absent. */
+    adjustment?: { method: 'cuped' | 'regression'; theta: number };
+    /** Quantile metrics: the quantile level. */
+    quantile?: number;
+    results: AbVariantResult[];
+  }[];
+  /** One verdict per guardrail metric and non-control variant, judged on the interval bound. */
+  guardrails: AbGuardrailVerdict[];
   decision: { winner: string | null; reason: string };
 }
 

@@ -42,13 +42,20 @@ function calibration(r: R): string {
 function ab(r: R): string {
   const srm = r['srm'] as R;
   let out = `control: ${fmt(r['control'])}   method: ${fmt(r['method'])}\n`;
-  out += `sample ratio: chi2 ${fmt(srm['chi2'])}, p ${fmt(srm['p_value'])}${srm['mismatch'] ? '  MISMATCH' : ''}\n`;
+  out += `sample ratio: chi2 ${fmt(srm['chi2'])}, p ${fmt(srm['p_value'])}, sequential p ${fmt(srm['sequential_p_value'])}${srm['mismatch'] ? '  MISMATCH' : ''}\n`;
   for (const m of list(r['metrics'])) {
-    out += `\n${fmt(m['name'])} (${fmt(m['type'])})\n`;
+    const adj = m['adjustment'] as R | undefined;
+    const extra = [m['quantile'] !== undefined ? `q ${fmt(m['quantile'])}` : '', adj ? `${fmt(adj['method'])}, theta ${fmt(adj['theta'])}` : ''].filter(Boolean).join('; ');
+    out += `\n${fmt(m['name'])} (${fmt(m['type'])}${extra ? `; ${extra}` : ''})\n`;
     out += table(
       ['variant', 'n', 'mean', 'control_mean', 'abs_diff', 'rel_lift', 'ci_low', 'ci_high', 'p_value', 'p_adj', 'significant', 'P(beat)'],
       list(m['results']).map((x) => [x['variant'], x['n'], x['mean'], x['control_mean'], x['abs_diff'], x['rel_lift'], x['ci_low'], x['ci_high'], x['p_value'], x['p_value_adjusted'], x['significant'], x['chance_to_beat_control']]),
     );
+  }
+  const guardrails = list(r['guardrails']);
+  if (guardrails.length) {
+    out += '\nguardrails (judged on the interval bound)\n';
+    out += table(['metric', 'variant', 'worst_case', 'limit', 'kind', 'passed'], guardrails.map((g) => [g['metric'], g['variant'], g['worst_case'], g['limit'], g['kind'], g['passed']]));
   }
   const d = r['decision'] as R;
   return out + `\ndecision: ${d['winner'] ? `${fmt(d['winner'])} wins` : 'no winner'}: ${fmt(d['reason'])}\n`;

@@ -11,9 +11,16 @@ import { analyzeWithCache, displayPath, resultJson } from '../engine/analyze';
 import { runAnalysis } from '../engine/run';
 import { Store } from '../engine/store';
 import { plural } from '../text/plural';
+import type { AnalysisName } from '../engine/options';
+import { readExperiment } from '../engine/experiment';
+import { parseSourceArg } from '../connections/config';
+import { loadConnections } from '../connections/load';
+import { runAbPushdown, runSourcePushdown, type SourceSpec } from '../connections/pushdown';
+import type { QueryRecord } from '../connections/clickhouse';
 
 export const ANALYZE_HELP = `Usage: rlhf-lens analyze <analysis> FILE [options]
        rlhf-lens analyze drift --reference REF --current FILE [options]
+       rlhf-lens analyze <analysis> --source CONNECTION:TABLE [--where SQL] [options]
 
 Runs one analysis on a data file (JSONL, CSV/TSV, JSON array, .gz, trainer_state.json,
 Lightning metrics.csv, MLflow run folder). Analyses: ${analysisNames().join(', ')}.
@@ -39,6 +46,10 @@ Options:
   --option NAME=VALUE    any option of the analysis by its name (repeatable), e.g. --option bootstrap=1000
   --db PATH              keep results in this SQLite file and reuse them when inputs are unchanged
                          (default: in memory, nothing kept)
+  --source CONN:TABLE    run on a table of a connection from .rlhf-lens.yaml instead of a FILE
+                         (ab, latency, calibration): aggregate SQL runs there, only sums come back
+  --where SQL            with --source: a filter, e.g. --where "ts >= '2026-11-01'"
+  --show-sql             with a connection: print every query sent (JSON output always has "sql")
   --help                 show this help
 
 Exit codes: 0 done, 2 usage error or unusable input.
@@ -62,6 +73,9 @@ const SPEC = {
   'input-format': { value: true, choices: [...DATA_FORMATS] },
   db: { value: true },
   option: { value: true, repeat: true },
+  source: { value: true },
+  where: { value: true },
+  'show-sql': {},
   help: {},
 } as const;
 
@@ -134,6 +148,11 @@ export async function runAnalyze(argv: string[], io: CliIO): Promise<number> {
   const [analysis, file, ...extra] = args.positionals;
   if (!analysis) throw new UsageError('name an analysis');
   if (!isAnalysisName(analysis)) throw new UsageError(`unknown analysis "${analysis}" (one of ${analysisNames().join(', ')})`);
+  if (typeof args.options['source'] === 'string') {
+    if (file) throw new UsageError(`give either FILE or --source, not both (got ${file})`);
+    return runAnalyzeSource(analysis, args.options['source'], args, io, runOptionsRecord(args));
+  }
+  if (args.options['where'] !== undefined) throw new UsageError('--where needs --source');
   if (extra.length) throw new UsageError(`one FILE at a time (also got ${extra.join(' ')})`);
   const record = runOptionsRecord(args);
   const target = analysis === 'drift' ? driftFiles(file, record) : file;
@@ -151,6 +170,7 @@ export async function runAnalyze(argv: string[], io: CliIO): Promise<number> {
         const shown = response.files.map((f) => displayPath(f, io.cwd)).join(' vs ');
         io.out(`${analysis} of ${shown} (${response.format}, ${plural(response.rowsRead, 'row')}${response.cached ? ', cached' : ''})\n\n`);
         io.out(renderResult(analysis, response.result));
+        if (response.source) printConnectionRun(response, args.options['show-sql'] === true, io);
         if (response.skipped.count > 0) {
           io.out(`\n${plural(response.skipped.count, 'row')} skipped:\n`);
           for (const s of response.skipped.first) io.out(`  line ${fmt(s.line)}: ${s.reason}\n`);
@@ -163,6 +183,58 @@ export async function runAnalyze(argv: string[], io: CliIO): Promise<number> {
   } catch (err) {
     if (err instanceof IngestError || err instanceof OptionError || err instanceof AnalysisError) {
       io.err(`rlhf-lens analyze: ${err.message}\n`);
+      return EXIT_USAGE;
+    }
+    throw err;
+  }
+}
+
+function printConnectionRun(o: { source?: string; queries?: QueryRecord[]; notes?: string[] }, showSql: boolean, io: CliIO): void {
+  const bytes = (o.queries ?? []).reduce((n, q) => n + q.response_bytes, 0);
+  io.out(`\nran on ${o.source}: ${plural((o.queries ?? []).length, 'query', { plural: 'queries' })}, ${bytes} bytes of results transferred\n`);
+  for (const n of o.notes ?? []) io.out(`note: ${n}\n`);
+  if (showSql) for (const q of o.queries ?? []) io.out(`\n-- query_id ${q.query_id}, ${q.response_bytes} bytes, ${q.duration_ms.toFixed(0)} ms\n${q.sql};\n`);
+}
+
+/** `--source CONNECTION:TABLE`: the analysis as SQL on the connection (never cached). */
+async function runAnalyzeSource(analysis: AnalysisName, arg: string, args: ParsedArgs, io: CliIO, record: Record<string, unknown>): Promise<number> {
+  const json = args.options['format'] === 'json';
+  try {
+    const parsed = parseSourceArg(arg);
+    if (!parsed) throw new UsageError(`--source must be CONNECTION:TABLE (e.g. prod-logs:ab_exposures), got ${JSON.stringify(arg)}`);
+    const where = typeof args.options['where'] === 'string' ? args.options['where'] : undefined;
+    const spec: SourceSpec = { connection: parsed.connection, table: parsed.table, ...(where ? { where } : {}) };
+    const options = parseRunOptions(record, io.cwd, analysis);
+    const loaded = loadConnections(io.cwd);
+    for (const p of loaded.problems) io.err(`rlhf-lens analyze: ${p}\n`);
+    const ctx = { connections: loaded.connections, ...(loaded.file ? { settingsFile: loaded.file } : {}) };
+    const controller = new AbortController();
+    // Ctrl-C stops the query on the server too (KILL QUERY), then exits.
+    const onSigint = () => controller.abort();
+    process.once('SIGINT', onSigint);
+    let outcome;
+    try {
+      if (analysis === 'ab') {
+        if (!options.experiment) throw new OptionError('the ab analysis needs an Experiment file (--experiment) for its variants and metrics');
+        outcome = await runAbPushdown(readExperiment(options.experiment), spec, options, { ...ctx, signal: controller.signal });
+      } else outcome = await runSourcePushdown(analysis, spec, options, { ...ctx, signal: controller.signal });
+    } finally {
+      process.removeListener('SIGINT', onSigint);
+    }
+    if (json) io.out(JSON.stringify({ ...outcome.result, skipped: outcome.skipped, source: outcome.source, sql: outcome.queries, notes: outcome.notes }, null, 2) + '\n');
+    else {
+      io.out(`${analysis} of ${outcome.source} (clickhouse, ${plural(outcome.rowsRead, 'row')} aggregated on the server)\n\n`);
+      io.out(renderResult(analysis, outcome.result));
+      printConnectionRun(outcome, args.options['show-sql'] === true, io);
+    }
+    return EXIT_OK;
+  } catch (err) {
+    if (err instanceof IngestError || err instanceof OptionError || err instanceof AnalysisError) {
+      io.err(`rlhf-lens analyze: ${err.message}\n`);
+      return EXIT_USAGE;
+    }
+    if ((err as Error).name === 'CancelledError') {
+      io.err(`rlhf-lens analyze: ${(err as Error).message}\n`);
       return EXIT_USAGE;
     }
     throw err;

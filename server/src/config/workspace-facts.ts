@@ -23,6 +23,11 @@ export interface WorkspaceFacts {
   dataSample(absPath: string): DataFileSample | undefined;
   /** The parsed content of a small JSON file (a DeepSpeed config, LLaMA-Factory's dataset_info.json), undefined when absent or not JSON. */
   jsonFile?(absPath: string): unknown;
+  /**
+   * The connection names visible from a config file (the `.rlhf-lens.yaml` found as the rule settings
+   * are) and that file; undefined when not known (rules stay silent).
+   */
+  connections?(configPath: string): { names: string[]; file: string | undefined } | undefined;
 }
 
 /** Facts for when nothing is known about other files: cross-file rules stay silent. */

@@ -9,6 +9,19 @@ import { IngestError } from '../ingest/rows';
 import { canonicalOptions, type AnalysisName, type RunOptions } from './options';
 import { inputFiles, type AnalysisOutcome } from './run';
 import type { Store } from './store';
+import { readExperiment } from './experiment';
+
+/** Whether the request's Experiment reads a `source:` on a connection rather than a file. */
+export function readsConnection(req: AnalyzeRequest): boolean {
+  if (req.analysis !== 'ab') return false;
+  const exp = req.options.experiment ?? (/\.ya?ml$/i.test(req.file) ? req.file : undefined);
+  if (!exp) return false;
+  try {
+    return readExperiment(exp).source !== undefined;
+  } catch {
+    return false;
+  }
+}
 
 export interface AnalyzeRequest {
   analysis: AnalysisName;
@@ -40,6 +53,11 @@ export type Executor = (req: AnalyzeRequest) => Promise<AnalysisOutcome>;
 
 export async function analyzeWithCache(req: AnalyzeRequest, execute: Executor, store: Store | undefined, key?: RequestKey): Promise<AnalyzeResponse> {
   const started = performance.now();
+  if (readsConnection(req)) {
+    // A table can change under the same name and Experiment: results on a connection are never cached.
+    const outcome = await execute(req);
+    return { ...outcome, cached: false, inputHash: '', durationMs: performance.now() - started };
+  }
   const { inputHash, optionsHash } = key ?? (await requestKey(req));
   const hit = store?.getResult(req.analysis, inputHash, optionsHash);
   if (hit) {
@@ -77,7 +95,12 @@ export async function analyzeWithCache(req: AnalyzeRequest, execute: Executor, s
 
 /** The JSON an analysis answers with: exactly the result fields, plus `skipped`. */
 export function resultJson(outcome: AnalysisOutcome): Record<string, unknown> {
-  return { ...outcome.result, skipped: outcome.skipped };
+  return {
+    ...outcome.result,
+    skipped: outcome.skipped,
+    // On a connection: where it ran, every query sent (to audit), and what was not computed.
+    ...(outcome.source ? { source: outcome.source, sql: outcome.queries ?? [], notes: outcome.notes ?? [] } : {}),
+  };
 }
 
 export function displayPath(file: string, cwd: string): string {

@@ -7,7 +7,8 @@ import { IngestError, type SourceRow } from '../ingest/rows';
 import type { DataSource } from '../ingest/read';
 import { describe, finiteNumber, flag, key, loggedNumber, numberList } from '../ingest/fields';
 import { Float64Column, Int32Column, Uint8Column } from './columns';
-import { fastAb, fastCalibration } from './duckdb/fast';
+import { fastAb, fastCalibration, type FastAbMetric } from './duckdb/fast';
+import { emptyMoments, pushMoments, quantileSummary, type Moments } from '../analysis/ab-stats';
 import type {
   AbInput,
   AbMetricInput,
@@ -133,11 +134,11 @@ export async function loadCalibration(source: DataSource): Promise<CalibrationIn
 
 // ---------------------------------------------------------------- A/B
 
-export interface AbMetricColumn {
-  name: string;
-  type: 'binomial' | 'continuous';
-  column: string;
-}
+import type { AbMetricColumn } from '../config/experiment-model';
+export type { AbMetricColumn };
+
+/** Whether a metric is finished from moments (covariate, ratio) or order statistics (quantile). */
+export const isMomentMetric = (m: AbMetricColumn): boolean => m.type === 'ratio' || m.type === 'quantile' || m.covariate !== undefined;
 
 interface Welford {
   n: number;
@@ -149,12 +150,18 @@ interface Welford {
  * Rows `{variant, <metric columns>}` (one per unit exposure), or aggregated `{variant, n, successes}`
  * rows, which feed every binomial metric. Continuous metrics use Welford's running variance.
  */
-export async function loadAb(source: DataSource, metrics: AbMetricColumn[], variantColumn = 'variant'): Promise<AbInput> {
-  const fast = await fastAb(source, metrics, variantColumn);
-  if (fast) return fast;
+export async function loadAb(source: DataSource, metrics: AbMetricColumn[], variantColumn = 'variant', confidence = 0.95): Promise<AbInput> {
+  // The DuckDB fast path computes count/mean/variance only: CUPED, ratio and quantile metrics need the
+  // moments and values the line reader collects.
+  if (!metrics.some(isMomentMetric)) {
+    // No moment metric: every type is binomial or continuous.
+    const fast = await fastAb(source, metrics as FastAbMetric[], variantColumn);
+    if (fast) return fast;
+  }
   const units: Record<string, number> = {};
-  const binomial = metrics.filter((m) => m.type === 'binomial').map((m) => ({ m, byVariant: {} as Record<string, { n: number; successes: number }> }));
-  const continuous = metrics.filter((m) => m.type === 'continuous').map((m) => ({ m, byVariant: {} as Record<string, Welford> }));
+  const moment = metrics.filter(isMomentMetric).map((m) => ({ m, byVariant: {} as Record<string, Moments>, values: {} as Record<string, Float64Column> }));
+  const binomial = metrics.filter((m) => m.type === 'binomial' && !isMomentMetric(m)).map((m) => ({ m, byVariant: {} as Record<string, { n: number; successes: number }> }));
+  const continuous = metrics.filter((m) => m.type === 'continuous' && !isMomentMetric(m)).map((m) => ({ m, byVariant: {} as Record<string, Welford> }));
   let usable = 0;
   for await (const row of source.rows) {
     const v = row.value;
@@ -205,6 +212,28 @@ export async function loadAb(source: DataSource, metrics: AbMetricColumn[], vari
       w.m2 += d * (x - w.mean);
       rowUsed = true;
     }
+    for (const c of moment) {
+      const raw = v[c.m.column];
+      const y = c.m.type === 'binomial' ? flag(raw) : finiteNumber(raw);
+      if (y === undefined) {
+        if (raw !== undefined) problems.push(describe(c.m.column, raw, c.m.type === 'binomial' ? 'true/false or 1/0' : 'a number'));
+        continue;
+      }
+      if (c.m.type === 'quantile') {
+        (c.values[variant] ??= new Float64Column()).push(y);
+        rowUsed = true;
+        continue;
+      }
+      // A unit without its covariate / denominator is left out of this metric (as the SQL's countIf).
+      const xColumn = c.m.denominator ?? c.m.covariate!;
+      const x = finiteNumber(v[xColumn]);
+      if (x === undefined) {
+        if (v[xColumn] !== undefined) problems.push(describe(xColumn, v[xColumn], 'a number'));
+        continue;
+      }
+      pushMoments((c.byVariant[variant] ??= emptyMoments()), y, x);
+      rowUsed = true;
+    }
     if (problems.length) source.skipped.add(row.line, problems.join('; '));
     else if (!rowUsed) source.skipped.add(row.line, `none of the metric columns (${metrics.map((m) => m.column).join(', ')})`);
     if (rowUsed || !problems.length) {
@@ -215,6 +244,14 @@ export async function loadAb(source: DataSource, metrics: AbMetricColumn[], vari
   }
   if (usable === 0) throw noUsableRows(source, `A/B rows need "${variantColumn}" and the metric columns ${metrics.map((m) => m.column).join(', ')}, or {${variantColumn}, n, successes}`);
   const out: AbMetricInput[] = [
+    ...moment.map((c): AbMetricInput => {
+      if (c.m.type === 'quantile') {
+        const byVariant = Object.fromEntries(Object.entries(c.values).map(([k, col]) => [k, quantileSummary(col.toArray().sort(), c.m.quantile!, c.m.confidence ?? confidence)]));
+        return { name: c.m.name, type: 'quantile', quantile: c.m.quantile!, byVariant };
+      }
+      if (c.m.type === 'ratio') return { name: c.m.name, type: 'ratio', byVariant: c.byVariant };
+      return { name: c.m.name, type: 'adjusted', metricType: c.m.type, byVariant: c.byVariant };
+    }),
     ...binomial.map((b): AbMetricInput => ({ name: b.m.name, type: 'binomial', byVariant: b.byVariant })),
     ...continuous.map(
       (c): AbMetricInput => ({

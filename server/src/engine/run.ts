@@ -10,18 +10,25 @@ import type { Skipped } from '../ingest/rows';
 import type { DataFormat } from '../ingest/rows';
 import { OptionError, type AnalysisName, type RunOptions } from './options';
 import { analysisNames, runnerFor } from './analyses/registry';
+import type { QueryRecord } from '../connections/clickhouse';
 
 export interface RunHooks {
   /** Rows read so far (all sources of the run together). */
   onProgress?: (rowsRead: number) => void;
+  /** Cancels a run on a connection (the query is killed on the server). */
+  signal?: AbortSignal;
 }
 
 export interface AnalysisOutcome {
   analysis: AnalysisName;
   /** The data file(s) read, absolute. */
   files: string[];
-  format: DataFormat;
+  format: DataFormat | 'clickhouse';
   rowsRead: number;
+  /** Runs on a connection: `connection:table`, every query sent ("show SQL"), what was not computed. */
+  source?: string;
+  queries?: QueryRecord[];
+  notes?: string[];
   skipped: Skipped;
   /** The analysis result: exactly the fields of docs/analyses.md. */
   result: Record<string, unknown>;
@@ -49,6 +56,9 @@ export function inputFiles(analysis: AnalysisName, file: string, options: RunOpt
 
 export async function runAnalysis(analysis: AnalysisName, file: string, options: RunOptions, hooks: RunHooks = {}): Promise<AnalysisOutcome> {
   const r = runner(analysis);
+  // A request whose data live on a connection (an Experiment's source:) runs there as SQL.
+  const pushed = await r.pushdown?.(file, options, hooks);
+  if (pushed) return pushed;
   const sources: DataSource[] = [];
   const open = (f: string, extra: Partial<IngestOptions> = {}): Promise<DataSource> => {
     // Progress counts the rows of every source of the run: those opened before this one, then this one's.

@@ -71,7 +71,7 @@ const abSection = object({
   result: abResult,
   /** Configured per-variant sample size the test needs (Experiment `analysis.min_sample_size`). */
   required_sample_size: nullable(num),
-  guardrails: arrayOf(object({ metric: str, direction: literal('increase', 'decrease'), max_relative_change: num })),
+  guardrails: arrayOf(object({ metric: str, direction: literal('increase', 'decrease'), max_relative_change: optional(num), max_absolute_change: optional(num) })),
 });
 
 const analysisError = object({ section: str, file: str, message: str });

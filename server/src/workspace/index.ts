@@ -8,6 +8,9 @@ import * as path from 'node:path';
 import { detectKind, mayBeConfigFile, type ConfigKind, type KindMap } from '../config/kind';
 import type { DataFileSample, WorkspaceFacts } from '../config/workspace-facts';
 import { parseDataSample } from './data-sample';
+import { parse as parseYaml } from 'yaml';
+import { parseConnections } from '../connections/config';
+import { findSettingsFile } from '../connections/load';
 
 /** Bytes read from the head of a file for kinds and samples. */
 export const HEAD_BYTES = 64 * 1024;
@@ -36,6 +39,7 @@ function readHead(filePath: string, size: number): string {
   }
 }
 
+
 export class FileSystemFacts implements WorkspaceFacts {
   private readonly overrides = new Map<string, string>();
   private readonly cache = new Map<string, CacheEntry>();
@@ -56,6 +60,21 @@ export class FileSystemFacts implements WorkspaceFacts {
 
   exists(absPath: string): boolean {
     return this.overrides.has(absPath) || fs.existsSync(absPath);
+  }
+
+  /** Connection names from the nearest `.rlhf-lens.yaml` (an open buffer wins over the disk). */
+  connections(configPath: string): { names: string[]; file: string | undefined } {
+    const file = findSettingsFile(path.dirname(configPath));
+    if (!file) return { names: [], file: undefined };
+    const open = this.overrides.get(file);
+    let value: unknown;
+    try {
+      value = parseYaml(open ?? fs.readFileSync(file, 'utf8'));
+    } catch {
+      return { names: [], file };
+    }
+    const raw = value && typeof value === 'object' ? (value as Record<string, unknown>)['connections'] : undefined;
+    return { names: Object.keys(parseConnections(raw, file).connections), file };
   }
 
   configKind(absPath: string): ConfigKind | null | undefined {
@@ -136,5 +155,11 @@ export function recordingFacts(facts: WorkspaceFacts, asked: Set<string>): Works
     configKind: (p) => (asked.add(path.normalize(p)), facts.configKind(p)),
     dataSample: (p) => (asked.add(path.normalize(p)), facts.dataSample(p)),
     jsonFile: (p) => (asked.add(path.normalize(p)), facts.jsonFile?.(p)),
+    connections: (p) => {
+      const known = facts.connections?.(p);
+      // A change to the settings file re-checks the documents that read it.
+      if (known?.file) asked.add(path.normalize(known.file));
+      return known;
+    },
   };
 }

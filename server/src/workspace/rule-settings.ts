@@ -16,6 +16,7 @@ import { SEVERITY_SETTINGS, type SeveritySetting } from '../config/lint';
 import { KIND_NAME_CHOICES, kindFromName, type KindMap, type KindMapEntry } from '../config/kind';
 import type { HardwareProfile } from '../config/project';
 import { parseHardware } from '../config/frameworks/hardware';
+import { parseConnections, type ConnectionConfig } from '../connections/config';
 
 export const SETTINGS_FILE = '.rlhf-lens.yaml';
 
@@ -27,6 +28,8 @@ export interface RuleSettings {
   hardware?: HardwareProfile;
   /** Problems with the file, for the log or stderr; a bad entry is skipped, never fatal. */
   problems: string[];
+  /** `connections:` (connections/config.ts): databases analyses may read; credentials never in the file. */
+  connections?: Record<string, ConnectionConfig>;
 }
 
 export function parseRuleSettings(text: string, source: string, root: string = path.dirname(source)): RuleSettings {
@@ -59,6 +62,9 @@ export function parseRuleSettings(text: string, source: string, root: string = p
     problems.push(...parsed.problems.map((p) => `${source}: ${p}`));
     if (parsed.hardware) out.hardware = parsed.hardware;
   }
+  const conns = parseConnections((value as { connections?: unknown }).connections, source);
+  problems.push(...conns.problems);
+  if (Object.keys(conns.connections).length) out.connections = conns.connections;
   const rules = (value as { rules?: unknown }).rules;
   if (rules === undefined) return out;
   if (!rules || typeof rules !== 'object' || Array.isArray(rules)) {

@@ -12,12 +12,11 @@ import type { ViewContext } from '../shell';
 
 type GuardrailStatus = 'pass' | 'fail' | 'n/a';
 
-/** A guardrail fails when the variant moves the metric the wrong way by more than the allowed relative change. */
+/** The engine's verdict (judged on the interval bound on the bad side, see docs/analyses.md). */
 function guardrailStatus(ab: AbSection, metric: string, r: AbVariantResult): GuardrailStatus {
-  const g = ab.guardrails.find((x) => x.metric === metric);
-  if (!g || r.rel_lift === null) return 'n/a';
-  const harm = g.direction === 'increase' ? -r.rel_lift : r.rel_lift;
-  return harm > g.max_relative_change ? 'fail' : 'pass';
+  const g = ab.result.guardrails.find((x) => x.metric === metric && x.variant === r.variant);
+  if (!g) return 'n/a';
+  return g.passed ? 'pass' : 'fail';
 }
 
 /** Draws the "no effect" line at x = 0 behind the intervals. */

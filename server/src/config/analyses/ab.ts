@@ -1,6 +1,6 @@
 /** The `ab` analysis: A/B test of an Experiment's variants (docs/analyses.md#ab). */
 import type { AbResult } from '../../analysis/types';
-import { arrayOf, bool, literal, nullable, num, object, recordOf, str } from '../../protocol/check';
+import { arrayOf, bool, literal, nullable, num, object, optional, recordOf, str } from '../../protocol/check';
 import { defineAnalysis, field, m, metricNumber, opt, text } from './descriptor';
 
 const variantResult = object({
@@ -17,12 +17,22 @@ const variantResult = object({
   p_value_adjusted: num,
   significant: bool,
   chance_to_beat_control: nullable(num),
+  variance_reduction: optional(nullable(num)),
 });
 export const abResult = object({
   control: str,
   method: literal('frequentist', 'bayesian', 'sequential'),
-  srm: object({ observed: recordOf(num), expected_share: recordOf(num), chi2: num, p_value: num, mismatch: bool }),
-  metrics: arrayOf(object({ name: str, type: literal('binomial', 'continuous'), results: arrayOf(variantResult) })),
+  srm: object({ observed: recordOf(num), expected_share: recordOf(num), chi2: num, p_value: num, mismatch: bool, sequential_p_value: num, log_bayes_factor: num }),
+  metrics: arrayOf(
+    object({
+      name: str,
+      type: literal('binomial', 'continuous', 'ratio', 'quantile'),
+      adjustment: optional(object({ method: literal('cuped', 'regression'), theta: num })),
+      quantile: optional(num),
+      results: arrayOf(variantResult),
+    }),
+  ),
+  guardrails: arrayOf(object({ metric: str, variant: str, worst_case: nullable(num), limit: num, kind: literal('relative', 'absolute'), passed: bool })),
   decision: object({ winner: nullable(str), reason: str }),
 }) satisfies (v: unknown) => AbResult;
 
@@ -34,6 +44,7 @@ export const abAnalysis = defineAnalysis<AbResult>({
   metrics: [
     m('srm.p_value', 'p-value of the sample-ratio-mismatch chi-square test.'),
     m('srm.chi2', 'Chi-square statistic of the sample-ratio test.'),
+    m('srm.sequential_p_value', 'Anytime-valid p-value of the sequential sample-ratio test (Dirichlet-multinomial mixture).'),
     m('p_value', 'p-value of the primary metric, per non-control variant.'),
     m('p_value_adjusted', 'p-value after the configured multiple-comparison correction.'),
     m('abs_diff', 'Absolute difference of means against the control.'),

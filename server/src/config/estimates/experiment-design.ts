@@ -14,6 +14,8 @@ export interface ExperimentDesign {
   worstCaseBaseline: boolean;
   minSampleSize?: number;
   method?: string;
+  /** The primary metric's `covariate_correlation` r when it has a `covariate` (CUPED: n x (1 - r²)). */
+  covariateCorrelation?: number;
 }
 
 function record(v: unknown): Record<string, unknown> | undefined {
@@ -38,8 +40,10 @@ export function experimentDesignFromConfig(value: unknown): ExperimentDesign | u
   if (mde === undefined) return undefined;
   const baseline = fraction(metric['baseline']);
   const direction = metric['direction'] === 'decrease' ? 'decrease' : 'increase';
+  const r = metric['covariate'] !== undefined && typeof metric['covariate_correlation'] === 'number' && metric['covariate_correlation'] >= 0 && metric['covariate_correlation'] < 1 ? metric['covariate_correlation'] : undefined;
   const design: ProportionTestDesign = {
     mde,
+    ...(r ? { varianceFactor: 1 - r * r } : {}),
     power: fraction(analysis['power']) ?? DEFAULT_POWER,
     confidence: fraction(analysis['confidence']) ?? DEFAULT_CONFIDENCE,
     ...(baseline !== undefined ? { baseline, direction } : {}),
@@ -53,5 +57,6 @@ export function experimentDesignFromConfig(value: unknown): ExperimentDesign | u
     worstCaseBaseline: baseline === undefined,
     ...(typeof minSampleSize === 'number' && minSampleSize > 0 ? { minSampleSize } : {}),
     ...(typeof analysis['method'] === 'string' ? { method: analysis['method'] } : {}),
+    ...(r ? { covariateCorrelation: r } : {}),
   };
 }

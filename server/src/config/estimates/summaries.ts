@@ -79,7 +79,8 @@ export function experimentSummary(value: unknown): string | undefined {
   const d = experimentDesignFromConfig(value);
   if (!d) return undefined;
   const needed = sampleSizePerVariant(d.design);
-  const baseline = d.worstCaseBaseline ? 'worst-case baseline 0.5' : `baseline ${d.design.baseline}`;
+  const baseline = (d.worstCaseBaseline ? 'worst-case baseline 0.5' : `baseline ${d.design.baseline}`) +
+    (d.covariateCorrelation ? `, CUPED with covariate correlation ${d.covariateCorrelation}: variance and sample size x ${Number((1 - d.covariateCorrelation ** 2).toFixed(4))}` : '');
   const lines = [
     `**Sample size:** ${plural(needed, 'unit', { format: n })} per variant to detect an absolute change of ${d.design.mde} in "${d.metricName}" ` +
       `with ${pct(d.design.power!)} power at ${pct(d.design.confidence!)} confidence (two-sided two-proportion z-test, ${baseline}).`,

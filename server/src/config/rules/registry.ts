@@ -25,6 +25,7 @@ import { controlRule } from './experiment/control';
 import { scheduleOrderRule } from './experiment/schedule-order';
 import { underpoweredRule } from './experiment/underpowered';
 import { unknownColumnRule } from './experiment/unknown-column';
+import { unknownConnectionRule } from './experiment/unknown-connection';
 import { methodRequirementsRule } from './training/method-requirements';
 import { quantizationWithoutLoraRule } from './training/quantization-without-lora';
 import { datasetFormatRule } from './training/dataset-format';
@@ -69,6 +70,7 @@ export const RULES: readonly Rule[] = [
   scheduleOrderRule,
   underpoweredRule,
   unknownColumnRule,
+  unknownConnectionRule,
   methodRequirementsRule,
   quantizationWithoutLoraRule,
   datasetFormatRule,

@@ -7,6 +7,7 @@
 import type { DataSource, IngestOptions } from '../../ingest/read';
 import type { AnalysisDescriptor } from '../../config/analyses/descriptor';
 import type { RunOptions } from '../options';
+import type { AnalysisOutcome, RunHooks } from '../run';
 
 export interface LoadContext {
   /** The data file as requested (absolute). */
@@ -24,6 +25,11 @@ export interface AnalysisRunner<I = unknown, R = unknown> {
   load(ctx: LoadContext): Promise<I>;
   /** The pure computation (analysis/<name>.ts): input -> the result fields of docs/analyses.md. */
   run(input: I, options: RunOptions): R;
+  /**
+   * When the request's data live on a database connection (e.g. an Experiment's `source:`): runs the
+   * analysis there as aggregate SQL and returns the outcome; undefined for file inputs (connections/).
+   */
+  pushdown?(file: string, options: RunOptions, hooks: RunHooks): Promise<AnalysisOutcome | undefined>;
 }
 
 /** Identity, for type inference. */

@@ -19,12 +19,13 @@ export const underpoweredRule: Rule = {
     const baseline = d.worstCaseBaseline
       ? 'assuming the worst-case baseline rate of 0.5 (set the metric\'s `baseline` for a sharper figure)'
       : `from a baseline rate of ${d.design.baseline}`;
+    const cuped = d.covariateCorrelation ? ` with CUPED (covariate correlation ${d.covariateCorrelation}: variance x ${Number((1 - d.covariateCorrelation ** 2).toFixed(4))})` : '';
     const range = doc.valueRange(['analysis', 'min_sample_size']);
     ctx.report({
       range,
       message:
         `min_sample_size ${d.minSampleSize.toLocaleString('en-US')} per variant gives only ${pct(power)} power to detect an absolute change of ` +
-        `${d.design.mde} in "${d.metricName}" ${baseline} at ${pct(d.design.confidence!)} confidence; ` +
+        `${d.design.mde} in "${d.metricName}" ${baseline}${cuped} at ${pct(d.design.confidence!)} confidence; ` +
         `${pct(d.design.power!)} power needs ${needed.toLocaleString('en-US')} per variant.`,
       fixes: [{ title: `Set min_sample_size to ${needed}`, edits: [{ range, newText: String(needed) }], safe: false }],
     });

@@ -1,0 +1,166 @@
+/**
+ * Analyses on a connection: compile to aggregate SQL (server/src/sql/), run it where the data is,
+ * finish with the same pure analysis as for files. Only sufficient statistics come back.
+ * Results are never cached: a table can change under the same name.
+ */
+import { analyzeAb } from '../analysis/ab';
+import type { AnalysisName, RunOptions } from '../engine/options';
+import { OptionError } from '../engine/options';
+import type { ExperimentPlan } from '../engine/experiment';
+import { didYouMean } from '../config/did-you-mean';
+import { clickhouse, fromClause, SqlBuildError, type SqlSource } from '../sql/dialect';
+import { buildAbQueries } from '../sql/ab';
+import { buildLatencyQueries } from '../sql/latency';
+import { buildCalibrationQueries } from '../sql/calibration';
+import { ClickHouseSession, SourceError, type ColumnInfo, type QueryRecord } from './clickhouse';
+import { resolveCredentials, CredentialError } from './credentials';
+import type { ConnectionConfig } from './config';
+
+/** `source:` of an Experiment or a check, or `--source CONNECTION:TABLE`. */
+export interface SourceSpec extends SqlSource {
+  connection: string;
+}
+
+export interface PushdownContext {
+  connections: Record<string, ConnectionConfig>;
+  /** Where the connections came from, for messages. */
+  settingsFile?: string;
+  signal?: AbortSignal;
+  env?: NodeJS.ProcessEnv;
+  secrets?: Record<string, string>;
+}
+
+export interface PushdownOutcome {
+  analysis: AnalysisName;
+  /** `connection:table` or `connection:(query)`. */
+  source: string;
+  /** Rows the server aggregated (units for ab, requests for latency, ...). */
+  rowsRead: number;
+  skipped: { count: number; first: { line: number; reason: string }[] };
+  result: Record<string, unknown>;
+  /** Every query sent, in order ("show SQL"), with the size of its answer. */
+  queries: QueryRecord[];
+  /** What a pushed-down run does not compute (figures that need the rows). */
+  notes: string[];
+}
+
+export function sourceLabel(spec: SourceSpec): string {
+  return `${spec.connection}:${spec.table ?? '(query)'}`;
+}
+
+export function connectionOf(spec: SourceSpec, ctx: PushdownContext): ConnectionConfig {
+  const conn = ctx.connections[spec.connection];
+  if (!conn) {
+    const names = Object.keys(ctx.connections);
+    const s = didYouMean(spec.connection, names);
+    throw new OptionError(
+      `unknown connection "${spec.connection}"${s ? ` (did you mean "${s}"?)` : ''}: ${names.length ? `the connections are ${names.join(', ')}` : 'no connections are defined'}${ctx.settingsFile ? ` in ${ctx.settingsFile}` : ' (add them under connections: in .rlhf-lens.yaml)'}`,
+    );
+  }
+  return conn;
+}
+
+/** Columns by source, from the server's metadata, kept 60 s (diagnostics ask often). */
+const metadataCache = new Map<string, { at: number; columns: ColumnInfo[] }>();
+const METADATA_TTL_MS = 60_000;
+
+export async function sourceColumns(session: ClickHouseSession, spec: SourceSpec): Promise<ColumnInfo[]> {
+  const { from } = fromClause(clickhouse, spec);
+  const key = `${session.conn.url}|${session.conn.database}|${from}`;
+  const hit = metadataCache.get(key);
+  if (hit && Date.now() - hit.at < METADATA_TTL_MS) return hit.columns;
+  const columns = await session.columns(spec.query !== undefined ? `${from} AS src` : from);
+  metadataCache.set(key, { at: Date.now(), columns });
+  return columns;
+}
+
+/** Only for the tests: forget cached metadata. */
+export function clearMetadataCache(): void {
+  metadataCache.clear();
+}
+
+function requireColumns(label: string, have: ColumnInfo[], needed: { column: string; what: string }[]): void {
+  const names = have.map((c) => c.name);
+  for (const n of needed) {
+    if (!names.includes(n.column)) {
+      const s = didYouMean(n.column, names);
+      throw new SourceError(label, `${n.what} reads column "${n.column}", which the source does not have${s ? ` (did you mean "${s}"?)` : ''}; its columns: ${names.slice(0, 20).join(', ')}${names.length > 20 ? ', ...' : ''}`, 'column');
+    }
+  }
+}
+
+export async function openSession(spec: SourceSpec, ctx: PushdownContext): Promise<ClickHouseSession> {
+  const conn = connectionOf(spec, ctx);
+  let creds;
+  try {
+    creds = resolveCredentials(conn, ctx.env ?? process.env, ctx.secrets ?? {});
+  } catch (err) {
+    if (err instanceof CredentialError) throw new SourceError(sourceLabel(spec), err.message, 'auth');
+    throw err;
+  }
+  return new ClickHouseSession(conn, creds, sourceLabel(spec), ctx.signal);
+}
+
+const mapped = (options: RunOptions, field: string) => options.columns?.[field] ?? field;
+
+export async function runAbPushdown(plan: ExperimentPlan, spec: SourceSpec, options: RunOptions, ctx: PushdownContext): Promise<PushdownOutcome> {
+  const label = sourceLabel(spec);
+  const session = await openSession(spec, ctx);
+  try {
+    const columns = await sourceColumns(session, spec);
+    requireColumns(label, columns, [
+      { column: mapped(options, 'variant'), what: 'the variant' },
+      ...plan.metrics.flatMap((m) => [
+        { column: mapped(options, m.column), what: `metric "${m.name}"` },
+        ...(m.covariate ? [{ column: mapped(options, m.covariate), what: `metric "${m.name}" (covariate)` }] : []),
+        ...(m.denominator ? [{ column: mapped(options, m.denominator), what: `metric "${m.name}" (denominator)` }] : []),
+      ]),
+    ]);
+    const q = buildAbQueries(clickhouse, spec, { metrics: plan.metrics, variantColumn: 'variant', ...(options.columns ? { columns: options.columns } : {}), confidence: plan.options.confidence ?? 0.95 });
+    const first = q.decode(await session.select(q.sql));
+    if (first.next) first.next.decode(await session.select(first.next.sql));
+    const result = analyzeAb(first.input, plan.options);
+    const rowsRead = Object.values(first.input.units).reduce((s, x) => s + x, 0) + first.skippedUnits;
+    const skipped = first.skippedUnits ? { count: first.skippedUnits, first: [{ line: 0, reason: `${first.skippedUnits} rows have no variant (NULL or empty)` }] } : { count: 0, first: [] };
+    return { analysis: 'ab', source: label, rowsRead, skipped, result: result as unknown as Record<string, unknown>, queries: session.queries, notes: [] };
+  } catch (err) {
+    if (err instanceof SqlBuildError) throw new OptionError(`${label}: ${err.message}`);
+    throw err;
+  } finally {
+    await session.close();
+  }
+}
+
+/** `rlhf-lens analyze <analysis> --source CONNECTION:TABLE` for latency and calibration. */
+export async function runSourcePushdown(analysis: AnalysisName, spec: SourceSpec, options: RunOptions, ctx: PushdownContext): Promise<PushdownOutcome> {
+  const label = sourceLabel(spec);
+  const session = await openSession(spec, ctx);
+  try {
+    const columns = await sourceColumns(session, spec);
+    const names = columns.map((c) => c.name);
+    if (analysis === 'latency') {
+      const groupBy = options.group_by;
+      requireColumns(label, columns, [
+        { column: mapped(options, 'timestamp'), what: 'latency' },
+        { column: mapped(options, 'latency_ms'), what: 'latency' },
+        ...(groupBy ? [{ column: groupBy, what: '--group-by' }] : []),
+      ]);
+      const q = buildLatencyQueries(clickhouse, spec, { columns: options.columns ?? {}, groupBy, hasSuccess: names.includes(mapped(options, 'success')), windowMs: options.window_ms ?? 60_000 });
+      const rows = [];
+      for (const sql of q.sql) rows.push(await session.select(sql));
+      const { result, rowsRead } = q.decode(rows);
+      return { analysis, source: label, rowsRead, skipped: { count: 0, first: [] }, result: result as unknown as Record<string, unknown>, queries: session.queries, notes: q.notes };
+    }
+    if (analysis === 'calibration') {
+      const q = buildCalibrationQueries(clickhouse, spec, { columns: options.columns ?? {}, have: names, bins: options.bins ?? 15 });
+      const { result, rowsRead } = q.decode(await session.select(q.sql));
+      return { analysis, source: label, rowsRead, skipped: { count: 0, first: [] }, result: result as unknown as Record<string, unknown>, queries: session.queries, notes: q.notes };
+    }
+    throw new OptionError(`the ${analysis} analysis does not run on a connection yet (ab, latency and calibration do)`);
+  } catch (err) {
+    if (err instanceof SqlBuildError) throw new OptionError(`${label}: ${err.message}`);
+    throw err;
+  } finally {
+    await session.close();
+  }
+}
