@@ -375,8 +375,8 @@ synthetic, drawn from a seeded generator with realistic distributions.
 | \`pipelines/reward-model-refresh.pipeline.yaml\` | the weekly reward-model refresh: collect, annotate, train SFT / RM / DPO, evaluate, canary, A/B, with quality gates |
 | \`experiments/planning-v1-vs-v2.experiment.yaml\` | the A/B test of the v2 planning adapter |
 | \`configs/sft.training.yaml\`, \`rm.training.yaml\`, \`dpo.training.yaml\` | SFT with LoRA, a LoRA reward model, DPO with QLoRA |
-| \`data/prefs_train.jsonl\`, \`prefs_eval.jsonl\` | 3,000 + 500 preference pairs (prompt / chosen / rejected) |
-| \`data/labels.jsonl\` | pairwise labels of 1,200 items by 5 annotators of different reliability (Krippendorff's alpha about 0.65) |
+| \`data/prefs_train.jsonl\`, \`prefs_eval.jsonl\` | 3,000 + 500 preference pairs (prompt / chosen / rejected), with planted data-quality problems: duplicate rows and prompts, near-duplicate prompts, identical and empty sides, a truncated response, eval prompts leaked from training |
+| \`data/labels.jsonl\` | pairwise labels of 1,200 items by 5 annotators of different reliability, and a lazy sixth (\`ann_fay\`) who labels 120 items \`response_a\` (Krippendorff's alpha about 0.64) |
 | \`data/feedback_round1.jsonl\`, \`round2.jsonl\` | 5,000 feedback scores per round; round 2 drifts mildly (PSI about 0.03) |
 | \`eval/rm_preds.jsonl\` | 4,000 reward-model score pairs: 76% accurate, slightly over-confident (ECE about 0.04) |
 | \`results/planning_ab.jsonl\` | 24,000 A/B exposures with a true success lift of 2 points |
@@ -830,6 +830,51 @@ function addComparisonFiles(files: Map<string, string>): void {
   files.set('eval/rm_compare.jsonl', jsonl(rewardModelComparison(new Random(11))));
 }
 
+// ---------------------------------------------------------------------------------------------
+// Data-quality plants (docs/analyses.md#data-quality)
+// ---------------------------------------------------------------------------------------------
+
+const CITIES = ['Austin', 'Denver', 'Leeds', 'Lyon', 'Osaka', 'Pune', 'Quito', 'Tartu', 'Utrecht', 'Windhoek', 'Bergen', 'Cusco'] as const;
+const CONCERNS = ['a supplier strike', 'a heatwave', 'a price war', 'a recall nearby', 'a new competitor', 'a holiday weekend', 'a carrier delay', 'a storm warning'] as const;
+
+type PreferencePair = { prompt: string; chosen: string; rejected: string };
+
+/**
+ * Gives every prompt its own context (store, city, week, open orders, a concern), so that the
+ * prompts are distinct as real ones are, then plants the problems `rlhf-lens analyze data-quality`
+ * and the data-collection tab must find: 5 exact duplicate rows, 8 repeated and 4 near-duplicate
+ * prompts, 2 pairs with identical sides, 1 empty rejected response, 1 response cut at 64 words,
+ * 4 eval prompts copied from training (and 2 near copies), and a lazy annotator who labels 120
+ * items "response_a" without reading them. Its own seeded stream, so the other files are unchanged.
+ */
+function plantDataQuality(r: Random, pairs: PreferencePair[], labels: object[]): void {
+  for (const p of pairs) {
+    p.prompt += ` Context: store ${1000 + r.int(9000)} in ${r.pick(CITIES)}, week ${1 + r.int(52)}, ${3 + r.int(60)} open orders, and ${r.pick(CONCERNS)} expected.`;
+  }
+  const train = pairs.slice(0, 3000);
+  const evalPairs = pairs.slice(3000);
+  // exact duplicate rows
+  [10, 200, 1200, 2000, 2500].forEach((from, k) => (train[2990 + k] = { ...train[from]! }));
+  // repeated prompts with other responses
+  for (let k = 0; k < 8; k++) train[2980 + k]!.prompt = train[50 + k * 100]!.prompt;
+  // near-duplicate prompts: one word changed
+  for (let k = 0; k < 4; k++) train[2970 + k]!.prompt = train[7 + k * 300]!.prompt.replace(' open orders', ' pending orders');
+  // identical sides, an empty side, a truncated response
+  train[1500]!.rejected = train[1500]!.chosen;
+  train[1501]!.rejected = train[1501]!.chosen;
+  train[1502]!.rejected = '';
+  const words = `${train[1503]!.chosen} ${train[1504]!.chosen} ${train[1505]!.chosen}`.split(/\s+/);
+  while (words.length < 64) words.push(...words);
+  train[1503]!.chosen = words.slice(0, 64).join(' ').replace(/[^A-Za-z0-9]+$/, '');
+  // train/eval leakage
+  for (let k = 0; k < 4; k++) evalPairs[k * 100]!.prompt = train[333 + k * 700]!.prompt;
+  evalPairs[10]!.prompt = train[2222]!.prompt.replace(' open orders', ' pending orders');
+  evalPairs[20]!.prompt = train[1111]!.prompt.replace(' expected.', ' forecast.');
+  pairs.splice(0, pairs.length, ...train, ...evalPairs);
+  // a lazy annotator
+  for (let item = 0; item < 120; item++) labels.push({ item_id: `pair-${String(item * 10).padStart(5, '0')}`, annotator: 'ann_fay', label: 'response_a' });
+}
+
 /** Every file of the workspace, path (relative to the workspace) to content. Seeds are per file. */
 export function workspaceFiles(): Map<string, string> {
   const files = new Map<string, string>();
@@ -845,9 +890,11 @@ export function workspaceFiles(): Map<string, string> {
 
   const prefs = new Random(1);
   const pairs = Array.from({ length: 3500 }, () => preferencePair(prefs));
+  const labels = annotationLabels(new Random(2));
+  plantDataQuality(new Random(10), pairs, labels);
   files.set('data/prefs_train.jsonl', jsonl(pairs.slice(0, 3000)));
   files.set('data/prefs_eval.jsonl', jsonl(pairs.slice(3000)));
-  files.set('data/labels.jsonl', jsonl(annotationLabels(new Random(2))));
+  files.set('data/labels.jsonl', jsonl(labels));
   files.set('data/feedback_round1.jsonl', jsonl(feedbackRound(new Random(3), 1)));
   files.set('data/feedback_round2.jsonl', jsonl(feedbackRound(new Random(4), 2)));
   files.set('eval/rm_preds.jsonl', jsonl(rewardModelPredictions(new Random(5))));

@@ -162,10 +162,11 @@ class MinHash:
 
 
 def band_key(sig, band):
-    h = fmix32(imul(band + 1, 0x9E3779B1))
-    for r in range(ROWS_PER_BAND):
-        h = fmix32(h ^ sig[band * ROWS_PER_BAND + r])
-    return h
+    """The band's 4 values packed into two 32-bit words (first value in the low half), folded by fmix32 from a seed of the band number."""
+    v = sig[band * ROWS_PER_BAND:(band + 1) * ROWS_PER_BAND]
+    lo = v[0] | (v[1] << 16)
+    hi = v[2] | (v[3] << 16)
+    return fmix32(fmix32(imul(band + 1, 0x9E3779B1) ^ lo) ^ hi)
 
 
 def similarity(a, b):

@@ -4,7 +4,7 @@
  * lengths, MinHash signatures of distinct prompts, counters and the first example lines of each
  * problem. No text is kept, so memory grows with the row count, not the file size. Pure: no I/O.
  */
-import { NUM_PERM, endsMidSentence, foldKey, minHashParams, minHashSignature, stringKey, textStats, type MinHashParams, type TextStats } from './data-quality-text';
+import { KeyIndex, NUM_PERM, endsMidSentence, foldKey, minHashParams, minHashSignature, stringKey, textStats, type MinHashParams, type TextStats } from './data-quality-text';
 import { assistantText, inferColumns, isMessageList, lastAssistant, parseMessages, userText, type Columns, type DatasetShape, type Role, type Turn } from './data-quality-roles';
 
 /** Example line numbers kept per problem. */
@@ -123,7 +123,7 @@ export interface DataQualityProfile {
   /** NUM_PERM 16-bit values per distinct prompt (zeros where there is no signature). */
   signatures: Uint16Array;
   /** Distinct prompt keys -> index (for leakage lookups). */
-  promptIndex: Map<number, number>;
+  promptIndex: KeyIndex;
   lengths: Partial<Record<'prompt' | 'chosen' | 'rejected' | 'completion', RoleLengths>>;
   problems: Record<ProblemId, Problem>;
   fields: FieldCounts[];
@@ -211,7 +211,7 @@ export class DataQualityProfiler {
   private distinctFirstRow = new Ints();
   private hasSig: Uint8Array = new Uint8Array(1024);
   private sigs: Uint16Array = new Uint16Array(1024 * NUM_PERM);
-  private promptIndex = new Map<number, number>();
+  private promptIndex = new KeyIndex();
   private hasPrompt = false;
   private lengths: Partial<Record<'prompt' | 'chosen' | 'rejected' | 'completion', { chars: Ints; tokens: Ints; mid: Ints }>> = {};
   private problems = Object.fromEntries(PROBLEMS.map((p) => [p, new Problem()])) as Record<ProblemId, Problem>;
@@ -352,10 +352,9 @@ export class DataQualityProfiler {
       this.promptOf.push(-1);
       return;
     }
-    let d = this.promptIndex.get(s.key);
-    if (d === undefined) {
+    let d = this.promptIndex.getOrSet(s.key, this.distinctFirstRow.length);
+    if (d < 0) {
       d = this.distinctFirstRow.length;
-      this.promptIndex.set(s.key, d);
       this.distinctFirstRow.push(r);
       if (d >= this.hasSig.length) {
         const h = new Uint8Array(this.hasSig.length * 2);

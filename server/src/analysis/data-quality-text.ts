@@ -292,19 +292,20 @@ export function crossSimilarity(sa: Uint16Array, a: number, sb: Uint16Array, b: 
   return same / NUM_PERM;
 }
 
-/** The key of band `band` of signature `i`: fmix32-folded values, seeded by the band number. */
+/** The key of band `band` of signature `i`: its 4 values packed into two 32-bit words, folded by fmix32 from a seed of the band number. */
 export function bandKey(sig: Uint16Array, i: number, band: number): number {
   const base = i * NUM_PERM + band * ROWS_PER_BAND;
-  let h = fmix32(imul(band + 1, 0x9e3779b1) >>> 0);
-  for (let r = 0; r < ROWS_PER_BAND; r++) h = fmix32((h ^ sig[base + r]!) >>> 0);
-  return h;
+  const lo = (sig[base]! | (sig[base + 1]! << 16)) >>> 0;
+  const hi = (sig[base + 2]! | (sig[base + 3]! << 16)) >>> 0;
+  return fmix32((fmix32((imul(band + 1, 0x9e3779b1) ^ lo) >>> 0) ^ hi) >>> 0);
 }
 
 /**
- * One hash table per band (open addressing, linear probing): band key -> the first signature
- * (by index) with that key. Built in index order, so "first" is file order.
+ * The buckets of one LSH band (open addressing, linear probing): band key -> the first signature
+ * (by index) with that key. One table is reused band after band (`reset`), so memory is one table,
+ * not BANDS tables, and it stays small enough to be cache-friendly.
  */
-export class BandIndex {
+export class BandTable {
   private readonly keys: Uint32Array;
   private readonly reps: Int32Array;
   private readonly mask: number;
@@ -313,27 +314,94 @@ export class BandIndex {
     let cap = 1024;
     while (cap < capacityHint * 2) cap *= 2;
     this.mask = cap - 1;
-    this.keys = new Uint32Array(cap * BANDS);
-    this.reps = new Int32Array(cap * BANDS).fill(-1);
+    this.keys = new Uint32Array(cap);
+    this.reps = new Int32Array(cap).fill(-1);
   }
 
-  /** The representative of (band, key), or -1; with `insert`, registers `i` when there is none. */
-  lookup(band: number, key: number, insert: number = -1): number {
-    const cap = this.mask + 1;
-    const base = band * cap;
+  reset(): void {
+    this.reps.fill(-1);
+  }
+
+  /** The representative of `key`, or -1; with `insert`, registers `insert` when there is none. */
+  lookup(key: number, insert: number = -1): number {
     let slot = fmix32((key ^ 0x5bd1e995) >>> 0) & this.mask;
     for (;;) {
-      const at = base + slot;
-      const rep = this.reps[at]!;
+      const rep = this.reps[slot]!;
       if (rep === -1) {
         if (insert >= 0) {
-          this.reps[at] = insert;
-          this.keys[at] = key;
+          this.reps[slot] = insert;
+          this.keys[slot] = key;
         }
         return -1;
       }
-      if (this.keys[at] === key) return rep;
+      if (this.keys[slot] === key) return rep;
       slot = (slot + 1) & this.mask;
     }
+  }
+}
+
+/**
+ * A set of 53-bit keys (as doubles) with an index per key: open addressing over typed arrays, so
+ * a million keys cost two typed arrays instead of a Map of heap numbers.
+ */
+export class KeyIndex {
+  private keys: Float64Array;
+  private values: Int32Array;
+  private mask: number;
+  size = 0;
+
+  constructor(capacityHint = 1024) {
+    let cap = 1024;
+    while (cap < capacityHint * 2) cap *= 2;
+    this.mask = cap - 1;
+    this.keys = new Float64Array(cap);
+    this.values = new Int32Array(cap).fill(-1);
+  }
+
+  private slot(key: number): number {
+    return fmix32(((key % 4294967296) ^ imul((key / 4294967296) >>> 0, 0x9e3779b1)) >>> 0) & this.mask;
+  }
+
+  /** The value stored for `key`, or -1. */
+  get(key: number): number {
+    let s = this.slot(key);
+    for (;;) {
+      const v = this.values[s]!;
+      if (v === -1 || this.keys[s] === key) return v;
+      s = (s + 1) & this.mask;
+    }
+  }
+
+  /** The value of `key`; stores `value` (>= 0) and returns -1 when the key is new. */
+  getOrSet(key: number, value: number): number {
+    if ((this.size + 1) * 2 > this.mask + 1) this.grow();
+    let s = this.slot(key);
+    for (;;) {
+      const v = this.values[s]!;
+      if (v === -1) {
+        this.keys[s] = key;
+        this.values[s] = value;
+        this.size++;
+        return -1;
+      }
+      if (this.keys[s] === key) return v;
+      s = (s + 1) & this.mask;
+    }
+  }
+
+  /** Every (key, value), in slot order. */
+  *entries(): IterableIterator<[number, number]> {
+    for (let s = 0; s <= this.mask; s++) if (this.values[s] !== -1) yield [this.keys[s]!, this.values[s]!];
+  }
+
+  private grow(): void {
+    const keys = this.keys;
+    const values = this.values;
+    const cap = (this.mask + 1) * 2;
+    this.mask = cap - 1;
+    this.keys = new Float64Array(cap);
+    this.values = new Int32Array(cap).fill(-1);
+    this.size = 0;
+    for (let s = 0; s < values.length; s++) if (values[s] !== -1) this.getOrSet(keys[s]!, values[s]!);
   }
 }

@@ -9,7 +9,8 @@ import betainc from '@stdlib/math-base-special-betainc';
 import { AnalysisError } from './types';
 import {
   BANDS,
-  BandIndex,
+  BandTable,
+  KeyIndex,
   MINHASH_SEED,
   NEAR_DUPLICATE_THRESHOLD,
   NUM_PERM,
@@ -279,23 +280,43 @@ class UnionFind {
   }
 }
 
+/** An eval prompt's match in the data: the data prompt (distinct index) and the estimated similarity. */
+interface LeakMatch {
+  prompt: number;
+  similarity: number;
+}
+
 /**
  * LSH over the distinct prompts in file order: per band, the first prompt with a band key is its
  * bucket's representative; a later prompt with the same key is compared with the representative
  * and joined to its cluster when their estimated Jaccard similarity is at least the threshold.
+ * The clusters are the connected components of those joins, so processing band by band gives
+ * the same clusters as prompt by prompt. With `query` (an eval file's signatures), each query
+ * prompt is looked up in the data's buckets too: its match is the representative of the first
+ * band (in band order) that is similar enough.
  */
-function nearDuplicateClusters(p: DataQualityProfile): { uf: UnionFind; index: BandIndex } {
+function nearDuplicateClusters(p: DataQualityProfile, query?: { sigs: Uint16Array; has: Uint8Array; skip: Uint8Array }): { uf: UnionFind; matches: (LeakMatch | undefined)[] } {
   const d = p.distinctFirstRow.length;
   const uf = new UnionFind(d);
-  const index = new BandIndex(d);
-  for (let i = 0; i < d; i++) {
-    if (!p.hasSignature[i]) continue;
-    for (let b = 0; b < BANDS; b++) {
-      const rep = index.lookup(b, bandKey(p.signatures, i, b), i);
+  const matches: (LeakMatch | undefined)[] = query ? new Array(query.has.length) : [];
+  const table = new BandTable(d);
+  for (let b = 0; b < BANDS; b++) {
+    if (b > 0) table.reset();
+    for (let i = 0; i < d; i++) {
+      if (!p.hasSignature[i]) continue;
+      const rep = table.lookup(bandKey(p.signatures, i, b), i);
       if (rep >= 0 && uf.find(rep) !== uf.find(i) && signatureSimilarity(p.signatures, rep, i) >= NEAR_DUPLICATE_THRESHOLD) uf.union(rep, i);
     }
+    if (!query) continue;
+    for (let e = 0; e < query.has.length; e++) {
+      if (!query.has[e] || query.skip[e] || matches[e]) continue;
+      const rep = table.lookup(bandKey(query.sigs, e, b));
+      if (rep < 0) continue;
+      const s = crossSimilarity(query.sigs, e, p.signatures, rep);
+      if (s >= NEAR_DUPLICATE_THRESHOLD) matches[e] = { prompt: rep, similarity: s };
+    }
   }
-  return { uf, index };
+  return { uf, matches };
 }
 
 // ---------------------------------------------------------------- the analysis
@@ -343,15 +364,14 @@ export function analyzeDataQuality(input: DataQualityInput, options: DataQuality
   }
 
   // ---- exact duplicates
-  const seenRows = new Set<number>();
+  const seenRows = new KeyIndex(n);
   const dupRows: number[] = [];
   let exactDuplicateRows = 0;
   for (let r = 0; r < n; r++) {
-    const k = p.rowKeys[r]!;
-    if (seenRows.has(k)) {
+    if (seenRows.getOrSet(p.rowKeys[r]!, r) >= 0) {
       exactDuplicateRows++;
       if (dupRows.length < EXAMPLE_LINES) dupRows.push(lineOfRow(r));
-    } else seenRows.add(k);
+    }
   }
   issue('exact_duplicate_rows', exactDuplicateRows, n, `${exactDuplicateRows} rows repeat an earlier row exactly`, dupRows);
 
@@ -362,7 +382,12 @@ export function analyzeDataQuality(input: DataQualityInput, options: DataQuality
   let nearDuplicatePrompts: number | null = null;
   let rowsWithPrompt = 0;
   const clusters: DataQualityResult['near_duplicates']['clusters'] = [];
-  let index: BandIndex | undefined;
+  const q = input.against;
+  if (q && (!promptsKnown || !q.promptOf)) throw new AnalysisError(`--against compares prompts, but ${promptsKnown ? 'the eval file' : 'the data file'} has none (shape ${promptsKnown ? q.shape : p.shape})`, 'shape');
+  // Eval prompts that are exactly in the data need no near-duplicate lookup.
+  const exactIn = q ? q.distinctFirstRow.map(() => -1) : new Int32Array(0);
+  if (q) for (const [key, e] of q.promptIndex.entries()) exactIn[e] = p.promptIndex.get(key);
+  let nearMatches: (LeakMatch | undefined)[] = [];
   if (promptsKnown) {
     duplicatePrompts = 0;
     const dupLines: number[] = [];
@@ -379,8 +404,8 @@ export function analyzeDataQuality(input: DataQualityInput, options: DataQuality
       } else seen[d] = 1;
     }
     issue('duplicate_prompts', duplicatePrompts, rowsWithPrompt, `${duplicatePrompts} rows repeat the prompt of an earlier row (after whitespace normalisation)`, dupLines);
-    const near = nearDuplicateClusters(p);
-    index = near.index;
+    const near = nearDuplicateClusters(p, q ? { sigs: q.signatures, has: q.hasSignature, skip: Uint8Array.from(exactIn, (x) => (x >= 0 ? 1 : 0)) } : undefined);
+    nearMatches = near.matches;
     const members = new Map<number, number[]>();
     for (let d = 0; d < p.distinctFirstRow.length; d++) {
       const root = near.uf.find(d);
@@ -415,54 +440,30 @@ export function analyzeDataQuality(input: DataQualityInput, options: DataQuality
   let nearLeaked: number | null = null;
   let leakage: DataQualityResult['leakage'] = null;
   let trainEvalLeakage: number | null = null;
-  const q = input.against;
   if (q) {
     againstRows = q.rows;
-    if (!promptsKnown || !q.promptOf) throw new AnalysisError(`--against compares prompts, but ${promptsKnown ? 'the eval file' : 'the data file'} has none (shape ${promptsKnown ? q.shape : p.shape})`, 'shape');
     leaked = 0;
     nearLeaked = 0;
     const exactLines: number[] = [];
     const nearLines: number[] = [];
     const matches: { line: number; data_line: number; similarity: number }[] = [];
-    // Per distinct eval prompt: the data row it matches (exactly, or the representative it is near) and the similarity.
-    const verdict = new Map<number, { row: number; similarity: number } | null>();
-    const dataKeys = new Map<number, number>();
-    for (const [key, d] of p.promptIndex) dataKeys.set(key, d);
-    const qKeys = new Array<number>(q.distinctFirstRow.length);
-    for (const [key, d] of q.promptIndex) qKeys[d] = key;
     let qWithPrompt = 0;
     for (let r = 0; r < q.rows; r++) {
-      const e = q.promptOf[r]!;
+      const e = q.promptOf![r]!;
       if (e < 0) continue;
       qWithPrompt++;
-      let v = verdict.get(e);
-      if (v === undefined) {
-        const exact = dataKeys.get(qKeys[e]!);
-        if (exact !== undefined) v = { row: p.distinctFirstRow[exact]!, similarity: 1 };
-        else {
-          v = null;
-          if (q.hasSignature[e]) {
-            for (let b = 0; b < BANDS && !v; b++) {
-              const rep = index!.lookup(b, bandKey(q.signatures, e, b));
-              if (rep >= 0) {
-                const s = crossSimilarity(q.signatures, e, p.signatures, rep);
-                if (s >= NEAR_DUPLICATE_THRESHOLD) v = { row: p.distinctFirstRow[rep]!, similarity: s };
-              }
-            }
-          }
-        }
-        verdict.set(e, v);
-      }
-      if (!v) continue;
       const line = q.lines[r]!;
-      if (v.similarity === 1 && dataKeys.has(qKeys[e]!)) {
+      const exact = exactIn[e]!;
+      let match: LeakMatch | undefined;
+      if (exact >= 0) {
+        match = { prompt: exact, similarity: 1 };
         leaked++;
         if (exactLines.length < EXAMPLE_LINES) exactLines.push(line);
-      } else {
+      } else if ((match = nearMatches[e])) {
         nearLeaked++;
         if (nearLines.length < EXAMPLE_LINES) nearLines.push(line);
       }
-      if (matches.length < EXAMPLE_LINES) matches.push({ line, data_line: lineOfRow(v.row), similarity: v.similarity });
+      if (match && matches.length < EXAMPLE_LINES) matches.push({ line, data_line: lineOfRow(p.distinctFirstRow[match.prompt]!), similarity: match.similarity });
     }
     trainEvalLeakage = qWithPrompt > 0 ? (leaked + nearLeaked) / qWithPrompt : 0;
     issue('leaked_prompts', leaked, qWithPrompt, `${leaked} eval rows have a prompt that is also in the training data`, exactLines, 'against');
