@@ -104,6 +104,11 @@ stages:
         data: ../data/labels.jsonl
         options: {level: nominal}
         assert: {krippendorff_alpha: {min: 0.6}}
+      - name: preference pairs are clean
+        analysis: data-quality
+        data: ../data/prefs_train.jsonl
+        options: {against: ../data/prefs_eval.jsonl}
+        assert: {duplicate_prompt_share: {max: 0.01}, quality_score: {min: 80}}
 
   - id: train-sft
     name: Supervised fine-tune
@@ -376,7 +381,7 @@ synthetic, drawn from a seeded generator with realistic distributions.
 | \`experiments/planning-v1-vs-v2.experiment.yaml\` | the A/B test of the v2 planning adapter |
 | \`configs/sft.training.yaml\`, \`rm.training.yaml\`, \`dpo.training.yaml\` | SFT with LoRA, a LoRA reward model, DPO with QLoRA |
 | \`data/prefs_train.jsonl\`, \`prefs_eval.jsonl\` | 3,000 + 500 preference pairs (prompt / chosen / rejected), with planted data-quality problems: duplicate rows and prompts, near-duplicate prompts, identical and empty sides, a truncated response, eval prompts leaked from training |
-| \`data/labels.jsonl\` | pairwise labels of 1,200 items by 5 annotators of different reliability, and a lazy sixth (\`ann_fay\`) who labels 120 items \`response_a\` (Krippendorff's alpha about 0.64) |
+| \`data/labels.jsonl\` | pairwise labels of 1,200 items by 5 annotators of different reliability, and a lazy sixth (\`ann_fay\`) who labels 120 items \`response_a\` (Krippendorff's alpha about 0.62) |
 | \`data/feedback_round1.jsonl\`, \`round2.jsonl\` | 5,000 feedback scores per round; round 2 drifts mildly (PSI about 0.03) |
 | \`eval/rm_preds.jsonl\` | 4,000 reward-model score pairs: 76% accurate, slightly over-confident (ECE about 0.04) |
 | \`results/planning_ab.jsonl\` | 24,000 A/B exposures with a true success lift of 2 points |

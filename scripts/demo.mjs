@@ -84,6 +84,7 @@ const ANALYSES = [
   ['training', `${WS}/runs/rm-llama8b-lora/trainer_state.json`],
   ['latency', `${WS}/logs/serving.jsonl`, '--group-by', 'adapter_id'],
   ['uncertainty', `${WS}/data/pool.jsonl`, '--top', '10'],
+  ['data-quality', `${WS}/data/prefs_train.jsonl`, '--against', `${WS}/data/prefs_eval.jsonl`],
 ];
 let analysisProblems = 0;
 if (commands.has('analyze')) {

@@ -23,7 +23,7 @@ test('the demo shows the planted lint findings and every analysis, and exits 0',
     }
     const commands = runCli(['--help']).stdout;
     if (/^ {2}analyze /m.test(commands)) {
-      for (const analysis of ['calibration', 'ab', 'agreement', 'drift', 'training', 'latency', 'uncertainty']) {
+      for (const analysis of ['calibration', 'ab', 'agreement', 'drift', 'training', 'latency', 'uncertainty', 'data-quality']) {
         assert.match(r.stdout, new RegExp(`== Analyze: ${analysis}\\n\\$ rlhf-lens analyze ${analysis} .*\\n  ${analysis} of `), `analysis ${analysis}`);
       }
       assert.doesNotMatch(r.stdout, /analysis step\(s\) reporting a problem/);

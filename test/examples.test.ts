@@ -110,9 +110,10 @@ test('preference pairs and annotation labels have the expected shape', () => {
   assert.equal(evalRows.length, 500);
   for (const row of [...train, ...evalRows]) {
     for (const key of ['prompt', 'chosen', 'rejected']) assert.equal(typeof row[key], 'string');
-    assert.notEqual(row.chosen, row.rejected);
   }
-  const labels = readJsonl('data/labels.jsonl');
+  // The planted data-quality problems (examples/generate.ts plantDataQuality): two pairs with identical sides.
+  assert.equal(train.filter((r) => r.chosen === r.rejected).length, 2);
+  const labels = readJsonl('data/labels.jsonl').filter((r) => r.annotator !== 'ann_fay');
   assert.equal(new Set(labels.map((r) => r.annotator)).size, 5);
   assert.deepEqual([...new Set(labels.map((r) => r.label))].sort(), ['response_a', 'response_b', 'tie']);
   // Realistic: most items see some disagreement, but not all; a few ratings are missing.
@@ -121,6 +122,29 @@ test('preference pairs and annotation labels have the expected shape', () => {
   const split = [...byItem.values()].filter((ls) => new Set(ls).size > 1).length / byItem.size;
   assert.ok(split > 0.2 && split < 0.7, `share of items with disagreement ${split}`);
   assert.ok(labels.length < byItem.size * 5 && labels.length > byItem.size * 4.7);
+});
+
+test('data-quality finds exactly the planted problems in the example data', () => {
+  const r = runCli(['analyze', 'data-quality', path.join(WORKSPACE, 'data', 'prefs_train.jsonl'), '--against', path.join(WORKSPACE, 'data', 'prefs_eval.jsonl'), '--format', 'json']);
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout) as Record<string, number> & { issues: { id: string; lines: number[] }[] };
+  assert.equal(out.exact_duplicate_rows, 5);
+  assert.deepEqual(out.issues.find((i) => i.id === 'exact_duplicate_rows')!.lines, [2991, 2992, 2993, 2994, 2995]);
+  assert.equal(out.duplicate_prompts, 13, '8 planted repeats and the 5 duplicate rows');
+  assert.equal(out.identical_chosen_rejected, 2);
+  assert.equal(out.empty_rejected, 1);
+  assert.equal(out.truncated_responses, 1);
+  assert.deepEqual(out.issues.find((i) => i.id === 'truncated_responses')!.lines, [1504]);
+  assert.equal(out.leaked_prompts, 4);
+  assert.deepEqual(out.issues.find((i) => i.id === 'leaked_prompts')!.lines, [1, 101, 201, 301]);
+  // The two planted near copies are found (templated prompts add a few more).
+  const near = out.issues.find((i) => i.id === 'near_leaked_prompts')!.lines;
+  for (const line of [11, 21]) assert.ok(near.includes(line), `eval line ${line} near-leaked`);
+  const nearDup = out.issues.find((i) => i.id === 'near_duplicate_prompts')!.lines;
+  for (const line of [2971, 2972, 2973, 2974]) assert.ok(nearDup.includes(line) || out.near_duplicate_prompts > 20, `near-duplicate line ${line}`);
+  const labels = runCli(['analyze', 'data-quality', path.join(WORKSPACE, 'data', 'labels.jsonl'), '--format', 'json']);
+  const a = JSON.parse(labels.stdout) as { annotation: { constant_annotators: string[] } };
+  assert.deepEqual(a.annotation.constant_annotators, ['ann_fay'], 'the lazy annotator');
 });
 
 test('feedback scores drift mildly between rounds', () => {

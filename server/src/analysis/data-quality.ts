@@ -7,6 +7,7 @@
  */
 import betainc from '@stdlib/math-base-special-betainc';
 import { AnalysisError } from './types';
+import { plural } from '../text/plural';
 import {
   BANDS,
   BandTable,
@@ -345,22 +346,22 @@ export function analyzeDataQuality(input: DataQualityInput, options: DataQuality
   const responses = preference ? (['chosen', 'rejected'] as const) : p.shape === 'annotation' ? [] : (['completion'] as const);
 
   if (input.skipped && input.skipped.count > 0) {
-    issue('skipped_rows', input.skipped.count, n + input.skipped.count, `${input.skipped.count} rows could not be read (not JSON objects, or no known shape); they are left out of every figure`, input.skipped.lines);
+    issue('skipped_rows', input.skipped.count, n + input.skipped.count, `${plural(input.skipped.count, 'row')} that could not be read (not a JSON object, or no known shape), left out of every figure`, input.skipped.lines);
   }
   const simple = (id: ProblemId, message: (c: number) => string) => issue(id, problem(id).count, n, message(problem(id).count), problem(id).lines);
-  simple('wrong_types', (c) => `${c} rows have a field of the wrong type (e.g. a number or an object where text or a message list is expected)`);
-  simple('missing_fields', (c) => `${c} rows lack a required field (${p.fields.map((f) => f.column).join(', ')})`);
-  if (p.columns.prompt) simple('empty_prompt', (c) => `${c} rows have an empty or missing prompt`);
+  simple('wrong_types', (c) => `${plural(c, 'row')} with a field of the wrong type (e.g. a number or an object where text or a message list is expected)`);
+  simple('missing_fields', (c) => `${plural(c, 'row')} without a required field (${p.fields.map((f) => f.column).join(', ')})`);
+  if (p.columns.prompt) simple('empty_prompt', (c) => `${plural(c, 'row')} with an empty or missing prompt`);
   if (preference) {
-    simple('empty_chosen', (c) => `${c} rows have an empty or missing chosen response`);
-    simple('empty_rejected', (c) => `${c} rows have an empty or missing rejected response`);
-    simple('identical_chosen_rejected', (c) => `${c} pairs have the same chosen and rejected text: they teach nothing and add noise`);
-  } else if (p.shape !== 'annotation') simple('empty_completion', (c) => `${c} rows have an empty response`);
-  if (p.shape === 'preference-messages') simple('prompt_mismatch', (c) => `${c} pairs have different user turns in chosen_messages and rejected_messages`);
+    simple('empty_chosen', (c) => `${plural(c, 'row')} with an empty or missing chosen response`);
+    simple('empty_rejected', (c) => `${plural(c, 'row')} with an empty or missing rejected response`);
+    simple('identical_chosen_rejected', (c) => `${plural(c, 'pair')} with the same chosen and rejected text: they teach nothing and add noise`);
+  } else if (p.shape !== 'annotation') simple('empty_completion', (c) => `${plural(c, 'row')} with an empty response`);
+  if (p.shape === 'preference-messages') simple('prompt_mismatch', (c) => `${plural(c, 'pair')} whose chosen_messages and rejected_messages have different user turns`);
   if (p.messages) {
-    simple('no_assistant_turn', (c) => `${c} conversations have no assistant turn`);
-    simple('unknown_roles', (c) => `${c} conversations have a turn with an unknown role (or a turn that is not a {role, content} object)`);
-    simple('empty_turns', (c) => `${c} conversations have a turn with no text`);
+    simple('no_assistant_turn', (c) => `${plural(c, 'conversation')} without an assistant turn`);
+    simple('unknown_roles', (c) => `${plural(c, 'conversation')} with a turn of unknown role (or a turn that is not a {role, content} object)`);
+    simple('empty_turns', (c) => `${plural(c, 'conversation')} with a turn without text`);
   }
 
   // ---- exact duplicates
@@ -373,7 +374,7 @@ export function analyzeDataQuality(input: DataQualityInput, options: DataQuality
       if (dupRows.length < EXAMPLE_LINES) dupRows.push(lineOfRow(r));
     }
   }
-  issue('exact_duplicate_rows', exactDuplicateRows, n, `${exactDuplicateRows} rows repeat an earlier row exactly`, dupRows);
+  issue('exact_duplicate_rows', exactDuplicateRows, n, `${plural(exactDuplicateRows, 'row')} repeating an earlier row exactly`, dupRows);
 
   // ---- prompts: exact and near duplicates
   const promptOf = p.promptOf;
@@ -403,7 +404,7 @@ export function analyzeDataQuality(input: DataQualityInput, options: DataQuality
         if (dupLines.length < EXAMPLE_LINES) dupLines.push(lineOfRow(r));
       } else seen[d] = 1;
     }
-    issue('duplicate_prompts', duplicatePrompts, rowsWithPrompt, `${duplicatePrompts} rows repeat the prompt of an earlier row (after whitespace normalisation)`, dupLines);
+    issue('duplicate_prompts', duplicatePrompts, rowsWithPrompt, `${plural(duplicatePrompts, 'row')} repeating the prompt of an earlier row (after whitespace normalisation)`, dupLines);
     const near = nearDuplicateClusters(p, q ? { sigs: q.signatures, has: q.hasSignature, skip: Uint8Array.from(exactIn, (x) => (x >= 0 ? 1 : 0)) } : undefined);
     nearMatches = near.matches;
     const members = new Map<number, number[]>();
@@ -431,7 +432,7 @@ export function analyzeDataQuality(input: DataQualityInput, options: DataQuality
     nearLines.push(...later.slice(0, EXAMPLE_LINES));
     all.sort((a, b) => b.size - a.size || b.rows - a.rows || a.first - b.first);
     for (const c of all.slice(0, LIST_CLUSTERS)) clusters.push({ size: c.size, rows: c.rows, lines: c.lines });
-    issue('near_duplicate_prompts', nearDuplicatePrompts, rowsWithPrompt, `${nearDuplicatePrompts} distinct prompts are near-duplicates (estimated Jaccard >= ${NEAR_DUPLICATE_THRESHOLD} over ${SHINGLE_K}-word shingles) of an earlier prompt, in ${all.length} clusters`, nearLines);
+    issue('near_duplicate_prompts', nearDuplicatePrompts, rowsWithPrompt, `${plural(nearDuplicatePrompts, 'distinct prompt')} nearly repeating an earlier prompt (estimated Jaccard >= ${NEAR_DUPLICATE_THRESHOLD} over ${SHINGLE_K}-word shingles), in ${plural(all.length, 'cluster')}`, nearLines);
   }
 
   // ---- leakage against an eval file
@@ -466,8 +467,8 @@ export function analyzeDataQuality(input: DataQualityInput, options: DataQuality
       if (match && matches.length < EXAMPLE_LINES) matches.push({ line, data_line: lineOfRow(p.distinctFirstRow[match.prompt]!), similarity: match.similarity });
     }
     trainEvalLeakage = qWithPrompt > 0 ? (leaked + nearLeaked) / qWithPrompt : 0;
-    issue('leaked_prompts', leaked, qWithPrompt, `${leaked} eval rows have a prompt that is also in the training data`, exactLines, 'against');
-    issue('near_leaked_prompts', nearLeaked, qWithPrompt, `${nearLeaked} eval rows have a prompt that is a near-duplicate of a training prompt`, nearLines, 'against');
+    issue('leaked_prompts', leaked, qWithPrompt, `${plural(leaked, 'eval row')} whose prompt is also in the training data`, exactLines, 'against');
+    issue('near_leaked_prompts', nearLeaked, qWithPrompt, `${plural(nearLeaked, 'eval row')} whose prompt nearly repeats a training prompt`, nearLines, 'against');
     leakage = { matches };
   }
 
@@ -475,7 +476,7 @@ export function analyzeDataQuality(input: DataQualityInput, options: DataQuality
   let ties: number | null = null;
   if (preference || p.shape === 'annotation') {
     ties = problem('ties').count;
-    issue('ties', ties, n, `${ties} ${p.shape === 'annotation' ? 'ratings are ties' : 'pairs are exact ties (equal scores or a tie label)'}`, problem('ties').lines);
+    issue('ties', ties, n, p.shape === 'annotation' ? `${plural(ties, 'rating')} that call a tie` : `${plural(ties, 'pair')} that are exact ties (equal scores or a tie label)`, problem('ties').lines);
   }
   let truncated: number | null = null;
   if (responses.length) {
@@ -509,7 +510,7 @@ export function analyzeDataQuality(input: DataQualityInput, options: DataQuality
         truncated++;
         if (lines.length < EXAMPLE_LINES) lines.push(lineOfRow(r));
       }
-    issue('truncated_responses', truncated, n, `${truncated} rows have a response that ends mid-sentence at a round length (a multiple of ${ROUND_TOKENS} words, or the column's maximum shared by 3 or more responses): likely cut by a generation limit`, lines);
+    issue('truncated_responses', truncated, n, `${plural(truncated, 'row')} with a response ending mid-sentence at a round length (a multiple of ${ROUND_TOKENS} words, or the column's maximum shared by 3 or more responses): likely cut by a generation limit`, lines);
   }
 
   // ---- distributions
@@ -576,7 +577,7 @@ export function analyzeDataQuality(input: DataQualityInput, options: DataQuality
         share: 1,
         weight: ISSUES['position_bias']!.weight,
         penalty: ISSUES['position_bias']!.weight,
-        message: `${what} in ${((100 * first) / total).toFixed(1)}% of ${total} pairs (binomial test against 50%: p = ${pValue.toExponential(2)})`,
+        message: `${what} in ${((100 * first) / total).toFixed(1)}% of ${plural(total, 'pair')} (binomial test against 50%: p = ${pValue.toExponential(2)})`,
         lines: [],
         file: 'data',
       });
@@ -614,7 +615,7 @@ export function analyzeDataQuality(input: DataQualityInput, options: DataQuality
       'constant_annotators',
       constant.length,
       a.byAnnotator.size,
-      `${constant.length} annotators gave the same label to all of their ${CONSTANT_MIN_RATINGS} or more ratings (${constant.map((x) => `${x.annotator}: ${Object.keys(x.labels)[0]} x${x.n}`).join(', ')})`,
+      `${plural(constant.length, 'annotator')} giving one label to all of their ${CONSTANT_MIN_RATINGS} or more ratings (${constant.map((x) => `${x.annotator}: ${Object.keys(x.labels)[0]} x${x.n}`).join(', ')})`,
       constant.flatMap((x) => a.annotatorLines.get(x.annotator)!).sort((x, y) => x - y),
       'data',
       constantRatings / ratings,
@@ -624,14 +625,14 @@ export function analyzeDataQuality(input: DataQualityInput, options: DataQuality
       'outlier_annotators',
       outliers.length,
       a.byAnnotator.size,
-      `${outliers.length} annotators' label distribution is far from the pool's (total-variation distance >= ${OUTLIER_TV}: ${outliers.map((x) => `${x.annotator} ${x.tv_distance.toFixed(2)}`).join(', ')})`,
+      `${plural(outliers.length, 'annotator')} whose label distribution is far from the pool's (total-variation distance >= ${OUTLIER_TV}: ${outliers.map((x) => `${x.annotator} ${x.tv_distance.toFixed(2)}`).join(', ')})`,
       outliers.flatMap((x) => a.annotatorLines.get(x.annotator)!).sort((x, y) => x - y),
       'data',
       outliers.reduce((s, x) => s + x.n, 0) / ratings,
     );
-    issue('duplicate_ratings', a.duplicateRatings.count, ratings, `${a.duplicateRatings.count} ratings repeat an (item, annotator) pair already rated`, a.duplicateRatings.lines);
+    issue('duplicate_ratings', a.duplicateRatings.count, ratings, `${plural(a.duplicateRatings.count, 'rating')} repeating an (item, annotator) pair already rated`, a.duplicateRatings.lines);
     const few = [...a.items.values()].filter(([c]) => c < minRatings);
-    issue('items_few_ratings', few.length, a.items.size, `${few.length} items have fewer than ${minRatings} ratings`, few.map(([, line]) => line).sort((x, y) => x - y));
+    issue('items_few_ratings', few.length, a.items.size, `${plural(few.length, 'item')} with fewer than ${plural(minRatings, 'rating')}`, few.map(([, line]) => line).sort((x, y) => x - y));
     annotation = {
       items: a.items.size,
       annotators: a.byAnnotator.size,

@@ -128,7 +128,30 @@ function preferenceEval(r: R): string {
   return out;
 }
 
-const RENDERERS: Record<string, (r: R) => string> = { calibration, ab, agreement, drift, training, latency, uncertainty, 'preference-eval': preferenceEval };
+function dataQuality(r: R): string {
+  // The headline figures, then only the counts that found something (the JSON has them all).
+  const counts = ['exact_duplicate_rows', 'duplicate_prompts', 'near_duplicate_prompts', 'identical_chosen_rejected', 'empty_prompt', 'empty_chosen', 'empty_rejected', 'empty_completion', 'wrong_types', 'missing_fields', 'ties', 'truncated_responses', 'leaked_prompts', 'near_leaked_prompts'];
+  const found = counts.filter((k) => typeof r[k] === 'number' && (r[k] as number) > 0);
+  const head: [string, unknown][] = [['shape', r['shape']], ['rows', r['rows']], ['quality_score', r['quality_score']]];
+  if (r['against_rows'] !== null && r['against_rows'] !== undefined) head.push(['against_rows', r['against_rows']], ['train_eval_leakage', r['train_eval_leakage']]);
+  let out = keyValues([...head, ...found.map((k): [string, unknown] => [k, r[k]])]);
+  const clean = counts.filter((k) => r[k] === 0);
+  if (clean.length) out += `none: ${clean.join(', ')}\n`;
+  const cols = Object.entries((r['columns'] ?? {}) as Record<string, string>).map(([role, c]) => (role === c ? role : `${role}=${c}`));
+  out += `columns: ${cols.join(', ')}\n`;
+  const issues = list(r['issues']);
+  out += `\n${issues.length ? '' : 'no issues\n'}`;
+  if (issues.length) out += table(['severity', 'issue', 'count', 'share', 'penalty', 'example lines'], issues.map((i) => [i['severity'], i['id'], i['count'], i['share'], i['penalty'], `${i['file'] === 'against' ? 'eval ' : ''}${(i['lines'] as number[]).slice(0, 8).join(', ')}${(i['lines'] as number[]).length > 8 ? ', ...' : ''}`]));
+  for (const i of issues) out += `  ${fmt(i['id'])}: ${fmt(i['message'])}\n`;
+  const lengths = list(r['lengths']);
+  if (lengths.length) out += '\n' + table(['length', 'unit', 'n', 'mean', 'p5', 'p50', 'p95', 'max'], lengths.map((l) => [l['role'], l['unit'], l['n'], l['mean'], l['p5'], l['p50'], l['p95'], l['max']]));
+  for (const d of list(r['length_difference'])) out += `chosen - rejected (${fmt(d['unit'])}): mean ${fmt(d['mean'])}, median ${fmt(d['p50'])}; chosen longer in ${fmt(d['chosen_longer_share'])} of pairs\n`;
+  const pb = r['position_bias'] as R | null;
+  if (pb) out += `position: first ${fmt(pb['first'])}, second ${fmt(pb['second'])} (share ${fmt(pb['first_share'])}, binomial p ${fmt(pb['p_value'])})\n`;
+  return out;
+}
+
+const RENDERERS: Record<string, (r: R) => string> = { calibration, ab, agreement, drift, training, latency, uncertainty, 'preference-eval': preferenceEval, 'data-quality': dataQuality };
 
 export function renderResult(analysis: string, result: R): string {
   return (RENDERERS[analysis] ?? ((x: R) => JSON.stringify(x, null, 2) + '\n'))(result);

@@ -42,6 +42,7 @@ Options:
                          (default: one model in chosen_score / rejected_score)
   --bootstrap N          calibration, preference-eval: bootstrap resamples (preference-eval default 1000)
   --seed N               seed of the bootstrap resamples (default 1)
+  --against FILE         data-quality: an eval file; its prompts found (exactly or nearly) in FILE are leaks
   --input-format F       force the data format: ${DATA_FORMATS.join(', ')}
   --option NAME=VALUE    any option of the analysis by its name (repeatable), e.g. --option bootstrap=1000
   --db PATH              keep results in this SQLite file and reuse them when inputs are unchanged
@@ -70,6 +71,7 @@ const SPEC = {
   models: { value: true },
   bootstrap: { value: true },
   seed: { value: true },
+  against: { value: true },
   'input-format': { value: true, choices: [...DATA_FORMATS] },
   db: { value: true },
   option: { value: true, repeat: true },
@@ -114,6 +116,7 @@ function runOptionsRecord(args: ParsedArgs): Record<string, unknown> {
     models: o['models'],
     bootstrap: o['bootstrap'],
     seed: o['seed'],
+    against: o['against'],
     format: o['input-format'],
     columns: columnMap,
   };

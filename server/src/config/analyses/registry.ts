@@ -13,8 +13,9 @@ import { trainingAnalysis } from './training';
 import { latencyAnalysis } from './latency';
 import { uncertaintyAnalysis } from './uncertainty';
 import { preferenceEvalAnalysis } from './preference-eval';
+import { dataQualityAnalysis } from './data-quality';
 
-const BUILT_IN: AnyAnalysisDescriptor[] = [calibrationAnalysis, abAnalysis, agreementAnalysis, driftAnalysis, trainingAnalysis, latencyAnalysis, uncertaintyAnalysis, preferenceEvalAnalysis];
+const BUILT_IN: AnyAnalysisDescriptor[] = [calibrationAnalysis, abAnalysis, agreementAnalysis, driftAnalysis, trainingAnalysis, latencyAnalysis, uncertaintyAnalysis, preferenceEvalAnalysis, dataQualityAnalysis];
 
 const list: AnyAnalysisDescriptor[] = [...BUILT_IN];
 const byName = new Map<string, AnyAnalysisDescriptor>(list.map((d) => [d.name, d]));

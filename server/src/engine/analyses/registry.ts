@@ -24,11 +24,12 @@ import { trainingRunner } from './training';
 import { latencyRunner } from './latency';
 import { uncertaintyRunner } from './uncertainty';
 import { preferenceEvalRunner } from './preference-eval';
+import { dataQualityRunner } from './data-quality';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyRunner = AnalysisRunner<any, any>;
 
-const RUNNERS: AnyRunner[] = [calibrationRunner, abRunner, agreementRunner, driftRunner, trainingRunner, latencyRunner, uncertaintyRunner, preferenceEvalRunner];
+const RUNNERS: AnyRunner[] = [calibrationRunner, abRunner, agreementRunner, driftRunner, trainingRunner, latencyRunner, uncertaintyRunner, preferenceEvalRunner, dataQualityRunner];
 
 const byName = new Map<string, AnyRunner>(RUNNERS.map((r) => [r.descriptor.name, r]));
 
