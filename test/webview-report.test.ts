@@ -44,7 +44,7 @@ describe('rlhf-lens report', () => {
     test('the example workspace report draws every chart of every tab with no network', async () => {
       const r = runCli(['report', 'examples/workspace', '--out', out, '--theme', 'dark']);
       assert.equal(r.code, 0, r.stderr);
-      assert.match(r.stdout, /8 stages, sections agreement, drift, training, calibration, ab, latency/);
+      assert.match(r.stdout, /8 stages, sections data_quality, agreement, drift, training, calibration, ab, latency/);
       const html = fs.readFileSync(out, 'utf8');
       const csp = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1] ?? '';
       assert.match(csp, /default-src 'none'/);

@@ -7,7 +7,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import * as path from 'node:path';
+import { runCli } from './support/cli';
 import {
+  ROOT,
   browserUnavailable,
   canvasInk,
   cspViolations,
@@ -163,6 +166,36 @@ describe('dashboard webviews in Chromium', { skip: skip ?? false }, () => {
     assert.equal(exports[0]!['name'], 'ab-forest-success');
     assert.equal(String(exports[0]!['csv']), 'variant,difference,ci low,ci high,relative lift,p,adjusted p\r\ntreatment,0.0271,0.0096,0.0446,0.0385,0.0024,0.0024\r\n');
     assert.match(String(exports[1]!['dataUrl']), /^data:image\/png;base64,/);
+    await assertClean(o);
+    await o.page.close();
+  });
+
+  test('data collection: data-quality issues link to their lines in the data and eval files; histograms and clusters draw', async () => {
+    // The example workspace's real result (the CLI's JSON), as the dashboard gets it.
+    const ws = path.join(ROOT, 'examples', 'workspace', 'data');
+    const cli = runCli(['analyze', 'data-quality', path.join(ws, 'prefs_train.jsonl'), '--against', path.join(ws, 'prefs_eval.jsonl'), '--format', 'json']);
+    assert.equal(cli.code, 0, cli.stderr);
+    const { skipped: _skipped, ...result } = JSON.parse(cli.stdout) as Record<string, unknown>;
+    const data = fixture() as Record<string, unknown>;
+    const train = '/ws/data/prefs_train.jsonl';
+    const evalFile = '/ws/data/prefs_eval.jsonl';
+    data['data_quality'] = [{ name: 'data/prefs_train.jsonl', file: train, against: evalFile, against_name: 'data/prefs_eval.jsonl', result }];
+    const o = await open('phases', data);
+    const section = o.page.locator('section', { hasText: 'Data quality: data/prefs_train.jsonl' });
+    assert.ok(await section.isVisible());
+    const issues = section.locator('li.dq-issue');
+    const ids = await issues.evaluateAll((els) => els.map((e) => e.getAttribute('data-issue')));
+    assert.deepEqual(ids, (result['issues'] as { id: string }[]).map((i) => i.id));
+    await section.locator('li[data-issue="exact_duplicate_rows"] button.line-link', { hasText: '2991' }).click();
+    await section.locator('li[data-issue="leaked_prompts"] button.line-link', { hasText: '101' }).click();
+    const opens = (await posted(o.page)).filter((m) => m.type === 'openFile');
+    assert.deepEqual(opens, [
+      { type: 'openFile', path: train, range: { line: 2990 } },
+      { type: 'openFile', path: evalFile, range: { line: 100 } },
+    ]);
+    assert.match(await section.innerText(), /Quality score\s+94\.2/);
+    await inked(o.page, 'dq-0-length');
+    assert.ok((await section.locator('ol.dq-clusters li').count()) > 0, 'near-duplicate clusters listed');
     await assertClean(o);
     await o.page.close();
   });

@@ -101,7 +101,7 @@ export async function runReport(argv: string[], io: CliIO): Promise<number> {
   const outFile = path.resolve(io.cwd, out);
   fs.mkdirSync(path.dirname(outFile), { recursive: true });
   fs.writeFileSync(outFile, html);
-  const sections = (['agreement', 'drift', 'training', 'calibration', 'ab', 'latency'] as const).filter((k) => data[k] !== undefined);
+  const sections = (['data_quality', 'agreement', 'drift', 'training', 'calibration', 'ab', 'latency'] as const).filter((k) => data[k] !== undefined);
   io.out(`wrote ${path.relative(io.cwd, outFile) || outFile} (${(html.length / 1024).toFixed(0)} KiB): ${path.relative(io.cwd, pipeline)}, ${plural(data.graph?.stages.length ?? 0, 'stage')}, sections ${sections.join(', ')}${data.errors ? `; ${plural(data.errors.length, 'check')} could not run` : ''}\n`);
   for (const e of data.errors ?? []) io.err(`rlhf-lens report: ${e.section}: ${e.message}\n`);
   return EXIT_OK;

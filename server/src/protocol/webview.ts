@@ -19,6 +19,7 @@ import { trainingAnalysis } from '../config/analyses/training';
 import { latencyAnalysis } from '../config/analyses/latency';
 import { preferenceEvalResult } from '../config/analyses/preference-eval';
 import { CompareSection } from './compare';
+import { dataQualityResult } from '../config/analyses/data-quality';
 
 /** Series may be long (the benchmark sends 1M points); each point is still checked. */
 const series = seriesChecker;
@@ -92,6 +93,8 @@ export const DashboardData = object({
   preference: optional(object({ file: str, result: preferenceEvalResult })),
   /** Training runs side by side (the comparison view, and the report's comparison section). */
   compare: optional(CompareSection),
+  /** data-quality checks: `file` and `against` absolute (the views open them at a line), `name` and `against_name` as shown. */
+  data_quality: optional(arrayOf(object({ name: str, file: str, against: optional(str), against_name: optional(str), result: dataQualityResult }))),
   /** Analyses that could not run, with the reason in the user's terms. */
   errors: optional(arrayOf(analysisError)),
 });

@@ -22,6 +22,7 @@ import type { CompareSection } from '../protocol/compare';
 import { siblingComparison } from '../engine/runs';
 import type { PreferenceEvalResult } from '../analysis/preference-eval';
 import type { AbResult, AgreementResult, CalibrationResult, DriftResult, LatencyResult, TrainingResult } from '../analysis/types';
+import type { DataQualityResult } from '../analysis/data-quality';
 
 /** What the dashboard needs of one analysis run (the fields of `rlhfLens/analyze`'s answer). */
 export interface RunResult {
@@ -217,6 +218,15 @@ export function dashboardData(evaluation: PipelineEvaluation, extras: DashboardE
     const r = agreement.outcome.result as unknown as AgreementResult;
     const file = agreement.outcome.files[0]!;
     datasets.push({ name: path.basename(file), file: rel(file), rows: r.n_ratings, skipped: agreement.outcome.skipped.count, labels: extras.labels ?? {} });
+  }
+  const dataQuality = outcomes.filter((o) => o.check.analysis === 'data-quality' && o.outcome);
+  if (dataQuality.length) {
+    data.data_quality = dataQuality.map((o) => {
+      const [file, against] = o.outcome!.files as [string, string | undefined];
+      const result = o.outcome!.result as unknown as DataQualityResult;
+      datasets.push({ name: path.basename(file), file: rel(file), rows: result.rows, skipped: o.outcome!.skipped.count, labels: {} });
+      return { name: rel(file), file, ...(against ? { against, against_name: rel(against) } : {}), result };
+    });
   }
   const training = ok('training');
   if (training) {

@@ -10,6 +10,7 @@ import { renderGraph } from '../graph/view';
 import type { ViewContext } from '../shell';
 import { renderTraining } from '../training/view';
 import { renderAgreement, renderDatasets } from './data-collection';
+import { renderDataQuality } from './data-quality';
 import { renderDrift } from './drift';
 import { renderLatency } from './latency';
 import { renderRewardModels } from './reward-models';
@@ -32,7 +33,7 @@ function rewardModel(data: DashboardData): HTMLElement | null {
 
 export function renderPhases(data: DashboardData, ctx: ViewContext): HTMLElement {
   const body: Record<Phase, (HTMLElement | null)[]> = {
-    data_collection: [renderDatasets(data, ctx), renderAgreement(data, ctx), renderDrift(data, ctx, 'collection-drift', 'Drift between collection rounds')],
+    data_collection: [renderDatasets(data, ctx), renderDataQuality(data, ctx), renderAgreement(data, ctx), renderDrift(data, ctx, 'collection-drift', 'Drift between collection rounds')],
     training: [renderTraining(data, ctx), data.compare ? renderCompare(data, ctx, 'phases-compare') : null],
     evaluation: [rewardModel(data), renderRewardModels(data, ctx), renderCalibration(data, ctx), renderDrift(data, ctx, 'evaluation-drift', 'Drift')],
     deployment: [renderAb(data, ctx), renderLatency(data, ctx)],
