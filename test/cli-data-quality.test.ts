@@ -123,6 +123,41 @@ test('real files: LLaMA-Factory v1 DPO demo (typed content parts) and the nltk a
   assert.deepEqual(nltk.issues.filter((i) => i.severity === 'error'), []);
 });
 
+test('real Parquet files: an RL prompt set (prompts only, grouped by category) and a verl GSM8K file (message-list prompts)', { skip: !haveReal && 'no ../shared/fixtures' }, async () => {
+  const dir = path.resolve(REAL, '..', 'parquet');
+  const beaverFile = path.join(dir, 'PKU-Alignment_Beaver-zh-hk_safety-prompts-test.parquet');
+  const beaver = json([beaverFile]);
+  assert.equal(beaver['shape'], 'prompts');
+  assert.equal(beaver['rows'], 2508);
+  assert.deepEqual(beaver['columns'], { prompt: 'prompt', source: 'category' });
+  // The duplicates are really there: count them from the rows directly.
+  const { openDataSource } = await import('../server/src/ingest/read');
+  const source = await openDataSource(beaverFile);
+  const seenPrompt = new Set<string>();
+  const seenRow = new Set<string>();
+  let dupPrompts = 0;
+  let dupRows = 0;
+  for await (const row of source.rows) {
+    const p = String(row.value['prompt']).split(/[ \t\n\v\f\r]+/).filter(Boolean).join(' ');
+    if (seenPrompt.has(p)) dupPrompts++;
+    seenPrompt.add(p);
+    const k = JSON.stringify(row.value);
+    if (seenRow.has(k)) dupRows++;
+    seenRow.add(k);
+  }
+  assert.equal(beaver['duplicate_prompts'], dupPrompts);
+  assert.equal(beaver['exact_duplicate_rows'], dupRows);
+  assert.ok(dupPrompts > 0);
+  assert.deepEqual(beaver.issues.filter((i) => i.severity === 'error'), []);
+  const gsm = json([path.join(dir, 'hula0401_news_GRPO_verl-gsm8k-test.parquet')]);
+  assert.equal(gsm['shape'], 'sft');
+  assert.equal(gsm['rows'], 1319);
+  assert.deepEqual(gsm['columns'], { prompt: 'prompt', completion: 'answer' });
+  // Answers end with "#### <number>": not cut mid-sentence.
+  assert.equal(gsm['truncated_responses'], 0);
+  assert.deepEqual(gsm.issues, []);
+});
+
 test('hostile data, one file per column shape: exact counts, example lines and skip reasons', () => {
   const pref = json([path.join(HOSTILE, 'dq-preference.jsonl')]);
   assert.equal(pref['rows'], 7);

@@ -199,7 +199,7 @@ def mid_sentence(s):
     ch = t[-1]
     if ch in FINAL:
         return False
-    return unicodedata.category(ch)[0] in 'LN' or ch in ',:;-–—'
+    return unicodedata.category(ch)[0] == 'L' or ch in ',:;-–—'
 
 
 ROLE_ALIAS = {'system': 'system', 'developer': 'system', 'user': 'user', 'human': 'user', 'assistant': 'assistant', 'gpt': 'assistant',
@@ -333,15 +333,17 @@ def analyse(path, against=None):
         shape = 'kto'
     elif 'messages' in first or 'conversations' in first:
         shape = 'conversation'
-    else:
+    elif 'completion' in first:
         shape = 'sft'
+    else:
+        shape = 'prompts'
     n = len(rows)
     rep = Report(n)
     probs = {k: [] for k in ['wrong_types', 'missing_fields', 'empty_prompt', 'empty_chosen', 'empty_rejected', 'empty_completion',
                              'identical_chosen_rejected', 'prompt_mismatch', 'no_assistant_turn', 'unknown_roles', 'empty_turns', 'ties']}
     prompts = []  # per row: prompt text or None
     lens = {}
-    for role in (['prompt', 'chosen', 'rejected'] if shape.startswith('preference') else ['prompt', 'completion'] if shape != 'annotation' else []):
+    for role in (['prompt', 'chosen', 'rejected'] if shape.startswith('preference') else ['prompt'] if shape == 'prompts' else ['prompt', 'completion'] if shape != 'annotation' else []):
         lens[role] = []  # per row (chars, tokens, mid) or None
     labels = {}
     position = [0, 0]
@@ -444,6 +446,23 @@ def analyse(path, against=None):
                 probs['prompt_mismatch'].append(line)
             if norm(parsed[0][1]) and norm(parsed[0][1]) == norm(parsed[1][1]):
                 probs['identical_chosen_rejected'].append(line)
+        elif shape == 'prompts':
+            p = v.get('prompt')
+            if isinstance(p, list) and p and all(isinstance(m, dict) and ('role' in m or 'from' in m) for m in p):
+                turns, _, _ = turns_of(p)
+                p = user_text(turns) or '\n'.join(t for _, t in turns)
+            if isinstance(p, str):
+                prompts.append(p)
+                measure('prompt', p, False)
+                if not p.strip(WS):
+                    probs['empty_prompt'].append(line)
+            else:
+                prompts.append(None)
+                lens['prompt'].append(None)
+                if p is None:
+                    probs['empty_prompt'].append(line)
+                else:
+                    probs['wrong_types'].append(line)
         elif shape in ('kto', 'sft'):
             p = v.get('prompt')
             prompts.append(p)
@@ -514,9 +533,11 @@ def analyse(path, against=None):
                 side_labels[1] += 1
             elif lab.lower() not in TIES:
                 other_labels += 1
-        for gcol in ('source', 'round'):
-            if gcol in first:
-                g = groups.setdefault(gcol, {})
+        source_col = next((c for c in ('source', 'dataset', 'subset', 'domain', 'category') if c in first), None)
+        round_col = next((c for c in ('round', 'collection_round', 'batch') if c in first), None)
+        for role, gcol in (('source', source_col), ('round', round_col)):
+            if gcol is not None:
+                g = groups.setdefault(role, {})
                 k = key(v.get(gcol)) or '(none)'
                 e = g.setdefault(k, {'rows': 0, 'labels': {}})
                 e['rows'] += 1
@@ -528,12 +549,12 @@ def analyse(path, against=None):
     res = {'shape': shape, 'rows': n}
     for pid in ['wrong_types', 'missing_fields']:
         rep.issue(pid, len(probs[pid]), n, probs[pid])
-    if shape in ('preference', 'kto', 'sft'):
+    if shape in ('preference', 'kto', 'sft', 'prompts'):
         rep.issue('empty_prompt', len(probs['empty_prompt']), n, probs['empty_prompt'])
     if shape.startswith('preference'):
         for pid in ['empty_chosen', 'empty_rejected', 'identical_chosen_rejected']:
             rep.issue(pid, len(probs[pid]), n, probs[pid])
-    elif shape != 'annotation':
+    elif shape not in ('annotation', 'prompts'):
         rep.issue('empty_completion', len(probs['empty_completion']), n, probs['empty_completion'])
     if shape == 'preference-messages':
         rep.issue('prompt_mismatch', len(probs['prompt_mismatch']), n, probs['prompt_mismatch'])
@@ -640,7 +661,7 @@ def analyse(path, against=None):
         rep.issue('ties', len(probs['ties']), n, probs['ties'])
     if lens and shape != 'annotation':
         flagged = set()
-        for role in (['chosen', 'rejected'] if shape.startswith('preference') else ['completion']):
+        for role in (['chosen', 'rejected'] if shape.startswith('preference') else [] if shape == 'prompts' else ['completion']):
             vals = [x for x in lens[role] if x is not None]
             max_c = max(c for c, _, _ in vals)
             max_t = max(t for _, t, _ in vals)
@@ -652,7 +673,8 @@ def analyse(path, against=None):
                 c, t, _ = x
                 if (t >= ROUND_TOKENS and t % ROUND_TOKENS == 0) or (at_c >= 3 and c == max_c) or (at_t >= 3 and t == max_t):
                     flagged.add(r)
-        res['truncated_responses'] = len(flagged)
+        if shape != 'prompts':
+            res['truncated_responses'] = len(flagged)
         rep.issue('truncated_responses', len(flagged), n, first_lines([lines[r] for r in flagged]))
         res['lengths'] = []
         for role in ['prompt', 'chosen', 'rejected', 'completion']:
@@ -867,6 +889,20 @@ def make_annotation(rng, items, annotators):
     return rows
 
 
+def make_prompts(rng, n):
+    rows = [{'prompt': sentence(rng, rng.randint(5, 35), '?'), 'category': rng.choice(['safety', 'privacy', 'bias'])} for _ in range(n)]
+    for k, i in enumerate(range(0, n, 23)):
+        base = sentence(rng, 32, '?')
+        rows[i]['prompt'] = base
+        rows[(i + 7) % n]['prompt'] = base[:-1] + ' please?'
+    rows[5]['prompt'] = rows[60]['prompt']
+    rows[6]['prompt'] = '   '
+    rows[7]['prompt'] = 12345
+    del rows[8]['prompt']
+    rows[9]['prompt'] = [{'role': 'user', 'content': 'What is a message-list prompt?'}]
+    return rows
+
+
 def write(name, rows):
     with open(os.path.join(DATA, name), 'w', encoding='utf-8', newline='\n') as fh:
         for r in rows:
@@ -885,7 +921,7 @@ def main():
     cases['preference --against eval'] = {'file': 'preference.jsonl', 'against': 'preference-eval.jsonl', **analyse(f_train, f_eval)}
     cases['preference']['file'] = 'preference.jsonl'
     for name, rows in [('kto.jsonl', make_kto(rng, 150)), ('conversation.jsonl', fix_conversation_key(make_conversations(rng, 120))),
-                       ('preference-messages.jsonl', make_pref_messages(rng, 80)),
+                       ('preference-messages.jsonl', make_pref_messages(rng, 80)), ('prompts.jsonl', make_prompts(rng, 200)),
                        ('annotation.jsonl', make_annotation(rng, 60, ['ann_1', 'ann_2', 'ann_3', 'ann_lazy', 'ann_contrarian']))]:
         cases[name.replace('.jsonl', '')] = {'file': name, **analyse(write(name, rows))}
     params = {'shingle_k': SHINGLE_K, 'num_perm': NUM_PERM, 'bands': BANDS, 'rows_per_band': ROWS_PER_BAND, 'threshold': THRESHOLD, 'seed': SEED}

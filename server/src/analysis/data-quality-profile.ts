@@ -252,6 +252,7 @@ export class DataQualityProfiler {
         break;
       case 'kto':
       case 'sft':
+      case 'prompts':
         this.promptCompletion(r, line, v);
         break;
       case 'conversation':
@@ -305,6 +306,7 @@ export class DataQualityProfiler {
       'preference-messages': ['chosen_messages', 'rejected_messages'] as Role[],
       kto: ['prompt', 'completion', 'label'] as Role[],
       sft: ['prompt', 'completion'] as Role[],
+      prompts: ['prompt'] as Role[],
       conversation: ['messages'] as Role[],
       annotation: ['item', 'annotator', 'label'] as Role[],
     }[shape];
@@ -317,7 +319,8 @@ export class DataQualityProfiler {
       text('prompt');
       text('chosen');
       text('rejected');
-    } else if (shape !== 'annotation') {
+    } else if (shape === 'prompts') text('prompt');
+    else if (shape !== 'annotation') {
       text('prompt');
       text('completion');
     }
@@ -520,6 +523,10 @@ export class DataQualityProfiler {
     }
     this.prompt(r, promptText);
     if (!this.full) return;
+    if (this.shape === 'prompts') {
+      if (wrong) this.problems.wrong_types.add(line);
+      return;
+    }
     const completion = this.response('completion', line, textValue(v[c.completion ?? 'completion'], false), 'completion');
     if (completion === undefined) wrong = true;
     if (this.shape === 'kto') {

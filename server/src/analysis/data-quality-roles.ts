@@ -5,9 +5,9 @@
  * this runs (ingest's column map).
  */
 
-export type DatasetShape = 'preference' | 'preference-messages' | 'kto' | 'sft' | 'conversation' | 'annotation';
+export type DatasetShape = 'preference' | 'preference-messages' | 'kto' | 'sft' | 'conversation' | 'annotation' | 'prompts';
 
-export const SHAPES: readonly DatasetShape[] = ['preference', 'preference-messages', 'kto', 'sft', 'conversation', 'annotation'];
+export const SHAPES: readonly DatasetShape[] = ['preference', 'preference-messages', 'kto', 'sft', 'conversation', 'annotation', 'prompts'];
 
 /** Candidate column names per role, first match wins. */
 export const ROLE_COLUMNS = {
@@ -21,7 +21,7 @@ export const ROLE_COLUMNS = {
   label: ['label'],
   item: ['item_id', 'item'],
   annotator: ['annotator', 'annotator_id', 'rater', 'worker_id'],
-  source: ['source', 'dataset', 'subset', 'domain'],
+  source: ['source', 'dataset', 'subset', 'domain', 'category'],
   round: ['round', 'collection_round', 'batch'],
   position: ['chosen_position', 'position', 'shown_first'],
   chosen_score: ['chosen_score', 'score_chosen', 'chosen_rating'],
@@ -66,6 +66,10 @@ export function inferColumns(v: Record<string, unknown>): { shape: DatasetShape;
   } else if (find(v, 'prompt') && find(v, 'completion')) {
     shape = 'sft';
     take('prompt', 'completion');
+  } else if (find(v, 'prompt')) {
+    // RL prompt sets (PPO, GRPO) and eval prompt lists: prompts only.
+    shape = 'prompts';
+    take('prompt');
   }
   if (!shape) return undefined;
   if (shape !== 'annotation') take('annotator');

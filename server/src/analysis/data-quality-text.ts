@@ -100,9 +100,9 @@ export function stringKey(s: string): number {
 const FINAL = new Set(['.', '!', '?', '…', '。', '！', '？', '"', "'", '”', '’', '»', ')', ']', '}', '>', '`', '*', '|']);
 
 /**
- * The last non-whitespace character, and whether the text ends mid-sentence: that character is a
- * letter, digit, comma, colon, semicolon or dash (not punctuation that ends a sentence, a bracket
- * or quote, markup, or a symbol such as an emoji).
+ * Whether the text ends mid-sentence: its last non-whitespace character is a letter, comma, colon,
+ * semicolon or dash (not punctuation that ends a sentence, a bracket or quote, markup, a symbol
+ * such as an emoji, nor a digit: answers often end with a number, "#### 18").
  */
 export function endsMidSentence(s: string): boolean {
   let i = s.length - 1;
@@ -112,7 +112,7 @@ export function endsMidSentence(s: string): boolean {
   const c = s.charCodeAt(i);
   if (c >= 0xdc00 && c <= 0xdfff && i > 0) ch = s.slice(i - 1, i + 1);
   if (FINAL.has(ch)) return false;
-  return /^[\p{L}\p{N},:;\-–—]$/u.test(ch);
+  return /^[\p{L},:;\-–—]$/u.test(ch);
 }
 
 // ---------------------------------------------------------------- MinHash

@@ -343,7 +343,7 @@ export function analyzeDataQuality(input: DataQualityInput, options: DataQuality
   const lineOfRow = (r: number) => p.lines[r]!;
   const problem = (id: ProblemId) => p.problems[id];
   const preference = p.shape === 'preference' || p.shape === 'preference-messages';
-  const responses = preference ? (['chosen', 'rejected'] as const) : p.shape === 'annotation' ? [] : (['completion'] as const);
+  const responses = preference ? (['chosen', 'rejected'] as const) : p.shape === 'annotation' || p.shape === 'prompts' ? [] : (['completion'] as const);
 
   if (input.skipped && input.skipped.count > 0) {
     issue('skipped_rows', input.skipped.count, n + input.skipped.count, `${plural(input.skipped.count, 'row')} that could not be read (not a JSON object, or no known shape), left out of every figure`, input.skipped.lines);
@@ -356,7 +356,7 @@ export function analyzeDataQuality(input: DataQualityInput, options: DataQuality
     simple('empty_chosen', (c) => `${plural(c, 'row')} with an empty or missing chosen response`);
     simple('empty_rejected', (c) => `${plural(c, 'row')} with an empty or missing rejected response`);
     simple('identical_chosen_rejected', (c) => `${plural(c, 'pair')} with the same chosen and rejected text: they teach nothing and add noise`);
-  } else if (p.shape !== 'annotation') simple('empty_completion', (c) => `${plural(c, 'row')} with an empty response`);
+  } else if (p.shape !== 'annotation' && p.shape !== 'prompts') simple('empty_completion', (c) => `${plural(c, 'row')} with an empty response`);
   if (p.shape === 'preference-messages') simple('prompt_mismatch', (c) => `${plural(c, 'pair')} whose chosen_messages and rejected_messages have different user turns`);
   if (p.messages) {
     simple('no_assistant_turn', (c) => `${plural(c, 'conversation')} without an assistant turn`);
@@ -664,7 +664,7 @@ export function analyzeDataQuality(input: DataQualityInput, options: DataQuality
     empty_prompt: countOrNull('empty_prompt', p.columns.prompt !== undefined),
     empty_chosen: countOrNull('empty_chosen', preference),
     empty_rejected: countOrNull('empty_rejected', preference),
-    empty_completion: countOrNull('empty_completion', !preference && p.shape !== 'annotation'),
+    empty_completion: countOrNull('empty_completion', !preference && p.shape !== 'annotation' && p.shape !== 'prompts'),
     wrong_types: problem('wrong_types').count,
     missing_fields: problem('missing_fields').count,
     ties,

@@ -9,7 +9,7 @@ import { DataQualityProfiler, type DataQualityProfile } from '../analysis/data-q
 import type { DataQualityInput } from '../analysis/data-quality';
 
 export const DATA_QUALITY_NEEDS =
-  'data-quality needs rows of one of the shapes {prompt, chosen, rejected}, {chosen_messages, rejected_messages}, {prompt, completion, label}, {messages} or {conversations}, {prompt, completion}, {item_id, annotator, label} (map columns with --column role=column)';
+  'data-quality needs rows of one of the shapes {prompt, chosen, rejected}, {chosen_messages, rejected_messages}, {prompt, completion, label}, {messages} or {conversations}, {prompt, completion}, {prompt}, {item_id, annotator, label} (map columns with --column role=column)';
 
 async function profile(source: DataSource, mode: 'full' | 'prompts'): Promise<DataQualityProfile> {
   const p = new DataQualityProfiler({ mode });

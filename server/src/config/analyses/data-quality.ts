@@ -8,7 +8,7 @@ const histogram = object({ edges: arrayOf(num), counts: arrayOf(num) });
 const statsShape = { n: num, mean: num, min: num, p5: num, p25: num, p50: num, p75: num, p95: num, p99: num, max: num, histogram };
 
 export const dataQualityResult: Checker<DataQualityResult> = object({
-  shape: literal('preference', 'preference-messages', 'kto', 'sft', 'conversation', 'annotation'),
+  shape: literal('preference', 'preference-messages', 'kto', 'sft', 'conversation', 'annotation', 'prompts'),
   columns: recordOf(str),
   rows: num,
   quality_score: num,
@@ -71,7 +71,7 @@ export const dataQualityResult: Checker<DataQualityResult> = object({
 export const dataQualityAnalysis = defineAnalysis<DataQualityResult>({
   name: 'data-quality',
   description: 'Whether a preference, SFT or annotation dataset is fit to train on: broken and empty rows, identical sides, duplicates and MinHash near-duplicates, train/eval leakage, truncated responses, lengths, label balance, position bias, annotator behaviour and a quality score.',
-  inputs: '{prompt, chosen, rejected}, {chosen_messages, rejected_messages}, {prompt, completion, label}, {messages}|{conversations}, {prompt, completion} or {item_id, annotator, label} rows',
+  inputs: '{prompt, chosen, rejected}, {chosen_messages, rejected_messages}, {prompt, completion, label}, {messages}|{conversations}, {prompt, completion}, {prompt} or {item_id, annotator, label} rows',
   options: [
     opt('against', 'An eval file: report its prompts that are also (exactly or nearly) in the data file.', text, { path: true }),
     opt('min_ratings_per_item', 'Annotation: items with fewer ratings are reported (default 2).', int(1, 1000)),
