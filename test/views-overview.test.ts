@@ -34,7 +34,7 @@ test('overview: every config file with its kinds, every data file with rows coun
   // Line counts of the generated files (wc -l): the readers see every line as a row.
   assert.equal(data['data/prefs_train.jsonl']!.rows, 3000);
   assert.equal(data['data/prefs_train.jsonl']!.shape.trainingFormat, 'preference');
-  assert.equal(data['data/labels.jsonl']!.rows, 5831);
+  assert.equal(data['data/labels.jsonl']!.rows, 5951);
   assert.deepEqual(data['data/labels.jsonl']!.shape.analyses, ['agreement']);
   assert.equal(data['eval/rm_preds.jsonl']!.shape.label, 'predictions (chosen_score, rejected_score)');
   assert.equal(data['logs/serving.jsonl']!.shape.analyses.includes('latency'), true);
