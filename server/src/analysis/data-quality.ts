@@ -218,9 +218,31 @@ export function histogram(sorted: Float64Array, bins = HISTOGRAM_BINS): Histogra
   return { edges, counts };
 }
 
+/**
+ * Ascending copy of integer values: a counting sort when their range is small next to their count
+ * (lengths usually are: a million values in a few thousand distinct lengths), else a typed sort.
+ */
+function sortIntegers(values: Float64Array): Float64Array {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i]!;
+    if (x < lo) lo = x;
+    if (x > hi) hi = x;
+  }
+  const range = hi - lo + 1;
+  if (!(range <= Math.max(4096, 4 * values.length))) return values.slice().sort();
+  const counts = new Int32Array(range);
+  for (let i = 0; i < values.length; i++) counts[values[i]! - lo]!++;
+  const out = new Float64Array(values.length);
+  let k = 0;
+  for (let v = 0; v < range; v++) for (let c = counts[v]!; c > 0; c--) out[k++] = v + lo;
+  return out;
+}
+
 function lengthStats(values: Float64Array): LengthStats | null {
   if (values.length === 0) return null;
-  const sorted = values.slice().sort();
+  const sorted = sortIntegers(values);
   let sum = 0;
   for (let i = 0; i < sorted.length; i++) sum += sorted[i]!;
   return {
