@@ -93,6 +93,7 @@ export const dataQualityAnalysis = defineAnalysis<DataQualityResult>({
     m('missing_fields', 'Rows without a required id or label.'),
     m('ties', 'Pairs or ratings that are ties.'),
     m('truncated_responses', 'Rows with a response that looks cut by a length limit.'),
+    m('against_rows', 'Rows of the eval file (option against).'),
     m('leaked_prompts', 'Eval rows (option against) whose prompt is in the data file.'),
     m('near_leaked_prompts', 'Eval rows whose prompt is a near-duplicate of a data prompt.'),
     m('train_eval_leakage', '(leaked + near-leaked eval rows) / eval rows with a prompt; needs option against.'),
