@@ -11,6 +11,8 @@
  *   node --import tsx bench/clickhouse.ts [--rows 100000000] [--pull-rows N]
  * (--pull-rows pulls only the first N rows and says so, for slow machines.)
  */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
 import { startCluster } from '../test/clickhouse/harness';
 import { runAbPushdown } from '../server/src/connections/pushdown';
 import { parseConnections } from '../server/src/connections/config';
@@ -45,6 +47,21 @@ const plan: ExperimentPlan = {
     { name: 'spend', type: 'continuous', column: 'spend', covariate: 'pre_spend' },
   ],
 };
+
+/** Runs SQL through clickhouse-client (native TCP protocol) and counts the bytes it prints: the engine's own time, for comparison. */
+function clickhouseClient(port: number, sql: string): Promise<{ ms: number; bytes: number }> {
+  const bin = ['/usr/bin/clickhouse-client', '/usr/bin/clickhouse'].find((p) => fs.existsSync(p));
+  if (!bin) return Promise.resolve({ ms: NaN, bytes: NaN });
+  const args = bin.endsWith('clickhouse') ? ['client'] : [];
+  return new Promise((resolve, reject) => {
+    const t = performance.now();
+    let bytes = 0;
+    const p = spawn(bin, [...args, '--host', '127.0.0.1', '--port', String(port), '--query', sql], { stdio: ['ignore', 'pipe', 'inherit'] });
+    p.stdout.on('data', (c: Buffer) => (bytes += c.length));
+    p.on('error', reject);
+    p.on('exit', (code) => (code === 0 ? resolve({ ms: performance.now() - t, bytes }) : reject(new Error(`clickhouse-client exited ${code}`))));
+  });
+}
 
 const mb = (b: number) => `${(b / 1e6).toFixed(b < 1e6 ? 4 : 1)} MB`;
 
@@ -114,6 +131,11 @@ async function main(): Promise<void> {
     console.log(`\nA/B analysis (binomial success + CUPED spend), ${ROWS.toLocaleString('en-US')} exposure rows, 2 shards, this machine (2 cores shared):`);
     console.log(`  pushed down: ${(pushMs / 1000).toFixed(2)} s, ${pushed.queries.length} queries, ${mb(pushBytes)} of results (aggregate query ${mb(aggregate.response_bytes)}, ${(aggregate.duration_ms / 1000).toFixed(2)} s)`);
     console.log(`  pulled rows: ${(pullMs / 1000).toFixed(2)} s, ${mb(bytes)} transferred for ${Math.min(PULL, ROWS).toLocaleString('en-US')} rows${scale > 1 ? ` (x${scale.toFixed(1)} for all rows: ~${((pullMs * scale) / 1000).toFixed(0)} s, ~${mb(bytes * scale)})` : ''}`);
+    // The same SQL through clickhouse-client: the aggregate as it is sent, and the pull (rows printed as TSV, not parsed).
+    const cliAgg = await clickhouseClient(cluster.shards[0].tcp, aggregate.sql);
+    const cliPull = await clickhouseClient(cluster.shards[0].tcp, `SELECT variant, success, spend, pre_spend FROM ab${PULL < ROWS ? ` LIMIT ${PULL}` : ''} FORMAT TabSeparated`);
+    console.log(`  clickhouse-client, the same aggregate SQL: ${(cliAgg.ms / 1000).toFixed(2)} s, ${mb(cliAgg.bytes)} printed`);
+    console.log(`  clickhouse-client, the same rows pulled as TSV (printed, not parsed): ${(cliPull.ms / 1000).toFixed(2)} s, ${mb(cliPull.bytes)}`);
     console.log(`  ratio: ${((bytes * scale) / pushBytes).toFixed(0)}x fewer bytes, ${((pullMs * scale) / pushMs).toFixed(1)}x less time pushed down`);
     if (scale === 1) {
       const p = (pushed.result as unknown as ReturnType<typeof analyzeAb>).metrics[1]!.results[0]!;

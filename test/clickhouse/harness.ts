@@ -66,6 +66,9 @@ function config(dir: string, http: number, tcp: number, cluster: [number, number
   <mark_cache_size>67108864</mark_cache_size>
   <uncompressed_cache_size>67108864</uncompressed_cache_size>
   <max_concurrent_queries>50</max_concurrent_queries>
+  <!-- Longer than Node's idle keep-alive (4 s): the client closes an idle socket before the server does,
+       so a request never goes out on a socket the server is closing ("other side closed" under load). -->
+  <keep_alive_timeout>30</keep_alive_timeout>
   <remote_servers>
     <lens_two_shards>
       <shard><replica><host>127.0.0.1</host><port>${cluster[0]}</port></replica></shard>

@@ -264,3 +264,78 @@ test('CLI: analyze --source CONNECTION:TABLE with --show-sql and --format json; 
   assert.equal(unknown.code, 2);
   assert.match(unknown.stderr, /unknown connection "shard" \(did you mean "shards"\?\)/);
 });
+
+const CHECKS = (where: (analysis: string, extra?: string) => string) => `apiVersion: rlhf-lens/v1
+kind: Pipeline
+metadata: {name: warehouse-gates}
+stages:
+  - id: serve
+    phase: deployment
+    checks:
+      - analysis: latency
+        ${where('latency')}
+        options: {columns: {timestamp: ts}, group_by: adapter}
+        assert: {p95: {max: 1000000}, mean: {max: 1}}
+      - analysis: calibration
+        ${where('calibration', 'user_id % 2 = 0')}
+        options: {bins: 10}
+        assert: {ece: {max: 1}, brier: {max: 1}}
+      - analysis: ab
+        ${where('ab')}
+        options: {experiment: file.experiment.yaml}
+        assert: {srm.p_value: {min: 0}, p_value: {max: 1}}
+`;
+
+test('pipeline checks with source: run on the connection (rlhf-lens check), with the verdicts of the same rows in a file', opts, async () => {
+  const { runCli } = await import('../support/cli');
+  // Pulled now: an earlier test added rows to a shard.
+  const rows = await cluster.sql('SELECT * FROM exposures ORDER BY user_id FORMAT JSONEachRow');
+  fs.writeFileSync(path.join(ws, 'now.jsonl'), rows);
+  fs.writeFileSync(path.join(ws, 'now-even.jsonl'), rows.split('\n').filter((l) => l && JSON.parse(l).user_id % 2 === 0).join('\n'));
+  fs.writeFileSync(path.join(ws, 'pushed.pipeline.yaml'), CHECKS((_a, w) => `source: {connection: shards, table: exposures${w ? `, where: "${w}"` : ''}}`));
+  fs.writeFileSync(path.join(ws, 'file.pipeline.yaml'), CHECKS((_a, w) => `data: ${w ? 'now-even.jsonl' : 'now.jsonl'}`));
+  const run = (f: string) => {
+    const r = runCli(['check', f, '--format', 'json'], { cwd: ws });
+    assert.equal(r.code, 1, `one assert fails on purpose (mean <= 1): ${r.stderr}`);
+    return JSON.parse(r.stdout).pipelines[0].checks as { source?: string; data?: string; status: string; error?: string; asserts: { label: string; value: number; passed: boolean }[] }[];
+  };
+  const pushed = run('pushed.pipeline.yaml');
+  const local = run('file.pipeline.yaml');
+  assert.deepEqual(pushed.map((c) => c.source), ['shards:exposures', 'shards:exposures', 'shards:exposures']);
+  assert.deepEqual(pushed.map((c) => c.error), [undefined, undefined, undefined]);
+  assert.deepEqual(pushed.map((c) => c.status), local.map((c) => c.status));
+  assert.deepEqual(pushed.map((c) => c.status), ['failed', 'passed', 'passed']);
+  for (const [i, c] of pushed.entries()) {
+    assert.deepEqual(c.asserts.map((a) => [a.label, a.passed]), local[i]!.asserts.map((a) => [a.label, a.passed]));
+    c.asserts.forEach((a, j) => assertClose(a.value, local[i]!.asserts[j]!.value, `${c.source} ${a.label}`, 1e-9));
+  }
+  // A bad source is the check's error, named, not a crash; data: and source: together are refused.
+  fs.writeFileSync(path.join(ws, 'bad.pipeline.yaml'), CHECKS((a) => (a === 'latency' ? 'source: {connection: shard, table: exposures}' : a === 'ab' ? 'data: now.jsonl\n        source: {connection: shards, table: exposures}' : 'source: {connection: down, table: exposures}')));
+  const bad = runCli(['check', 'bad.pipeline.yaml', '--format', 'json'], { cwd: ws });
+  assert.equal(bad.code, 1, bad.stderr);
+  const errors = (JSON.parse(bad.stdout).pipelines[0].checks as { error?: string }[]).map((c) => c.error);
+  assert.match(errors[0]!, /unknown connection "shard" \(did you mean "shards"\?\)/);
+  assert.match(errors[1]!, /^down:exposures: cannot reach ClickHouse/);
+  assert.equal(errors[2], 'give either data: or source:, not both');
+});
+
+test('cancelling an analysis job in the worker kills its query on the server (the language server path)', opts, async () => {
+  const { JobRunner } = await import('../../server/src/engine/jobs');
+  const { ROOT } = await import('../support/lsp');
+  const jobs = new JobRunner({ workerFile: path.join(ROOT, 'dist', 'server', 'worker.js') });
+  fs.writeFileSync(path.join(ws, 'slow.pipeline.yaml'), 'kind: Pipeline\n');
+  const marker = 'numbers(100000000000)';
+  const controller = new AbortController();
+  const job = jobs.run({ analysis: 'calibration', file: path.join(ws, 'slow.pipeline.yaml'), options: { source: { connection: 'shards', query: SLOW } } }, { inputHash: 'slow', optionsHash: 'slow' }, { signal: controller.signal });
+  const settled = job.then(() => undefined, (e: unknown) => e as Error);
+  const t0 = Date.now();
+  while ((await running(marker)) === 0 && Date.now() - t0 < 15_000) await new Promise((r) => setTimeout(r, 50));
+  assert.ok((await running(marker)) > 0, 'the slow query started from the worker');
+  controller.abort();
+  const err = await settled;
+  assert.equal(err?.name, 'CancelledError');
+  const t1 = Date.now();
+  while ((await running(marker)) > 0 && Date.now() - t1 < 10_000) await new Promise((r) => setTimeout(r, 50));
+  assert.equal(await running(marker), 0, 'the worker sent KILL QUERY before it was terminated');
+  jobs.dispose();
+});

@@ -31,6 +31,8 @@ interface CheckReport {
   name?: string;
   analysis: string;
   data?: string;
+  /** `connection:table` of a check with `source:` (it ran there as SQL). */
+  source?: string;
   status: Status;
   asserts: { metric: string; label: string; value: number | null; min?: number; max?: number; passed: boolean; message: string }[];
   error?: string;
@@ -47,6 +49,7 @@ function report(outcome: CheckOutcome): CheckReport {
     ...(c.name ? { name: c.name } : {}),
     analysis: c.analysis,
     ...(c.data ? { data: c.data } : {}),
+    ...(c.source ? { source: `${c.source.connection}:${c.source.table ?? '(query)'}` } : {}),
     status,
     asserts: outcome.verdicts,
     ...(outcome.error ? { error: outcome.error } : {}),
@@ -104,7 +107,7 @@ export async function runCheckCommand(argv: string[], io: CliIO): Promise<number
     const rows: unknown[][] = [];
     for (const p of pipelines) {
       for (const c of p.checks) {
-        const what = `${c.analysis}${c.data ? ` ${c.data}` : ''}`;
+        const what = `${c.analysis}${c.data ? ` ${c.data}` : c.source ? ` ${c.source}` : ''}`;
         if (c.asserts.length === 0) rows.push([p.path, c.stage, what, '-', '-', '-', c.status === 'skipped' ? `skipped: ${c.error}` : `ERROR: ${c.error}`]);
         for (const a of c.asserts) rows.push([p.path, c.stage, what, a.label, a.value, bound(a), a.passed ? 'pass' : 'FAIL']);
         if (c.asserts.length && c.error) rows.push([p.path, c.stage, what, '-', '-', '-', `ERROR: ${c.error}`]);

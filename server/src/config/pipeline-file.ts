@@ -11,6 +11,7 @@ import { configDocuments } from './lint';
 import type { ConfigDocument, JsonPath } from './model';
 import { PHASES } from './pipeline-model';
 import { analysisDescriptor } from './analyses/registry';
+import { readSource, type SourceSpecValue } from './experiment-model';
 
 export type Phase = (typeof PHASES)[number];
 
@@ -32,6 +33,8 @@ export interface PipelineCheck {
   /** The data path as written, and resolved against the pipeline's folder (undefined with expressions). */
   data?: string;
   dataFile?: string;
+  /** `source: {connection, table | query, where}` in place of `data:`: the rows live in a database (connections/). */
+  source?: SourceSpecValue;
   referenceFile?: string;
   options: Record<string, unknown>;
   asserts: CheckAssert[];
@@ -70,8 +73,23 @@ function resolvePath(p: unknown, baseDir: string): string | undefined {
 }
 
 function stateOf(c: Record<string, unknown>, check: PipelineCheck): CheckState {
-  if (!analysisDescriptor(check.analysis)) return { kind: 'invalid', reason: `unknown analysis "${check.analysis}"` };
-  if (typeof c['data'] !== 'string') return { kind: 'invalid', reason: 'no data file' };
+  const descriptor = analysisDescriptor(check.analysis);
+  if (!descriptor) return { kind: 'invalid', reason: `unknown analysis "${check.analysis}"` };
+  if (c['source'] !== undefined) {
+    if (c['data'] !== undefined) return { kind: 'invalid', reason: 'give either data: or source:, not both' };
+    let source: SourceSpecValue | undefined;
+    try {
+      source = readSource(c['source']);
+    } catch (err) {
+      return { kind: 'invalid', reason: (err as Error).message };
+    }
+    if (!descriptor.connections) return { kind: 'invalid', reason: `the ${check.analysis} analysis does not run on a connection (source:); give it a data: file` };
+    if (Object.values(source!).some((v) => v.includes('${{'))) return { kind: 'deferred', reason: 'the source uses an expression; it is known only when the pipeline runs' };
+    check.source = source;
+    if (check.asserts.length === 0) return { kind: 'invalid', reason: 'no assert' };
+    return { kind: 'runnable' };
+  }
+  if (typeof c['data'] !== 'string') return { kind: 'invalid', reason: 'no data file (data:, or source: on a connection)' };
   if (!check.dataFile) return { kind: 'deferred', reason: 'the data path uses an expression; it is known only when the pipeline runs' };
   if (c['reference'] !== undefined && !check.referenceFile) return { kind: 'deferred', reason: 'the reference path uses an expression; it is known only when the pipeline runs' };
   if (check.asserts.length === 0) return { kind: 'invalid', reason: 'no assert' };

@@ -86,11 +86,12 @@ export class ClickHouseSession {
     const queryId = `rlhf-lens-${randomUUID()}`;
     const controller = new AbortController();
     let reason: 'cancelled' | 'timeout' | undefined;
+    let killed: Promise<void> | undefined;
     const stop = (why: 'cancelled' | 'timeout') => {
       if (reason) return;
       reason = why;
       controller.abort();
-      void this.kill(queryId);
+      killed = this.kill(queryId);
     };
     const onAbort = () => stop('cancelled');
     this.signal?.addEventListener('abort', onAbort, { once: true });
@@ -102,6 +103,8 @@ export class ClickHouseSession {
       this.queries.push({ sql, query_id: queryId, response_bytes: Buffer.byteLength(text), rows: format === 'JSON' ? 0 : text.split('\n').filter(Boolean).length, duration_ms: performance.now() - started });
       return text;
     } catch (err) {
+      // Answer only once the server was told to stop (a worker is terminated right after it answers).
+      await killed;
       if (reason === 'cancelled') throw new CancelledError(`cancelled; query ${queryId} was stopped on ${this.conn.name}`);
       if (reason === 'timeout') throw new SourceError(this.label, `the query took longer than ${this.conn.timeoutMs} ms (timeout_ms of connection "${this.conn.name}") and was stopped on the server (query_id ${queryId})`, 'timeout');
       throw this.explain(err);
@@ -114,7 +117,8 @@ export class ClickHouseSession {
   /** KILL QUERY on a fresh request (the aborted one is gone); best effort. */
   async kill(queryId: string): Promise<void> {
     try {
-      await this.client.command({ query: `KILL QUERY WHERE query_id = '${queryId.replace(/[^A-Za-z0-9-]/g, '')}' ASYNC` });
+      // Bounded: a server that does not answer must not hold up the cancellation.
+      await this.client.command({ query: `KILL QUERY WHERE query_id = '${queryId.replace(/[^A-Za-z0-9-]/g, '')}' ASYNC`, abort_signal: AbortSignal.timeout(2_000) });
     } catch {
       // The server may be gone, or the query already finished: nothing more to stop.
     }

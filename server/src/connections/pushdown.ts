@@ -15,6 +15,10 @@ import { buildCalibrationQueries } from '../sql/calibration';
 import { ClickHouseSession, SourceError, type ColumnInfo, type QueryRecord } from './clickhouse';
 import { resolveCredentials, CredentialError } from './credentials';
 import type { ConnectionConfig } from './config';
+import * as path from 'node:path';
+import { loadConnections } from './load';
+import { readExperiment } from '../engine/experiment';
+import type { AnalysisOutcome, RunHooks } from '../engine/run';
 
 /** `source:` of an Experiment or a check, or `--source CONNECTION:TABLE`. */
 export interface SourceSpec extends SqlSource {
@@ -163,4 +167,22 @@ export async function runSourcePushdown(analysis: AnalysisName, spec: SourceSpec
   } finally {
     await session.close();
   }
+}
+
+/**
+ * A request whose options carry `source:` (a pipeline check on a connection): the connections of the
+ * `.rlhf-lens.yaml` that applies to `file` (the pipeline), the analysis as SQL there, the outcome as
+ * a file run's. The job's signal cancels it (KILL QUERY on the server).
+ */
+export async function runOnConnection(analysis: AnalysisName, file: string, options: RunOptions, hooks: RunHooks): Promise<AnalysisOutcome> {
+  const spec = options.source as SourceSpec;
+  const loaded = loadConnections(path.dirname(file));
+  if (loaded.problems.length && !loaded.connections[spec.connection]) throw new OptionError(loaded.problems.join('; '));
+  const ctx: PushdownContext = { connections: loaded.connections, ...(loaded.file ? { settingsFile: loaded.file } : {}), ...(hooks.signal ? { signal: hooks.signal } : {}) };
+  let o: PushdownOutcome;
+  if (analysis === 'ab') {
+    if (!options.experiment) throw new OptionError('the ab analysis needs an Experiment file (option experiment) for its variants and metrics');
+    o = await runAbPushdown(readExperiment(options.experiment), spec, options, ctx);
+  } else o = await runSourcePushdown(analysis, spec, options, ctx);
+  return { analysis, files: [file], format: 'clickhouse', rowsRead: o.rowsRead, skipped: o.skipped, result: o.result, source: o.source, queries: o.queries, notes: o.notes };
 }

@@ -13,6 +13,7 @@ import { readExperiment } from './experiment';
 
 /** Whether the request's Experiment reads a `source:` on a connection rather than a file. */
 export function readsConnection(req: AnalyzeRequest): boolean {
+  if (req.options.source) return true;
   if (req.analysis !== 'ab') return false;
   const exp = req.options.experiment ?? (/\.ya?ml$/i.test(req.file) ? req.file : undefined);
   if (!exp) return false;

@@ -120,7 +120,10 @@ export type Execute = (request: AnalyzeRequest, signal?: AbortSignal) => Promise
 
 /** The analysis request of a runnable check: its options, with paths resolved against the pipeline's folder. */
 export function checkRequest(check: PipelineCheck, pipelineFile: string): AnalyzeRequest {
-  return { analysis: check.analysis, file: check.dataFile!, options: parseRunOptions(checkOptions(check), path.dirname(pipelineFile), check.analysis) };
+  const options = parseRunOptions(checkOptions(check), path.dirname(pipelineFile), check.analysis);
+  // On a connection: the pipeline file stands for the data file (its folder finds .rlhf-lens.yaml).
+  if (check.source) return { analysis: check.analysis, file: pipelineFile, options: { ...options, source: check.source } };
+  return { analysis: check.analysis, file: check.dataFile!, options };
 }
 
 /** Evaluates one check: never throws; failures are outcomes with a typed kind. */

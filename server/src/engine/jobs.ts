@@ -10,7 +10,7 @@
  *   new worker, the server is unaffected.
  */
 import { Worker } from 'node:worker_threads';
-import type { AnalyzeRequest, RequestKey } from './analyze';
+import { readsConnection, type AnalyzeRequest, type RequestKey } from './analyze';
 import type { AnalysisOutcome } from './run';
 import type { ErrorKind, FromWorker, ToWorker } from './messages';
 
@@ -27,6 +27,9 @@ export class WorkerCrashError extends Error {
 export class JobTimeoutError extends Error {
   override name = 'JobTimeoutError';
 }
+
+/** How long a cancelled job on a connection may take to send KILL QUERY before its worker is terminated anyway. */
+export const CANCEL_GRACE_MS = 2_000;
 
 /** Wall-clock budget of one analysis job, from the start of its worker (a few million rows take seconds). */
 export const ANALYSIS_TIME_BUDGET_MS = 120_000;
@@ -49,6 +52,8 @@ interface Job {
   worker?: Worker;
   budget?: NodeJS.Timeout;
   settled: boolean;
+  /** Runs on a database connection: cancelling first asks the worker to kill the query there. */
+  onConnection: boolean;
 }
 
 export interface JobRunnerOptions {
@@ -100,7 +105,7 @@ export class JobRunner {
       resolve = res;
       reject = rej;
     });
-    const job: Job = { id: this.nextId++, dedupKey, slotKey, request, promise, resolve, reject, listeners: new Set(), callers: 0, settled: false };
+    const job: Job = { id: this.nextId++, dedupKey, slotKey, request, promise, resolve, reject, listeners: new Set(), callers: 0, settled: false, onConnection: readsConnection(request) };
     // Each caller gets its own view of the promise; an unobserved rejection must not crash the server.
     promise.catch(() => undefined);
     this.byKey.set(dedupKey, job);
@@ -177,19 +182,36 @@ export class JobRunner {
     worker.postMessage({ type: 'run', id: job.id, request: job.request } satisfies ToWorker);
   }
 
-  /** Completes a job once: forgets it and stops its worker. */
-  private settle(job: Job, complete: () => void): void {
+  /** Completes a job once: forgets it and stops its worker (`graceful`: let it kill its query on a connection first). */
+  private settle(job: Job, complete: () => void, graceful = false): void {
     if (job.settled) return;
     job.settled = true;
     clearTimeout(job.budget);
     if (this.byKey.get(job.dedupKey) === job) this.byKey.delete(job.dedupKey);
     if (this.bySlot.get(job.slotKey) === job) this.bySlot.delete(job.slotKey);
     complete();
-    void job.worker?.terminate();
+    const worker = job.worker;
+    if (!worker) return;
+    if (!graceful) {
+      void worker.terminate();
+      return;
+    }
+    // Terminating now would leave the query running on the database server: the worker aborts it
+    // (KILL QUERY) and answers; terminated when it has, or after the grace period.
+    const stop = () => void worker.terminate();
+    const grace = setTimeout(stop, CANCEL_GRACE_MS);
+    grace.unref();
+    worker.on('message', (msg: FromWorker) => {
+      if (msg.id === job.id && msg.type !== 'progress') {
+        clearTimeout(grace);
+        stop();
+      }
+    });
+    worker.postMessage({ type: 'cancel', id: job.id } satisfies ToWorker);
   }
 
   private fail(job: Job, err: Error): void {
-    this.settle(job, () => job.reject(err));
+    this.settle(job, () => job.reject(err), job.onConnection && job.worker !== undefined);
   }
 }
 

@@ -2,7 +2,8 @@
 import type { AnalyzeRequest } from './analyze';
 import type { AnalysisOutcome } from './run';
 
-export type ToWorker = { type: 'run'; id: number; request: AnalyzeRequest };
+/** `cancel`: stop job `id` gracefully (a query on a connection is killed on its server) before the worker is terminated. */
+export type ToWorker = { type: 'run'; id: number; request: AnalyzeRequest } | { type: 'cancel'; id: number };
 
 export type ErrorKind = 'input' | 'option' | 'analysis' | 'internal';
 

@@ -5,6 +5,7 @@
  * Bad values are refused with a message naming the option. Path options (experiment, reference,
  * current, ...) are resolved against `baseDir`.
  */
+import type { SourceSpecValue } from '../config/experiment-model';
 import * as path from 'node:path';
 import type { DataFormat } from '../ingest/rows';
 import { OptionError, type OptionSpec } from '../config/analyses/descriptor';
@@ -44,6 +45,8 @@ export interface RunOptions {
   columns?: Record<string, string>;
   format?: DataFormat;
   header?: boolean;
+  /** A pipeline check's `source:` in place of its data file: the analysis runs on that connection (connections/pushdown.ts). */
+  source?: SourceSpecValue;
   /** Test hook, honoured only when RLHF_LENS_TEST_HOOKS=1: the worker exits mid-job. */
   crash_worker?: boolean;
   /** Options of analyses added through the registry. */

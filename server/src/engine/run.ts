@@ -56,6 +56,11 @@ export function inputFiles(analysis: AnalysisName, file: string, options: RunOpt
 
 export async function runAnalysis(analysis: AnalysisName, file: string, options: RunOptions, hooks: RunHooks = {}): Promise<AnalysisOutcome> {
   const r = runner(analysis);
+  if (options.source) {
+    // A pipeline check's source: runs as aggregate SQL on its connection (loaded on first use).
+    const { runOnConnection } = await import('../connections/pushdown');
+    return runOnConnection(analysis, file, options, hooks);
+  }
   // A request whose data live on a connection (an Experiment's source:) runs there as SQL.
   const pushed = await r.pushdown?.(file, options, hooks);
   if (pushed) return pushed;

@@ -19,9 +19,18 @@ function kindOf(err: unknown): ErrorKind {
   return 'internal';
 }
 
+/** Running jobs by id: a `cancel` aborts the job's signal (a connection's query gets KILL QUERY). */
+const running = new Map<number, AbortController>();
+
 port.on('message', (msg: ToWorker) => {
+  if (msg.type === 'cancel') {
+    running.get(msg.id)?.abort();
+    return;
+  }
   if (msg.type !== 'run') return;
   const { id, request } = msg;
+  const controller = new AbortController();
+  running.set(id, controller);
   const post = (m: FromWorker) => port.postMessage(m);
   const crash = request.options.crash_worker === true && process.env[TEST_HOOKS_ENV] === '1';
   let lastReport = 0;
@@ -34,7 +43,8 @@ port.on('message', (msg: ToWorker) => {
         post({ type: 'progress', id, rowsRead });
       }
     },
-  }).then(
+    signal: controller.signal,
+  }).finally(() => running.delete(id)).then(
     (outcome) => post({ type: 'done', id, outcome }),
     (err: unknown) => {
       const kind = kindOf(err);

@@ -62,7 +62,7 @@ function diagnosticsFor(doc: ConfigDocument, outcomes: Iterable<CheckOutcome>): 
     const base = o.check.path;
     if (o.error) {
       out.push({
-        range: doc.valueRange(o.check.data !== undefined ? [...base, 'data'] : [...base, 'analysis']),
+        range: doc.valueRange(o.check.data !== undefined ? [...base, 'data'] : o.check.source ? [...base, 'source'] : [...base, 'analysis']),
         severity: DiagnosticSeverity.Warning,
         code: 'check/error',
         codeDescription: { href: ruleDocUri('check/error') },
@@ -78,7 +78,7 @@ function diagnosticsFor(doc: ConfigDocument, outcomes: Iterable<CheckOutcome>): 
         code: 'check/failed',
         codeDescription: { href: ruleDocUri('check/failed') },
         source: SOURCE,
-        message: `Check failed: ${v.message} (${o.check.analysis} of ${o.check.data ?? '?'})`,
+        message: `Check failed: ${v.message} (${o.check.analysis} of ${o.check.data ?? (o.check.source ? `${o.check.source.connection}:${o.check.source.table ?? '(query)'}` : '?')})`,
         data: { value: v.value, min: v.min ?? null, max: v.max ?? null },
       });
     }

@@ -40,6 +40,7 @@ export const abAnalysis = defineAnalysis<AbResult>({
   name: 'ab',
   description: 'A/B test of experiment variants: lift, confidence intervals, p-values, sample ratio mismatch. Per-variant metrics are asserted for every non-control variant of the primary metric.',
   inputs: '{variant, <metric columns>} rows (one per unit) or {variant, n, successes}, with an Experiment file',
+  connections: true,
   options: [opt('experiment', 'The Experiment file that defines variants and metrics.', text, { path: true })],
   metrics: [
     m('srm.p_value', 'p-value of the sample-ratio-mismatch chi-square test.'),

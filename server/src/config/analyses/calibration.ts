@@ -28,6 +28,7 @@ export const calibrationAnalysis = defineAnalysis<CalibrationResult>({
   name: 'calibration',
   description: 'Reward-model / classifier calibration: ECE, MCE, adaptive ECE, Brier score, NLL and accuracy.',
   inputs: '{probs|logits, label}, {confidence, correct}, {prob, label} or {chosen_score, rejected_score} rows',
+  connections: true,
   options: [
     opt('bins', 'Number of bins (default 15).', int(2, 1000)),
     opt('bootstrap', 'Bootstrap resamples for confidence intervals (default 0: none).', int(0, 100_000)),

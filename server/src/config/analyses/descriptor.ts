@@ -51,6 +51,8 @@ export interface AnalysisDescriptor<R = Record<string, unknown>> {
   measure?: (result: R, metric: string) => Measurement[] | undefined;
   /** Runtime check of the result JSON (exactly the fields of docs/analyses.md). */
   result?: Checker<R>;
+  /** Runs as aggregate SQL on a connection (`source:` of a check, `--source`): connections/pushdown.ts. */
+  connections?: boolean;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -15,6 +15,7 @@ export const latencyAnalysis = defineAnalysis<LatencyResult>({
   name: 'latency',
   description: 'Serving latency and success rate, overall and per group.',
   inputs: '{timestamp, latency_ms, success?} rows',
+  connections: true,
   options: [
     opt('group_by', 'Column to group by, e.g. adapter_id.', text),
     opt('window_ms', 'Tumbling window length in ms (default 60000).', int(1, 1e12)),

@@ -19,6 +19,7 @@ import { unknownStageRule } from './expr/unknown-stage';
 import { unknownOutputRule } from './expr/unknown-output';
 import { unknownAnalysisRule } from './check/unknown-analysis';
 import { unknownMetricRule } from './check/unknown-metric';
+import { checkUnknownConnectionRule } from './check/unknown-connection';
 import { trafficSumRule } from './experiment/traffic-sum';
 import { duplicateVariantRule } from './experiment/duplicate-variant';
 import { controlRule } from './experiment/control';
@@ -64,6 +65,7 @@ export const RULES: readonly Rule[] = [
   unknownOutputRule,
   unknownAnalysisRule,
   unknownMetricRule,
+  checkUnknownConnectionRule,
   trafficSumRule,
   duplicateVariantRule,
   controlRule,
