@@ -339,3 +339,49 @@ test('cancelling an analysis job in the worker kills its query on the server (th
   assert.equal(await running(marker), 0, 'the worker sent KILL QUERY before it was terminated');
   jobs.dispose();
 });
+
+test('in the editor, a check on a connection queries it on open and save; an edit re-judges the kept result without a query', opts, async () => {
+  const { LspClient } = await import('../support/lsp');
+  const queries = async () => Number(await cluster.sql(`SELECT value FROM system.events WHERE event = 'Query'`));
+  const text = (max: number) => `apiVersion: rlhf-lens/v1
+kind: Pipeline
+metadata: {name: editor-gates}
+stages:
+  - id: serve
+    phase: deployment
+    checks:
+      - analysis: latency
+        source: {connection: shards, table: exposures}
+        options: {columns: {timestamp: ts}}
+        assert: {mean: {max: ${max}}}
+`;
+  const file = path.join(ws, 'editor.pipeline.yaml');
+  fs.writeFileSync(file, text(1));
+  const client = await LspClient.start({ rootPath: ws });
+  try {
+    client.connection.onRequest('workspace/codeLens/refresh', () => null);
+    client.connection.onRequest('workspace/diagnostic/refresh', () => null);
+    const failed = async (uri: string) => (await client.request<{ items: { code: string; message: string }[] }>('textDocument/diagnostic', { textDocument: { uri } })).items.filter((d) => d.code === 'check/failed');
+    const until = async (uri: string, want: number) => {
+      for (let i = 0; i < 200; i++) {
+        if ((await failed(uri)).length === want) return;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.fail(`expected ${want} check/failed diagnostics`);
+    };
+    const uri = client.open(file, text(1), 'rlhf-pipeline');
+    await until(uri, 1);
+    assert.match((await failed(uri))[0]!.message, /mean .* > max 1 \(latency of shards:exposures\)/);
+    const before = await queries();
+    client.change(uri, text(1e9));
+    await until(uri, 0);
+    // The only query since is the one counting them.
+    assert.equal((await queries()) - before, 1, 'an edit of the bound sent no query');
+    client.connection.sendNotification('textDocument/didSave', { textDocument: { uri } });
+    const t0 = Date.now();
+    while ((await queries()) - before <= 2 && Date.now() - t0 < 20_000) await new Promise((r) => setTimeout(r, 100));
+    assert.ok((await queries()) - before > 2, 'saving queries the connection again');
+  } finally {
+    await client.stop();
+  }
+});

@@ -12,7 +12,7 @@ import type { ConfigDocument } from '../config/model';
 import { pipelineDocument, pipelineFromDocument, readPipelineText, type Pipeline, type PipelineCheck } from '../config/pipeline-file';
 import { openConfig } from './open-config';
 import { Methods, RunCheckParams, AnalyzeErrorCodes, type CheckResult } from '../protocol/lsp';
-import { evaluatePipeline, type CheckOutcome, type Execute, type PipelineEvaluation } from '../engine/checks';
+import { evaluateCheck, evaluatePipeline, type CheckOutcome, type Execute, type PipelineEvaluation } from '../engine/checks';
 import type { EvaluationSource } from './dashboard';
 import type { AnalysisService } from '../engine/service';
 import { refreshCodeLenses, type DocumentCheckStatusSource } from './code-lens';
@@ -29,7 +29,12 @@ interface PipelineState {
   abort?: AbortController;
   /** Watches the checks' data files: a rewritten data file re-evaluates the pipeline. */
   watchers?: fs.FSWatcher[];
+  /** Last outcomes of checks on a connection (`source:`), by what they query: an edit elsewhere sends no query. */
+  sourced?: Map<string, CheckOutcome>;
 }
+
+/** What a check on a connection asks the database: the same signature, the same answer (until open, save or Run Check). */
+const sourceSignature = (c: PipelineCheck): string => JSON.stringify([c.analysis, c.source, c.options]);
 
 const checkKey = (stageId: string, index: number) => `${stageId}\u0000${index}`;
 
@@ -114,8 +119,12 @@ export function registerChecks(ctx: ServerContext, service: AnalysisService): Ch
     return doc ? { pipeline: pipelineFromDocument(doc, uriToPath(uri)), doc } : undefined;
   };
 
-  /** Evaluates the checks of one open pipeline; returns false when the result was stale or not allowed. */
-  const evaluate = async (uri: string): Promise<boolean> => {
+  /**
+   * Evaluates the checks of one open pipeline; returns false when the result was stale or not allowed.
+   * Checks on a connection query it on open and save (`fresh`); an edit re-judges their kept result
+   * (asserts may have changed) unless the edit changed what they query.
+   */
+  const evaluate = async (uri: string, fresh = true): Promise<boolean> => {
     const document = ctx.documents.get(uri);
     if (!document || analysisAllowed(ctx)) return false;
     const read = readOpen(uri);
@@ -126,11 +135,18 @@ export function registerChecks(ctx: ServerContext, service: AnalysisService): Ch
     const abort = new AbortController();
     // Deferred checks (paths with expressions) cannot run in the editor; they get neither lens verdict nor diagnostic.
     const only = (c: PipelineCheck) => c.state.kind !== 'deferred';
-    const state: PipelineState = { version: document.version, outcomes: prev?.outcomes ?? new Map(), abort, watchers: watchData(uri, read.pipeline.checks.filter(only)) };
+    const sourced = fresh ? undefined : prev?.sourced;
+    const state: PipelineState = { version: document.version, outcomes: prev?.outcomes ?? new Map(), abort, watchers: watchData(uri, read.pipeline.checks.filter(only)), ...(prev?.sourced ? { sourced: prev.sourced } : {}) };
     states.set(uri, state);
-    const { outcomes } = await evaluatePipeline(read.pipeline, execute, abort.signal, { only, parallel: true });
+    const reuse = (c: PipelineCheck): CheckOutcome | undefined => {
+      const kept = c.source && c.state.kind === 'runnable' ? sourced?.get(sourceSignature(c)) : undefined;
+      if (!kept) return undefined;
+      return kept.outcome ? evaluateCheck(c, kept.outcome) : { ...kept, check: c };
+    };
+    const { outcomes } = await evaluatePipeline(read.pipeline, execute, abort.signal, { only, parallel: true, reuse });
     if (abort.signal.aborted || ctx.documents.get(uri)?.version !== state.version) return false;
     state.outcomes = new Map(outcomes.filter((o) => !superseded(o)).map((o) => [checkKey(o.check.stage, o.check.path[3] as number), o]));
+    state.sourced = new Map(outcomes.filter((o) => o.check.source && !superseded(o)).map((o) => [sourceSignature(o.check), o]));
     state.abort = undefined;
     refresh();
     return true;
@@ -151,14 +167,14 @@ export function registerChecks(ctx: ServerContext, service: AnalysisService): Ch
     return out;
   };
 
-  const schedule = (uri: string, delay: number) => {
+  const schedule = (uri: string, delay: number, fresh = true) => {
     const t = timers.get(uri);
     if (t) clearTimeout(t);
     timers.set(
       uri,
       setTimeout(() => {
         timers.delete(uri);
-        evaluate(uri).catch((err: unknown) => ctx.connection.console.error(`rlhf-lens: checks of ${uri} failed: ${(err as Error).stack ?? String(err)}`));
+        evaluate(uri, fresh).catch((err: unknown) => ctx.connection.console.error(`rlhf-lens: checks of ${uri} failed: ${(err as Error).stack ?? String(err)}`));
       }, delay),
     );
   };
@@ -172,7 +188,7 @@ export function registerChecks(ctx: ServerContext, service: AnalysisService): Ch
     if (isPipeline(e.document.uri)) schedule(e.document.uri, 0);
   });
   ctx.documents.onDidChangeContent((e) => {
-    if (isPipeline(e.document.uri)) schedule(e.document.uri, DEBOUNCE_MS);
+    if (isPipeline(e.document.uri)) schedule(e.document.uri, DEBOUNCE_MS, false);
   });
   ctx.documents.onDidSave((e) => {
     if (isPipeline(e.document.uri)) schedule(e.document.uri, 0);
@@ -220,8 +236,11 @@ export function registerChecks(ctx: ServerContext, service: AnalysisService): Ch
     const only = (c: PipelineCheck) => c.stage === params.stageId && (params.checkIndex === undefined || c.path[3] === params.checkIndex);
     if (!read || !read.pipeline.checks.some(only)) throw new ResponseError(AnalyzeErrorCodes.badInput, `no check ${params.checkIndex ?? ''} in stage "${params.stageId}"`);
     const { outcomes } = await evaluatePipeline(read.pipeline, execute, undefined, { only, parallel: true });
-    const state = states.get(params.uri) ?? { version: document.version, outcomes: new Map() };
-    for (const o of outcomes) state.outcomes.set(checkKey(o.check.stage, o.check.path[3] as number), o);
+    const state: PipelineState = states.get(params.uri) ?? { version: document.version, outcomes: new Map() };
+    for (const o of outcomes) {
+      state.outcomes.set(checkKey(o.check.stage, o.check.path[3] as number), o);
+      if (o.check.source && !superseded(o)) (state.sourced ??= new Map()).set(sourceSignature(o.check), o);
+    }
     states.set(params.uri, state);
     refresh();
     return outcomes.map(toCheckResult);
