@@ -73,7 +73,14 @@ async function main(): Promise<void> {
     for (let s = 0; s < 2; s++) {
       await cluster.sql(`CREATE TABLE ab_local (${COLUMNS}) ENGINE = MergeTree() ORDER BY user_id`, s);
     }
-    await Promise.all([0, 1].map((s) => cluster.sql(`INSERT INTO ab_local ${gen(s * per, Math.min(per, ROWS - s * per))}`, s)));
+    // In chunks: one INSERT of 50M generated rows outlasts the HTTP client's 300 s header timeout on a busy machine.
+    const CHUNK = 5_000_000;
+    await Promise.all(
+      [0, 1].map(async (s) => {
+        const end = Math.min(per, ROWS - s * per);
+        for (let off = 0; off < end; off += CHUNK) await cluster.sql(`INSERT INTO ab_local ${gen(s * per + off, Math.min(CHUNK, end - off))}`, s);
+      }),
+    );
     await cluster.sql(`CREATE TABLE ab AS ab_local ENGINE = Distributed(lens_two_shards, default, ab_local, user_id)`);
     const loaded = Number(await cluster.sql('SELECT count() FROM ab'));
     console.log(`loaded ${loaded.toLocaleString('en-US')} rows on 2 shards in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
