@@ -323,11 +323,16 @@ function nearDuplicateClusters(p: DataQualityProfile, query?: { sigs: Uint16Arra
   const uf = new UnionFind(d);
   const matches: (LeakMatch | undefined)[] = query ? new Array(query.has.length) : [];
   const table = new BandTable(d);
+  // Every band key in one sequential pass over the signatures (band-major), so the band loops below
+  // read their keys in order instead of one 128-byte signature per key (a cache miss each).
+  const keys = new Uint32Array(d * BANDS);
+  for (let i = 0; i < d; i++) if (p.hasSignature[i]) for (let b = 0; b < BANDS; b++) keys[b * d + i] = bandKey(p.signatures, i, b);
   for (let b = 0; b < BANDS; b++) {
     if (b > 0) table.reset();
+    const base = b * d;
     for (let i = 0; i < d; i++) {
       if (!p.hasSignature[i]) continue;
-      const rep = table.lookup(bandKey(p.signatures, i, b), i);
+      const rep = table.lookup(keys[base + i]!, i);
       if (rep >= 0 && uf.find(rep) !== uf.find(i) && signatureSimilarity(p.signatures, rep, i) >= NEAR_DUPLICATE_THRESHOLD) uf.union(rep, i);
     }
     if (!query) continue;
