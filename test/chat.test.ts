@@ -13,7 +13,8 @@ import type { AnalyzeResult, ChatFact } from '../server/src/protocol/lsp';
 import type { AbResult } from '../server/src/analysis/types';
 import { buildChatPlan, numbersIn, topicsFor, type ChatMessage } from '../client/src/chat/prompt';
 import { respond, type ChatModelLike } from '../client/src/chat/respond';
-import { abFacts, problemFacts } from '../client/src/chat/facts';
+import { abFacts, compareFacts, problemFacts, runsToCompare } from '../client/src/chat/facts';
+import type { CompareSection, ListRunsResult } from '../server/src/protocol/compare';
 import { estimatePeakMemory, formatBytes } from '../server/src/config/estimates/memory';
 import { trainingSetupFromConfig } from '../server/src/config/estimates/training-setup';
 import { parse } from 'yaml';
@@ -105,8 +106,48 @@ test('no model: the answer is the figures themselves, cited, with the commands t
 
 test('topics: slash commands, the words of the question, else the open file\'s kind', () => {
   assert.deepEqual(topicsFor({ question: 'anything', command: 'runs' }), ['training']);
-  assert.deepEqual(topicsFor({ question: 'what changed between these two runs?' }), ['training']);
+  assert.deepEqual(topicsFor({ question: 'what changed between these two runs?' }), ['compare']);
+  assert.deepEqual(topicsFor({ question: 'anything', command: 'compare' }), ['compare']);
+  assert.deepEqual(topicsFor({ question: 'why did the loss spike?' }), ['training']);
   assert.deepEqual(topicsFor({ question: 'hello', file: { path: 'x', kind: 'Experiment' } }), ['ab', 'problems']);
   const plan = buildChatPlan({ question: 'hi', facts: [] });
   assert.match(plan.messages[0]!.content, /none: the engine has no figures/);
+});
+
+test('"what changed between these two runs?": the comparison engine\'s figures (rlhfLens/compareRuns) reach the model, workspace-relative', async () => {
+  const { runs } = await client.request<ListRunsResult>('rlhfLens/listRuns', {});
+  const rm = runs.filter((r) => r.name.startsWith('rm-llama8b-lora'));
+  assert.equal(rm.length, 2, JSON.stringify(runs.map((r) => r.name)));
+  // The Runs view's selection decides; without one, the active run and the latest other of its group.
+  assert.deepEqual(runsToCompare(rm, runs).map((r) => r.name), rm.map((r) => r.name));
+  const active = runsToCompare([], runs, path.join(rm[0]!.path, 'trainer_state.json'));
+  assert.equal(active[0]!.path, rm[0]!.path);
+  assert.equal(active.length, 2);
+  const section = await client.request<CompareSection>('rlhfLens/compareRuns', { paths: rm.map((r) => r.path) });
+  const rel = (abs: string) => path.relative(WS, abs).split(path.sep).join('/');
+  const facts = compareFacts(section, rel);
+  const model = stubModel();
+  const { out, output } = sink();
+  const question = 'what changed between these two runs?';
+  const plan = await respond({ question, facts }, model, output);
+  assert.deepEqual(plan.topics, ['compare']);
+  const prompt = model.prompts[0]![0]!.content;
+  // The hyperparameter the runs differ in, with each run's value as the engine read it.
+  const alpha = section.hyperparameters['lora_alpha']!;
+  assert.ok(alpha, JSON.stringify(Object.keys(section.hyperparameters)));
+  const names = section.runs.map((r) => r.name);
+  assert.ok(prompt.includes(`hyperparameter lora_alpha, ${rel(section.hyperparameter_sources['lora_alpha']![names[0]!]!.file)}] ${names.map((n) => `${n} ${alpha[n]}`).join(', ')}`), prompt);
+  // Each common metric's last and best values per run, as compare computed them.
+  const metric = section.common_metrics[0]!;
+  for (const run of section.runs) {
+    const m = run.metrics[metric]!;
+    assert.ok(prompt.includes(`[${metric}, ${run.name}, ${rel(run.source)}] last ${String(Number(m.last.toPrecision(4)))} at step ${m.last_step}, best ${String(Number(m.best.toPrecision(4)))} at step ${m.best_step}`), `${metric} of ${run.name} missing:\n${prompt}`);
+  }
+  const allowed = new Set([...facts.flatMap((f) => numbersIn(`${f.label} ${f.value} ${f.source}`)), ...numbersIn(question)]);
+  for (const n of numbersIn(prompt)) assert.ok(allowed.has(n), `the prompt carries ${n}, which no figure holds`);
+  // Workspace-relative paths only; no log contents.
+  assert.ok(!prompt.includes(ROOT), 'an absolute path reached the prompt');
+  assert.ok(!prompt.includes('log_history'), 'the log file text leaked into the prompt');
+  assert.ok(out.buttons.includes('rlhfLens.compareRuns'));
+  assert.deepEqual(out.references, [...new Set(facts.map((f) => f.source))]);
 });

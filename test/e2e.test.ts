@@ -123,7 +123,7 @@ function schemaDescription(...keys: string[]): string {
   return node.description ?? '';
 }
 
-test('RLHF Lens in a real VS Code workbench (code-server + chromium)', { timeout: 600_000 }, async (t) => {
+test('RLHF Lens in a real VS Code workbench (code-server + chromium)', { timeout: 900_000 }, async (t) => {
   if (process.env.RLHF_LENS_E2E === '0') return t.skip('skipped: RLHF_LENS_E2E=0');
   if (!fs.existsSync(CHROMIUM)) return t.skip(`skipped: no chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
 
@@ -251,23 +251,34 @@ test('RLHF Lens in a real VS Code workbench (code-server + chromium)', { timeout
         await w.runCommand('Developer: Reload Window');
         await w.page.waitForTimeout(2_000);
         await w.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-        const frame = await w.webviewWith('canvas', 90_000);
-        const deadline = Date.now() + 60_000;
+        // The panel comes back at once; its charts need the restarted server to compute the
+        // dashboard again (20-25 s from a cold server at a load of 27 on 2 cores, longer while the
+        // window reloads). Wait while the server says it is computing (the status bar's running
+        // analysis), not for a fixed time; fail once it has been idle for 30 s with nothing drawn (or
+        // never started computing within 120 s: the extension host itself restarts first).
+        const busy = w.page.locator('.statusbar-item', { hasText: /RLHF Lens: .+ of / });
+        const deadline = Date.now() + 300_000;
+        let idleSince = Date.now() + 90_000;
         let painted: number[] = [];
         while (Date.now() < deadline) {
-          painted = await paintedPixels(frame).catch(() => []);
+          for (const frame of w.page.frames()) {
+            if (frame === w.page.mainFrame()) continue;
+            const counts = await paintedPixels(frame).catch(() => [] as number[]);
+            if (counts.length > painted.length || counts.some((n) => n > 500)) painted = counts;
+          }
           if (painted.some((n) => n > 500)) break;
+          if ((await busy.count()) > 0) idleSince = Date.now();
+          else if (Date.now() - idleSince > 30_000) break;
           await w.page.waitForTimeout(500);
         }
-        assert.ok(painted.some((n) => n > 500), `the restored dashboard drew nothing: ${JSON.stringify(painted)}`);
+        assert.ok(painted.some((n) => n > 500), `the restored dashboard drew nothing (the server idle for 30 s, or not started within 120 s, or 300 s gone): ${JSON.stringify(painted)}`);
       });
     });
 
-    await t.test('the walkthrough: its first steps offer the workspaces, and Show a Problem opens one with its fixes and ticks its step', async (t) => {
-      // Known flaky in code-server (the walkthrough page's tick; failed in one of two fresh-clone runs on 2026-12-01).
-      if (process.env['RLHF_LENS_E2E_WALKTHROUGH'] !== '1') return t.skip('skipped: flaky in code-server; set RLHF_LENS_E2E_WALKTHROUGH=1');
+    await t.test('the walkthrough: its first steps offer the workspaces, and Show a Problem opens one and ticks its step', async (t) => {
       if (!clientRegisters(CLIENT_JS, 'rlhfLens.showProblem')) return t.skip('skipped: feature walkthrough not present');
       await step(t, w, 'walkthrough', async () => {
+        await w.page.keyboard.press('Escape');
         await w.runCommand('RLHF Lens: Get Started');
         const page = w.page.locator('.gettingStartedContainer');
         await page.locator('text=Get Started with RLHF Lens').first().waitFor({ timeout: 30_000 });
@@ -275,16 +286,37 @@ test('RLHF Lens in a real VS Code workbench (code-server + chromium)', { timeout
         await first.waitFor({ timeout: 15_000 });
         // The first step offers the example workspace and the user's own folder.
         await first.locator('.monaco-button, a', { hasText: 'Open the Example Workspace' }).first().waitFor({ timeout: 15_000 });
+        // The step's checkbox, which the getting-started service ticks on its completion event
+        // (onCommand:rlhfLens.showProblem): the real condition, not a delay.
+        const checkbox = (checked: boolean) => w.page.locator(`.gettingStartedContainer [data-done-step-id$="#problem"][aria-checked="${checked}"]`).first();
+        await checkbox(false).waitFor({ state: 'attached', timeout: 15_000 });
         await page.locator('.getting-started-step', { hasText: 'See a problem fixed' }).first().click();
         await page.locator('a, .monaco-button', { hasText: 'Show a Problem' }).first().click();
         // The file of the first problem (errors first: a broken example config) opens with the problem selected.
         await w.page.locator('.tab.active', { hasText: /^broken\./ }).waitFor({ timeout: 20_000 });
         await w.page.locator('.statusbar-item', { hasText: /selected\)/ }).first().waitFor({ timeout: 20_000 });
-        // Its completion event (onCommand:rlhfLens.showProblem) ticks the step: back to the walkthrough's tab.
-        await w.page.keyboard.press('Escape');
-        await w.page.locator('.tab', { hasText: 'Welcome' }).first().click();
-        await w.page.locator('.getting-started-step', { hasText: 'See a problem fixed' }).locator('[aria-checked="true"], .codicon-getting-started-step-checked').first().waitFor({ timeout: 20_000 });
-        await w.page.keyboard.press('Escape');
+        // Show a Problem then opens the quick-fix menu (after the server's code actions arrive, or not
+        // at all under load); it would swallow the palette: close it once it shows, or give up waiting.
+        const quickFixMenu = w.page.locator('.action-widget, .context-view-block').first();
+        if (await quickFixMenu.waitFor({ state: 'visible', timeout: 8_000 }).then(() => true, () => false)) await w.page.keyboard.press('Escape');
+        // Back to the walkthrough through its command (its tab may be in another group or scrolled out
+        // of sight), until the page shows the tick. A palette that a late menu closed is tried again.
+        const deadline = Date.now() + 60_000;
+        let last = '';
+        for (;;) {
+          await w.page.keyboard.press('Escape');
+          try {
+            await w.runCommand('RLHF Lens: Get Started');
+            if (await checkbox(true).waitFor({ state: 'attached', timeout: 5_000 }).then(() => true, () => false)) break;
+            last = 'the page showed the step unticked';
+          } catch (err) {
+            last = (err as Error).message.split('\n')[0]!;
+          }
+          if (Date.now() > deadline) throw new Error(`the "See a problem fixed" step was not ticked within 60 s of Show a Problem (${last})`);
+        }
+        // Left on the walkthrough with its tick for the screenshot (Escape there goes back to the Welcome page);
+        // the pointer away from any tooltip.
+        await w.page.mouse.move(5, 895);
       });
     });
 
@@ -321,42 +353,49 @@ test('RLHF Lens in a real VS Code workbench (code-server + chromium)', { timeout
       });
     });
 
-    await t.test('the training wizard writes a config that lints clean', async (t) => {
+    await t.test('the training wizard writes a TrainingConfig and an axolotl config that lint clean', async (t) => {
       if (!clientRegisters(CLIENT_JS, 'rlhfLens.trainingWizard')) return t.skip('skipped: feature wizard not present');
       if (!ws.fromExamples) return t.skip('skipped: the wizard step needs examples/workspace');
-      // Known flaky: code-server's file dialog sometimes keeps the typed path without accepting it
-      // (fresh-clone CI, 2026-12-01, test-results/e2e/failure-wizard.png). The wizard itself is tested
-      // over the protocol in test/wizard.test.ts; RLHF_LENS_E2E_WIZARD=1 runs this step.
-      if (process.env['RLHF_LENS_E2E_WIZARD'] !== '1') return t.skip('skipped: the file-dialog step is flaky in code-server; set RLHF_LENS_E2E_WIZARD=1');
       await step(t, w, 'wizard', async () => {
         await w.page.keyboard.press('Escape');
         await w.page.keyboard.press('Escape');
         const framesBefore = new Set(w.page.frames());
         await w.runCommand('RLHF Lens: New Training Config (Wizard)...');
         const frame = await w.webviewWith('#wizard-dataset', 60_000, framesBefore);
+        // The dataset comes from a quick pick of the workspace's data files, filtered by typing as in Quick Open.
         await frame.locator('vscode-button', { hasText: 'Pick dataset...' }).first().click();
         const input = w.page.locator('.quick-input-widget input');
         await input.waitFor({ state: 'visible', timeout: 15_000 });
-        // The dialog fills in its folder after it opens; type the file only once it has.
-        await w.page.waitForFunction(() => /workspace\/?$/.test((document.querySelector('.quick-input-widget input') as HTMLInputElement | null)?.value ?? ''), null, { timeout: 15_000 });
-        await input.fill(path.join(ws.dir, 'data', 'prefs_train.jsonl'));
-        // code-server's file dialog is a quick input: its OK button accepts the typed path.
-        await w.page.locator('.quick-input-widget .monaco-button', { hasText: /^(OK|Open)$/ }).first().click();
+        await w.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'prefs_train.jsonl' }).first().waitFor({ timeout: 15_000 });
+        await input.fill('prefs_train');
+        await w.page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: 'prefs_train.jsonl' }).first().waitFor({ timeout: 15_000 });
+        await input.press('Enter');
         await frame.locator('#wizard-dataset', { hasText: '3,000 rows' }).waitFor({ timeout: 30_000 });
         await frame.locator('.wizard-lines li', { hasText: 'Peak memory per GPU' }).waitFor({ timeout: 30_000 });
         const lines = (await frame.locator('.wizard-lines li').allTextContents()).join(' | ');
         t.diagnostic(`wizard plan: ${lines}`);
         assert.match(lines, /Optimizer steps: 188/);
-        // The save dialog proposes configs/<name>.training.yaml; accept it as a user would.
+        // The file to write is a field of the form (configs/<name>.training.yaml by default): no dialog.
         const target = path.join(ws.dir, 'configs', 'my-run.training.yaml');
-        await frame.locator('vscode-button', { hasText: 'Write config...' }).first().click();
-        await input.waitFor({ state: 'visible', timeout: 15_000 });
-        await w.page.waitForFunction(() => (document.querySelector('.quick-input-widget input') as HTMLInputElement | null)?.value.endsWith('my-run.training.yaml') ?? false, null, { timeout: 15_000 });
-        await w.page.locator('.quick-input-widget .monaco-button', { hasText: /^(OK|Save)$/ }).first().click();
+        const output = frame.locator('vscode-text-field[name="output"]');
+        assert.equal(await output.evaluate((e) => (e as unknown as { value: string }).value), 'configs/my-run.training.yaml');
+        await frame.locator('vscode-button', { hasText: 'Write config' }).first().click();
         await eventually(`${target} written`, () => fs.existsSync(target), (x) => x, 30_000);
+        await frame.locator('#wizard-status', { hasText: 'Wrote configs/my-run.training.yaml' }).waitFor({ timeout: 15_000 });
         const lint = runCli(['lint', target]);
         assert.equal(lint.code, 0, lint.stdout + lint.stderr);
         assert.match(lint.stdout, /1 file checked: 0 errors, 0 warnings/);
+        // The same run as an axolotl config: the format picked in the form renames the file.
+        await frame.locator('vscode-dropdown[aria-label="Write as"]').click();
+        await frame.locator('vscode-dropdown[aria-label="Write as"] vscode-option[value="axolotl"]').click();
+        await frame.waitForFunction(() => (document.querySelector('vscode-text-field[name="output"]') as unknown as { value: string } | null)?.value === 'configs/my-run.axolotl.yaml', null, { timeout: 15_000 });
+        const axolotl = path.join(ws.dir, 'configs', 'my-run.axolotl.yaml');
+        await frame.locator('vscode-button', { hasText: 'Write config' }).first().click();
+        await eventually(`${axolotl} written`, () => fs.existsSync(axolotl), (x) => x, 30_000);
+        const lintAxolotl = runCli(['lint', axolotl]);
+        assert.equal(lintAxolotl.code, 0, lintAxolotl.stdout + lintAxolotl.stderr);
+        assert.match(lintAxolotl.stdout, /1 file checked: 0 errors, 0 warnings/);
+        assert.match(fs.readFileSync(axolotl, 'utf8'), /^# rlhf-lens: axolotl gpus=1 gpu=A100 gpu_memory=80GB\n[^]*\nrl: dpo\n/);
       });
     });
 

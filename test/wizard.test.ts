@@ -102,3 +102,28 @@ test('rlhfLens/trainingPlan over the protocol: the picked dataset is read and sh
     await client.stop();
   }
 });
+
+test('the wizard writes only inside the workspace folder: relative .yaml paths, no .., no symlinked way out', async () => {
+  const { resolveOutputPath } = await import('../client/src/wizard/output-path');
+  const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'rlhf-wizard-out-'));
+  const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'rlhf-wizard-elsewhere-'));
+  try {
+    fs.symlinkSync(outside, path.join(ws, 'link'));
+    assert.deepEqual(resolveOutputPath(ws, 'configs/my-run.training.yaml'), { file: path.join(ws, 'configs', 'my-run.training.yaml') });
+    assert.deepEqual(resolveOutputPath(ws, ' new/dir/x.trl.yml '), { file: path.join(ws, 'new', 'dir', 'x.trl.yml') });
+    const refused = (p: string) => {
+      const r = resolveOutputPath(ws, p);
+      return 'refused' in r ? r.refused : '';
+    };
+    assert.match(refused('/etc/x.yaml'), /not relative/);
+    assert.match(refused('../x.yaml'), /outside the workspace folder/);
+    assert.match(refused('configs/../../x.yaml'), /outside the workspace folder/);
+    assert.match(refused('link/x.yaml'), /through a symlink/);
+    assert.match(refused('link/deeper/x.yaml'), /through a symlink/);
+    assert.match(refused('configs/x.json'), /not a \.yaml or \.yml file/);
+    assert.match(refused('  '), /no file name/);
+  } finally {
+    fs.rmSync(ws, { recursive: true, force: true });
+    fs.rmSync(outside, { recursive: true, force: true });
+  }
+});

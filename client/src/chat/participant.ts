@@ -10,19 +10,32 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { Methods, type AnalyzeResult, type ChatFact } from '../../../server/src/protocol/lsp';
 import type { AbResult, TrainingResult } from '../../../server/src/analysis/types';
-import { abFacts, problemFacts, trainingFacts } from './facts';
+import { CompareMethods, type CompareSection, type ListRunsResult, type RunEntry } from '../../../server/src/protocol/compare';
+import { abFacts, compareFacts, problemFacts, runsToCompare, trainingFacts } from './facts';
 import { respond, type ChatModelLike } from './respond';
-import type { ChatInput } from './prompt';
+import { topicsFor, type ChatInput } from './prompt';
 
 const KINDS: Record<string, string> = { 'rlhf-pipeline': 'Pipeline', 'rlhf-experiment': 'Experiment', 'rlhf-training': 'TrainingConfig' };
 const SEVERITY = ['error', 'warning', 'information', 'hint'] as const;
 
-async function gather(client: LanguageClient | undefined, doc: vscode.TextDocument | undefined): Promise<Pick<ChatInput, 'file' | 'facts'>> {
-  if (!doc || doc.uri.scheme !== 'file' || !vscode.workspace.getWorkspaceFolder(doc.uri)) return { facts: [] };
+/** Two or more runs side by side from the comparison engine (`rlhfLens/compareRuns`): the Runs view's selection, else the active run and its latest sibling. */
+async function compareGathered(client: LanguageClient, doc: vscode.TextDocument | undefined): Promise<ChatFact[]> {
+  const selected = ((await vscode.commands.executeCommand<RunEntry[]>('rlhfLens.runs.selection').then(undefined, () => [])) ?? []) as RunEntry[];
+  const all = selected.length >= 2 ? [] : ((await client.sendRequest<ListRunsResult>(CompareMethods.listRuns, {}).catch(() => undefined))?.runs ?? []);
+  const runs = runsToCompare(selected, all, doc?.uri.scheme === 'file' ? doc.uri.fsPath : undefined);
+  if (runs.length < 2) return [];
+  const section = await client.sendRequest<CompareSection>(CompareMethods.compareRuns, { paths: runs.map((r) => r.path) }).catch(() => undefined);
+  return section ? compareFacts(section, (abs) => vscode.workspace.asRelativePath(abs, false)) : [];
+}
+
+async function gather(client: LanguageClient | undefined, doc: vscode.TextDocument | undefined, topics: string[]): Promise<Pick<ChatInput, 'file' | 'facts'>> {
+  // Runs are the workspace's, not the active file's: compared even when no file is open.
+  const compared = client && topics.includes('compare') && vscode.workspace.workspaceFolders?.length ? await compareGathered(client, doc) : [];
+  if (!doc || doc.uri.scheme !== 'file' || !vscode.workspace.getWorkspaceFolder(doc.uri)) return { facts: compared };
   const rel = vscode.workspace.asRelativePath(doc.uri, false);
   const isLog = /trainer_state\.json$|metrics\.csv$/.test(doc.uri.fsPath);
   const kind = KINDS[doc.languageId] ?? (isLog ? 'training-log' : undefined);
-  const facts: ChatFact[] = [];
+  const facts: ChatFact[] = [...compared];
   if (kind && kind !== 'training-log') {
     const diags = vscode.languages.getDiagnostics(doc.uri).filter((d) => d.source === 'rlhf-lens');
     facts.push(...problemFacts(diags.map((d) => ({ code: typeof d.code === 'object' ? String(d.code.value) : d.code === undefined ? undefined : String(d.code), message: d.message, severity: SEVERITY[d.severity], line: d.range.start.line })), rel));
@@ -61,7 +74,9 @@ export function registerChatParticipant(context: vscode.ExtensionContext, getCli
   if (typeof vscode.chat?.createChatParticipant !== 'function') return;
   const participant = vscode.chat.createChatParticipant('rlhf-lens.chat', async (request, _context, stream, token) => {
     const doc = vscode.window.activeTextEditor?.document;
-    const gathered = await gather(getClient(), doc);
+    const language = doc ? KINDS[doc.languageId] : undefined;
+    const topics = topicsFor({ question: request.prompt, ...(request.command ? { command: request.command } : {}), ...(doc ? { file: { path: '', ...(language ? { kind: language } : {}) } } : {}) });
+    const gathered = await gather(getClient(), doc, topics);
     let model: ChatModelLike | undefined;
     let reason = 'no chat model is installed or enabled';
     try {

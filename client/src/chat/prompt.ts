@@ -21,7 +21,7 @@ export interface ChatCommandOffer {
 
 export interface ChatInput {
   question: string;
-  /** The slash command, if any: /memory, /ab, /runs, /problems. */
+  /** The slash command, if any: /memory, /ab, /runs, /compare, /problems. */
   command?: string;
   /** The active file (workspace-relative) and its kind. */
   file?: { path: string; kind?: string };
@@ -44,16 +44,19 @@ export interface ChatPlan {
 const KEYWORDS: Record<Exclude<Topic, 'config'>, RegExp> = {
   memory: /\b(memory|oom|out of memory|vram|gpu|gib|gb|fit|fits|batch|lora|qlora|quantiz|offload|sharding|zero)\b/i,
   ab: /\b(a\/b|ab test|experiment|treatment|control|winning|win|lift|significan|p-?value|variant|srm|guardrail|ship)\b/i,
-  training: /\b(loss|training|run|runs|curve|spike|nan|overfit|diverg|step|learning rate|reward|kl|changed|differ)\b/i,
+  training: /\b(loss|training|run|runs|curve|spike|nan|overfit|diverg|step|learning rate|reward|kl)\b/i,
+  compare: /\b(chang\w*|differ\w*|compar\w*|versus|vs)\b/i,
   problems: /\b(problem|error|warning|wrong|lint|rule|fix|broken|invalid)\b/i,
 };
 
-const COMMAND_TOPICS: Record<string, Topic[]> = { memory: ['memory'], ab: ['ab'], runs: ['training'], problems: ['problems'] };
+const COMMAND_TOPICS: Record<string, Topic[]> = { memory: ['memory'], ab: ['ab'], runs: ['training'], compare: ['compare'], problems: ['problems'] };
 
 /** The topics a question is about: its slash command, else its words, else what the open file is. */
 export function topicsFor(input: Pick<ChatInput, 'question' | 'command' | 'file'>): Topic[] {
   if (input.command && COMMAND_TOPICS[input.command]) return COMMAND_TOPICS[input.command]!;
-  const found = (Object.keys(KEYWORDS) as (keyof typeof KEYWORDS)[]).filter((t) => KEYWORDS[t].test(input.question));
+  let found: Topic[] = (Object.keys(KEYWORDS) as (keyof typeof KEYWORDS)[]).filter((t) => KEYWORDS[t].test(input.question));
+  // "What changed between these two runs?" is a comparison: the runs' figures come from `compare`, not one log's.
+  if (found.includes('compare')) found = found.filter((t) => t !== 'training');
   if (found.length) return found;
   switch (input.file?.kind) {
     case 'TrainingConfig':
@@ -102,6 +105,7 @@ export function commandsFor(topics: Topic[], input: Pick<ChatInput, 'file' | 'fa
   if (topics.includes('problems') && input.facts.some((f) => f.topic === 'problems')) out.push({ command: 'rlhfLens.showProblem', title: 'Show a problem and its quick fixes' });
   if (topics.includes('memory')) out.push({ command: 'rlhfLens.trainingWizard', title: 'Try other settings in the training wizard' });
   if (topics.includes('ab') && input.file?.kind === 'Experiment' && file) out.push({ command: 'rlhfLens.showAbResults', title: 'Show the A/B results', args: [file] });
+  if (topics.includes('compare')) out.push({ command: 'rlhfLens.compareRuns', title: 'Compare the runs side by side' });
   if (topics.includes('training')) out.push({ command: 'rlhfLens.showTrainingMonitor', title: 'Open the training monitor', ...(input.file?.kind === 'training-log' && file ? { args: [file] } : {}) });
   if (input.file?.kind === 'Pipeline' && file) out.push({ command: 'rlhfLens.openDashboard', title: 'Open the phase dashboard', args: [file] });
   return out;

@@ -129,6 +129,8 @@ export function registerRunsView(context: vscode.ExtensionContext, getClient: ()
     watcher.onDidChange(() => later(3000)),
     vscode.workspace.onDidChangeWorkspaceFolders(() => later(0)),
     vscode.commands.registerCommand('rlhfLens.runs.refresh', () => refresh()),
+    // Internal (not in the palette): the runs selected in the view, for @rlhf-lens "what changed between these runs?".
+    vscode.commands.registerCommand('rlhfLens.runs.selection', (): RunEntry[] => view.selection.filter((n): n is Extract<Node, { kind: 'run' }> => n?.kind === 'run').map((n) => n.run)),
     vscode.commands.registerCommand('rlhfLens.compareRuns', async (clicked?: unknown, selected?: unknown) => {
       try {
         await compare(clicked, selected);

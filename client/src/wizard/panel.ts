@@ -1,9 +1,11 @@
 /**
  * "New Training Config (Wizard)...": a webview form (webviews/src/wizard) whose every change is
  * estimated by the language server (`rlhfLens/trainingPlan`, the hover's engine) and which writes
- * an RLHF Lens TrainingConfig. Same page rules as the dashboards: nonce CSP, resources only from
- * dist/webviews, messages validated in both directions. A dataset is picked inside the workspace
- * and its shape checked by the server; an existing file is never replaced without asking.
+ * an RLHF Lens TrainingConfig, an axolotl or a TRL config. Same page rules as the dashboards: nonce
+ * CSP, resources only from dist/webviews, messages validated in both directions. The dataset is
+ * picked by the host (a quick pick of the workspace's data files, or a file dialog) and its shape
+ * checked by the server; the file to write is the form's workspace-relative path, resolved here and
+ * refused outside the workspace folder; an existing file is never replaced without asking.
  */
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -11,10 +13,11 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { Methods } from '../../../server/src/protocol/lsp';
-import { DEFAULT_FORM, dnsLabel, WizardHostMessage, WizardViewMessage, type TrainingPlanResult, type WizardForm } from '../../../server/src/protocol/wizard';
+import { DEFAULT_FORM, defaultOutput, WizardHostMessage, WizardViewMessage, type TrainingPlanResult, type WizardForm } from '../../../server/src/protocol/wizard';
 import { contentSecurityPolicy } from '../../../server/src/report/html';
 import { plural } from '../../../server/src/text/plural';
 import { GPU_CHOICES } from './hardware';
+import { resolveOutputPath } from './output-path';
 
 let current: vscode.WebviewPanel | undefined;
 
@@ -100,23 +103,54 @@ async function openWizard(context: vscode.ExtensionContext, getClient: () => Lan
     });
   };
 
+  /** The form's output path inside the workspace folder, or why it cannot be written there. */
+  const resolveOutput = async (output: string): Promise<vscode.Uri | string> => {
+    if (!folder) {
+      const picked = await vscode.window.showSaveDialog({ title: 'RLHF Lens: write the training config', filters: { 'Training config': ['yaml', 'yml'] } });
+      return picked ?? '';
+    }
+    const r = resolveOutputPath(folder, output.trim() || defaultOutput(form));
+    return 'file' in r ? vscode.Uri.file(r.file) : r.refused;
+  };
+
   const write = async (): Promise<void> => {
-    const base = folder ? vscode.Uri.file(path.join(folder, 'configs', `${dnsLabel(form.name)}.training.yaml`)) : undefined;
-    const target = await vscode.window.showSaveDialog({ title: 'RLHF Lens: write the training config', filters: { 'Training config': ['yaml', 'yml'] }, ...(base ? { defaultUri: base } : {}) });
-    if (!target) return;
-    // The save dialog asks before replacing on most platforms; ask here too so no path skips it.
+    const target = await resolveOutput(form.output);
+    if (target === '') return;
+    if (typeof target === 'string') {
+      post({ type: 'error', message: `Not written: ${target}.` });
+      return;
+    }
+    // Never replace a file without asking.
     if (fs.existsSync(target.fsPath)) {
       const answer = await vscode.window.showWarningMessage(`${vscode.workspace.asRelativePath(target)} exists. Replace it?`, { modal: true }, 'Replace');
       if (answer !== 'Replace') return;
     }
     const r = await ask(form, target.fsPath);
     if (!r?.text) {
-      post({ type: 'error', message: r?.plan.problem ?? 'This form cannot be written as a TrainingConfig.' });
+      post({ type: 'error', message: r?.plan.problem ?? 'This form cannot be written in this format.' });
       return;
     }
     await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(r.text));
     post({ type: 'written', file: vscode.workspace.asRelativePath(target) });
     await vscode.window.showTextDocument(target, { viewColumn: vscode.ViewColumn.Beside });
+  };
+
+  /** The workspace's data files in a quick pick (typed to filter, as Quick Open), or a file dialog. */
+  const pickDataset = async (): Promise<string | undefined> => {
+    const BROWSE = 'Browse...';
+    const files = folder ? await vscode.workspace.findFiles('**/*.{jsonl,csv,tsv,parquet,jsonl.gz,csv.gz,tsv.gz}', '**/{node_modules,.git}/**', 2000) : [];
+    let browse = files.length === 0;
+    if (!browse) {
+      const items = files
+        .map((f) => ({ label: path.basename(f.fsPath), description: path.dirname(vscode.workspace.asRelativePath(f)), uri: f }))
+        .sort((a, b) => a.description.localeCompare(b.description) || a.label.localeCompare(b.label));
+      const picked = await vscode.window.showQuickPick<vscode.QuickPickItem & { uri?: vscode.Uri }>([...items, { label: BROWSE, description: 'a file anywhere in the workspace' }], { title: 'RLHF Lens: training data', placeHolder: 'A data file of the workspace (type to filter)', matchOnDescription: true });
+      if (!picked) return undefined;
+      if (picked.uri) return picked.uri.fsPath;
+      browse = true;
+    }
+    const chosen = await vscode.window.showOpenDialog({ title: 'RLHF Lens: training data', canSelectMany: false, filters: { Data: ['jsonl', 'csv', 'tsv', 'gz', 'json', 'parquet'] }, ...(folder ? { defaultUri: vscode.Uri.file(folder) } : {}) });
+    return chosen?.[0]?.fsPath;
   };
 
   panel.webview.onDidReceiveMessage(async (raw: unknown) => {
@@ -136,9 +170,9 @@ async function openWizard(context: vscode.ExtensionContext, getClient: () => Lan
         form = { ...m.form, dataset: form.dataset, ...(form.datasetFormat ? { datasetFormat: form.datasetFormat } : {}) };
         return refresh();
       case 'pickDataset': {
-        const picked = await vscode.window.showOpenDialog({ title: 'RLHF Lens: training data', canSelectMany: false, filters: { Data: ['jsonl', 'csv', 'tsv', 'gz', 'json'] }, ...(folder ? { defaultUri: vscode.Uri.file(folder) } : {}) });
-        if (!picked?.[0]) return;
-        form = { ...form, dataset: picked[0].fsPath };
+        const picked = await pickDataset();
+        if (!picked) return;
+        form = { ...form, dataset: picked };
         delete form.datasetFormat;
         return refresh();
       }

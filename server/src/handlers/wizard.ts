@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import { HardwareSettingsParams, Methods, type HardwareSettingsResult } from '../protocol/lsp';
 import { withHardware } from '../config/project-hardware';
 import { TrainingPlanParams, type TrainingPlanResult } from '../protocol/wizard';
-import { configFromForm, configYaml, planFromForm, unsupported } from '../config/training-wizard';
+import { formText, planFromForm, unsupported } from '../config/training-wizard';
 import { describeDataFile } from '../workspace/data-files';
 import { toResponseError } from './analyze';
 
@@ -57,6 +57,11 @@ export function registerWizard(ctx: ServerContext): void {
       out.dataset = info;
       const format = info.shape.trainingFormat;
       if (info.error) out.datasetProblem = `cannot read it: ${info.error}`;
+      else if (form.method === 'grpo') {
+        // GRPO generates its own completions: it needs prompts, whatever else the rows hold.
+        if (format) form.datasetFormat = format;
+        if (!info.columns.includes('prompt')) out.datasetProblem = `grpo needs a prompt column; this file has ${info.shape.label}`;
+      }
       else if (!format) out.datasetProblem = `its rows (${info.shape.label}) are no training format: ${form.method} needs ${(NEEDS[form.method] ?? []).join(' or ') || 'a known format'}`;
       else {
         form.datasetFormat = format;
@@ -66,7 +71,7 @@ export function registerWizard(ctx: ServerContext): void {
     }
     const plan = planFromForm(form, out.dataset?.rows ?? undefined);
     const result: TrainingPlanResult = { plan, ...out };
-    if (params.configFile && !unsupported(form)) result.text = configYaml(configFromForm(form, params.configFile));
+    if (params.configFile && !unsupported(form)) result.text = formText(form, params.configFile, out.dataset?.columns);
     return result;
   });
 }

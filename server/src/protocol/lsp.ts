@@ -173,7 +173,7 @@ export interface WorkspaceOverview {
 
 /** One figure the engine computed, for the `@rlhf-lens` chat participant (client/src/chat/prompt.ts). */
 export interface ChatFact {
-  topic: 'memory' | 'ab' | 'training' | 'problems' | 'config';
+  topic: 'memory' | 'ab' | 'training' | 'compare' | 'problems' | 'config';
   label: string;
   value: string;
   /** Workspace-relative file the figure is about. */

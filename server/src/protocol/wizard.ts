@@ -6,11 +6,14 @@
 import { arrayOf, literal, MessageError, num, object, optional, str, tagged, type Checked } from './check';
 import type { DataFileInfo } from './lsp';
 
-/** Methods the wizard offers; GRPO is listed, but a TrainingConfig cannot hold it yet (config/training-wizard.ts `unsupported`). */
+/** Methods the wizard offers; not every format holds every method (config/training-wizard.ts `unsupported`). */
 export const WIZARD_METHODS = ['sft', 'reward_model', 'dpo', 'kto', 'orpo', 'grpo'] as const;
 export type WizardMethod = (typeof WIZARD_METHODS)[number];
 export const ADAPTERS = ['lora', 'qlora', 'full'] as const;
 export type Adapter = (typeof ADAPTERS)[number];
+/** What the wizard writes: an RLHF Lens TrainingConfig, an axolotl config, or a TRL config (`trl <method> --config`). */
+export const WIZARD_FORMATS = ['training', 'axolotl', 'trl'] as const;
+export type WizardFormat = (typeof WIZARD_FORMATS)[number];
 
 /** The wizard's live numbers (config/training-wizard.ts planFromForm). */
 export interface WizardPlan {
@@ -57,6 +60,9 @@ export const WizardFormChecker = object({
   maxSeqLength: positiveInt(1_048_576),
   epochs: positive,
   learningRate: positive,
+  format: literal(...WIZARD_FORMATS),
+  /** Where to write, relative to the workspace folder (the host resolves it and refuses anything outside). */
+  output: bounded(1024),
 });
 
 export type WizardForm = Checked<typeof WizardFormChecker>;
@@ -106,7 +112,14 @@ export const DEFAULT_FORM: WizardForm = {
   maxSeqLength: 2048,
   epochs: 1,
   learningRate: 5e-6,
+  format: 'training',
+  output: 'configs/my-run.training.yaml',
 };
+
+/** The file a form writes by default: `configs/<name>.training.yaml`, `.axolotl.yaml` or `.trl.yaml`. */
+export function defaultOutput(form: Pick<WizardForm, 'name' | 'format'>): string {
+  return `configs/${dnsLabel(form.name)}.${form.format}.yaml`;
+}
 
 /** metadata.name must be a lowercase DNS label (the schema's pattern): "My Run_2" becomes "my-run-2". */
 export function dnsLabel(name: string): string {

@@ -4,7 +4,7 @@
  * estimates (the hover's engine) and posts them back. The view computes nothing; messages are
  * validated in both directions (server/src/protocol/wizard.ts).
  */
-import { WizardHostMessage, WIZARD_METHODS, ADAPTERS, type WizardForm, type WizardViewMessage } from '../../../server/src/protocol/wizard';
+import { WizardHostMessage, WIZARD_FORMATS, WIZARD_METHODS, ADAPTERS, defaultOutput, type WizardForm, type WizardViewMessage } from '../../../server/src/protocol/wizard';
 import { h } from '../components/element';
 import { button, dropdown, textField } from '../components/toolkit';
 
@@ -17,6 +17,7 @@ declare function acquireVsCodeApi(): VsCodeApi;
 
 const METHOD_LABELS: Record<string, string> = { sft: 'SFT', reward_model: 'Reward model', dpo: 'DPO', kto: 'KTO', orpo: 'ORPO', grpo: 'GRPO' };
 const ADAPTER_LABELS: Record<string, string> = { lora: 'LoRA', qlora: 'QLoRA (4-bit base)', full: 'Full fine-tuning' };
+const FORMAT_LABELS: Record<string, string> = { training: 'RLHF Lens TrainingConfig', axolotl: 'axolotl', trl: 'TRL (trl <method> --config)' };
 
 const api = acquireVsCodeApi();
 const post = (m: WizardViewMessage): void => api.postMessage(m);
@@ -27,10 +28,18 @@ const planBox = h('section', { class: 'wizard-plan', 'aria-live': 'polite' });
 const datasetBox = h('p', { class: 'subtitle', id: 'wizard-dataset' }, 'No dataset picked yet.');
 const status = h('p', { class: 'subtitle', id: 'wizard-status' });
 
+let outputField: HTMLElement | undefined;
+
 let timer: ReturnType<typeof setTimeout> | undefined;
 function changed(patch: Partial<WizardForm>): void {
   if (!form) return;
+  const before = form;
   form = { ...form, ...patch };
+  // The file name follows the name and the format until the user types one of their own.
+  if (patch.output === undefined && before.output === defaultOutput(before) && form.output !== defaultOutput(form)) {
+    form = { ...form, output: defaultOutput(form) };
+    if (outputField) (outputField as unknown as { value: string }).value = form.output;
+  }
   api.setState({ form });
   if (timer) clearTimeout(timer);
   timer = setTimeout(() => form && post({ type: 'change', form }), 150);
@@ -69,7 +78,13 @@ function render(): void {
     ),
     h('h2', {}, 'Estimate'),
     planBox,
-    h('div', { class: 'toolbar' }, button('Write config...', () => form && post({ type: 'write', form }), { appearance: 'primary' })),
+    h(
+      'div',
+      { class: 'wizard-form' },
+      dropdown('Write as', WIZARD_FORMATS.map((x) => ({ value: x, label: FORMAT_LABELS[x] ?? x })), f.format, (v) => changed({ format: v as WizardForm['format'] })),
+      (outputField = textField('File (in the workspace)', f.output, (v) => changed({ output: v }), { name: 'output', size: 48 })),
+    ),
+    h('div', { class: 'toolbar' }, button('Write config', () => form && post({ type: 'write', form }), { appearance: 'primary' })),
     status,
   );
 }
@@ -85,7 +100,7 @@ window.addEventListener('message', (event: MessageEvent) => {
   switch (m.type) {
     case 'init': {
       const saved = (api.getState() as { form?: WizardForm } | undefined)?.form;
-      form = saved ?? m.form;
+      form = saved ? { ...m.form, ...saved } : m.form;
       gpus = m.gpus;
       render();
       post({ type: 'change', form });

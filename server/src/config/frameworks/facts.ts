@@ -239,6 +239,8 @@ function compute(doc: ConfigDocument): FrameworkFacts | undefined {
     if (root['num_generations'] !== undefined) out.method = { value: 'grpo', path: ['num_generations'] };
     else if (root['desirable_weight'] !== undefined || root['undesirable_weight'] !== undefined) out.method = { value: 'kto', path: [root['desirable_weight'] !== undefined ? 'desirable_weight' : 'undesirable_weight'] };
     else if (root['beta'] !== undefined) out.method = { value: 'dpo', path: ['beta'] };
+    // RewardConfig's own option (`trl reward`).
+    else if (root['center_rewards_coefficient'] !== undefined && root['center_rewards_coefficient'] !== null) out.method = { value: 'reward_model', path: ['center_rewards_coefficient'] };
     out.beta = fact(root, 'beta', num);
     if (bool(root['use_peft']) || root['lora_r'] !== undefined) out.adapter = { value: bool(root['load_in_4bit']) ? 'qlora' : 'lora', path: root['use_peft'] !== undefined ? ['use_peft'] : ['lora_r'] };
     out.loadIn4bit = fact(root, 'load_in_4bit', bool);
@@ -258,6 +260,16 @@ function compute(doc: ConfigDocument): FrameworkFacts | undefined {
     out.generationBatchSize = fact(root, 'generation_batch_size', num);
     const name = str(root['dataset_name']);
     if (name) out.datasets.push({ path: ['dataset_name'], name, fields: {} });
+    // TRL's own mixture (`datasets:` of DatasetConfig): a local file is `path: json` with `data_files`.
+    if (Array.isArray(root['datasets'])) {
+      root['datasets'].forEach((raw, i) => {
+        const d = rec(raw);
+        if (!d) return;
+        const files = names(d['data_files']);
+        if (files?.length === 1) out.datasets.push({ path: ['datasets', i, 'data_files'], name: files[0]!, fields: {} });
+        else if (str(d['path'])) out.datasets.push({ path: ['datasets', i, 'path'], name: str(d['path'])!, fields: {} });
+      });
+    }
     const mix = rec(root['dataset_mixture']);
     if (mix && Array.isArray(mix['datasets'])) {
       mix['datasets'].forEach((raw, i) => {
