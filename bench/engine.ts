@@ -100,7 +100,7 @@ function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv, check: (stdo
 
 function ours(analysis: 'calibration' | 'ab', file: string, experiment: string, engine: 'duckdb' | 'builtin'): Measure | string {
   const args = [CLI, 'analyze', analysis, file, '--format', 'json', ...(analysis === 'ab' ? ['--experiment', experiment] : [])];
-  return timed(process.execPath, args, engine === 'builtin' ? { RLHF_LENS_ENGINE: 'builtin' } : {}, (out) => {
+  return timed(process.execPath, args, { RLHF_LENS_ENGINE: engine }, (out) => {
     const r = JSON.parse(out) as Record<string, unknown>;
     return analysis === 'calibration' ? (r['ece'] as number) : (r['metrics'] as { results: { p_value: number }[] }[])[0]!.results[0]!.p_value;
   });

@@ -1,136 +1,244 @@
 /**
  * The fast path: an analysis input read by DuckDB instead of row by row, for well-formed files only.
  *
- * It answers only when it can prove the built-in reader would give the same input: every needed
- * column is present in the whole file's schema (DuckDB infers it over every row), of a type the
- * built-in reader would read the same way, and valid in every row (no NULL, finite, in range). Any
- * doubt — a row DuckDB cannot parse, a NULL, a NaN, a string where a number is needed, a column that
- * would change a row's shape, a JSON feature DuckDB accepts and JSON.parse does not (trailing commas) —
- * answers `undefined`, and the caller runs the built-in line reader, which reports every skipped row
- * with its line and reason. So skip reporting stays exact and results are the same either way.
+ * One streaming query per analysis, over only the columns the analysis can look at: JSONL through
+ * `read_json` with those keys declared (as their text, so DuckDB never converts `true` to 1.0 or
+ * `0.5` to true behind our back), CSV/TSV as text, Parquet as typed columns. Nothing is
+ * materialised: calibration streams two typed columns into typed arrays, A/B is aggregated per
+ * variant in SQL (units, successes, mean, var_samp).
+ *
+ * It answers only when it can prove the built-in reader would give the same input. Every value the
+ * analysis needs is checked inside the query, and a value the built-in reader would skip, or might
+ * read differently (a NULL, NaN, a string where a number is needed, `1_000`, a row of another shape,
+ * a `--column` mapping that a row would resolve differently) raises an error that aborts the query;
+ * so do lines DuckDB cannot parse and duplicate keys. What DuckDB accepts and `JSON.parse` does not
+ * (a trailing comma), a key present with the value `null` (DuckDB reads it as absent; the built-in
+ * reader sees the key), a UTF-8 BOM and compressed files are ruled out before. Any doubt answers
+ * `undefined`, and the caller runs the built-in line reader, which reports every skipped row with its
+ * line and reason. So skip reporting stays exact and results are the same either way.
  */
 import * as fs from 'node:fs';
 import { engine, engineUnavailableReason, engineWanted, ident, lit, type Engine } from './engine';
-
-let toldUnavailable = false;
 import { parquetFiles } from '../../ingest/parquet';
 import type { DataSource } from '../../ingest/read';
 import type { AbInput, AbMetricInput, CalibrationInput } from '../../analysis/types';
 
+let toldUnavailable = false;
+
 const NUMERIC = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL(\(\d+,\s*\d+\))?)$/;
 const INTEGER = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT)$/;
+const MAX_OBJECT = 16 * 1024 * 1024;
 
-/** Deepest nesting the fast path hands to DuckDB (a 2-million-deep line crashes its parser's native stack). */
-const MAX_DEPTH = 64;
+/** The error a check raises inside a query: the fast path declines (the built-in reader runs). */
+const DECLINE = `error('rlhf-lens: not for the fast path')`;
+
+/** A JSONL prelude that needs no parse: a trailing comma (DuckDB accepts it, JSON.parse does not), a null value, a BOM. */
+interface JsonlBytes {
+  unsafe: boolean;
+  hasNull: boolean;
+}
+
+/** `}` or `]` right after a comma, or after a blank that may follow one: where a trailing comma can be. */
+const CLOSERS = [',}', ',]', ' }', ' ]', '\t}', '\t]', '\r}', '\r]'].map((s) => Buffer.from(s, 'latin1'));
 
 /**
- * What DuckDB would read differently from JSON.parse, or could not survive: a trailing comma
- * (`, }` / `, ]`: DuckDB accepts it, JSON.parse does not) and deep nesting. Byte-level and conservative
- * (brackets and commas inside strings count too): a false alarm only costs the fast path.
+ * One pass over the bytes with native substring searches (inside strings too: a false alarm only
+ * costs the fast path). A line break inside an object makes both readers fail that line, so a
+ * trailing comma is `,` then spaces, tabs or CRs, then `}` or `]`.
  */
-function unsafeJsonl(file: string): boolean {
+function scanJsonl(file: string): JsonlBytes {
   const fd = fs.openSync(file, 'r');
   try {
-    const buf = Buffer.allocUnsafe(4 << 20);
+    const size = 4 << 20;
+    const buf = Buffer.allocUnsafe(size);
     let pos = 0;
-    let depth = 0;
-    let afterComma = false;
+    let hasNull = false;
     for (;;) {
-      const n = fs.readSync(fd, buf, 0, buf.length, pos);
-      if (n === 0) return false;
-      pos += n;
-      for (let i = 0; i < n; i++) {
-        const b = buf[i]!;
-        if (b === 32 || b === 9 || b === 13) continue;
-        if (b === 10) {
-          depth = 0;
-          continue;
+      // Chunks overlap by 3 bytes, so a needle across a chunk boundary is found.
+      const n = fs.readSync(fd, buf, 0, size, Math.max(0, pos - 3));
+      const start = pos === 0 ? 0 : 3;
+      if (n <= start) return { unsafe: false, hasNull };
+      if (pos === 0 && n >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) return { unsafe: true, hasNull };
+      const view = buf.subarray(0, n);
+      for (const needle of CLOSERS) {
+        for (let i = view.indexOf(needle); i !== -1; i = view.indexOf(needle, i + 1)) {
+          if (needle[0] === 44) return { unsafe: true, hasNull };
+          // Walk back over the blanks; a comma there is a trailing comma. Reaching the chunk start: assume one.
+          let k = i;
+          while (k > 0 && (view[k - 1] === 32 || view[k - 1] === 9 || view[k - 1] === 13)) k--;
+          if (k === 0 || view[k - 1] === 44) return { unsafe: true, hasNull };
         }
-        if (b === 123 || b === 91) {
-          if (++depth > MAX_DEPTH) return true;
-        } else if (b === 125 || b === 93) {
-          if (afterComma) return true;
-          depth--;
-        }
-        afterComma = b === 44;
       }
+      if (!hasNull && view.indexOf('null') !== -1) hasNull = true;
+      pos += n - start;
     }
   } finally {
     fs.closeSync(fd);
   }
 }
 
-/** The DuckDB table function reading the source, or undefined for formats the fast path leaves to the built-in readers. */
-function relation(source: DataSource): string | undefined {
+type Format = 'jsonl' | 'csv' | 'parquet';
+
+/** How the query reads one field (after `--column` mapping) of the file. */
+interface Source {
+  format: Format;
+  from: string;
+  /** The field's value: text for JSONL/CSV, typed for Parquet; NULL where the file has no such column. */
+  value(field: string): string;
+  /** SQL: whether a row has the field (the built-in reader's `field in row`). */
+  present(field: string): string;
+  /** SQL type of the field's column (Parquet), or VARCHAR. */
+  type(field: string): string | undefined;
+  /** Rules out what the engine would read differently (JSONL: trailing commas, null values), while `query` runs. */
+  after?: (query: Promise<unknown>) => Promise<boolean>;
+}
+
+function fold(names: Iterable<string>): boolean {
+  const seen = new Set<string>();
+  for (const n of names) {
+    const k = n.toLowerCase();
+    if (seen.has(k)) return false;
+    seen.add(k);
+  }
+  return true;
+}
+
+/** The raw column names a field may read: the field itself and its mapped column. */
+function columnsOf(fields: string[], map: Record<string, string>): string[] {
+  const out = new Set<string>();
+  for (const f of fields) {
+    out.add(f);
+    if (map[f] !== undefined) out.add(map[f]!);
+  }
+  return [...out];
+}
+
+async function open(db: Engine, source: DataSource, fields: string[]): Promise<Source | undefined> {
   const file = source.file;
-  if (/\.(gz|zst)$/i.test(file)) return undefined;
+  const map = source.columnMap ?? {};
+  const keys = columnsOf(fields, map);
+  // The SQL binder folds case: two names differing only in case cannot both be referred to.
+  if (!fold(keys)) return undefined;
   switch (source.format) {
     case 'jsonl': {
-      const head = Buffer.alloc(3);
-      const fd = fs.openSync(file, 'r');
-      try {
-        fs.readSync(fd, head, 0, 3, 0);
-      } finally {
-        fs.closeSync(fd);
-      }
-      if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return undefined;
-      if (unsafeJsonl(file)) return undefined;
-      return `read_json(${lit(file)}, format='newline_delimited', records=true, sample_size=-1, maximum_object_size=16777216)`;
+      if (keys.some((k) => /["\\]/.test(k) || k === '')) return undefined;
+      const from = `read_json(${lit(file)}, format='newline_delimited', records=true, columns={${keys.map((k) => `${lit(k)}: 'VARCHAR'`).join(', ')}}, maximum_object_size=${MAX_OBJECT})`;
+      // Where the built-in reader sees a key with a null value, DuckDB sees NULL, as for a missing key:
+      // with no null value in the file (no "null" in its bytes) the two agree; else one parse says.
+      const raw = (f: string) => (map[f] !== undefined && map[f] !== f ? `coalesce(${ident(map[f]!)}, ${ident(f)})` : ident(f));
+      return {
+        format: 'jsonl',
+        from,
+        value: raw,
+        present: (f) => `(${raw(f)} IS NOT NULL)`,
+        type: () => 'VARCHAR',
+        async after(query) {
+          // The byte scan runs on this thread while DuckDB's query runs on its own.
+          const bytes = scanJsonl(file);
+          if (bytes.unsafe) return false;
+          if (!bytes.hasNull) return true;
+          await query;
+          const paths = keys.map((k) => lit(`$."${k}"`)).join(', ');
+          const [r] = await db.rows(`SELECT count(*) AS n FROM read_ndjson_objects(${lit(file)}, maximum_object_size=${MAX_OBJECT}) WHERE list_contains(json_type(json, [${paths}]), 'NULL')`);
+          return r !== undefined && r['n'] === 0;
+        },
+      };
     }
     case 'csv':
     case 'tsv':
-      if (source.headerOption === false) return undefined;
-      return `read_csv(${lit(file)}, header=true, delim=${lit(source.format === 'csv' ? ',' : '\t')}, quote='"', escape='"', sample_size=-1, strict_mode=true)`;
-    case 'parquet':
-      return `read_parquet([${parquetFiles(file).map(lit).join(', ')}], union_by_name=true)`;
+    case 'parquet': {
+      if (source.format !== 'parquet' && source.headerOption === false) return undefined;
+      const from =
+        source.format === 'parquet'
+          ? `read_parquet([${parquetFiles(file).map(lit).join(', ')}], union_by_name=true)`
+          : `read_csv(${lit(file)}, header=true, delim=${lit(source.format === 'csv' ? ',' : '\t')}, quote='"', escape='"', all_varchar=true, strict_mode=true)`;
+      const described = await db.rows(`DESCRIBE SELECT * FROM ${from}`);
+      const types = new Map(described.map((r) => [String(r['column_name']), String(r['column_type'])]));
+      if (!fold(types.keys())) return undefined;
+      // DuckDB renames a repeated header (a, a_1); the built-in reader would not.
+      for (const name of types.keys()) {
+        const m = /^(.*)_\d+$/.exec(name);
+        if (m && types.has(m[1]!)) return undefined;
+      }
+      // A name the file has only in another case would bind to it: rule that out.
+      const lower = new Map([...types.keys()].map((n) => [n.toLowerCase(), n]));
+      for (const k of keys) if (!types.has(k) && lower.has(k.toLowerCase())) return undefined;
+      const csv = source.format !== 'parquet';
+      // CSV: an empty cell is left out of the row by the built-in reader.
+      const col = (c: string) => (csv ? `nullif(${ident(c)}, '')` : ident(c));
+      const column = (f: string) => (map[f] !== undefined && types.has(map[f]!) ? map[f]! : types.has(f) ? f : undefined);
+      const value = (f: string): string => {
+        const m = map[f] !== undefined && map[f] !== f && types.has(map[f]!) ? map[f]! : undefined;
+        // CSV: a row takes the mapped column where its cell is not empty (the built-in reader's per-row mapping).
+        if (csv && m && types.has(f)) return `coalesce(${col(m)}, ${col(f)})`;
+        const c = column(f);
+        return c === undefined ? 'NULL' : col(c);
+      };
+      return {
+        format: csv ? 'csv' : 'parquet',
+        from,
+        value,
+        // Parquet: every row has every column of the schema (a null cell is a null value).
+        present: (f) => (csv ? `(${value(f)} IS NOT NULL)` : column(f) === undefined ? 'false' : 'true'),
+        type: (f) => {
+          const c = column(f);
+          return c === undefined ? undefined : csv ? 'VARCHAR' : types.get(c);
+        },
+      };
+    }
     default:
       return undefined;
   }
 }
 
-interface Schema {
-  types: Map<string, string>;
-  /** The column an analysis field reads (after --column mapping), if the file has it. */
-  column(field: string): string | undefined;
-  /** Whether any row may carry `field` (after mapping): used to rule out rows of another shape. */
-  mayHave(field: string): boolean;
-}
-
-async function schemaOf(db: Engine, rel: string, source: DataSource): Promise<Schema | undefined> {
-  const rows = await db.rows(`DESCRIBE SELECT * FROM ${rel}`);
-  const types = new Map(rows.map((r) => [String(r['column_name']), String(r['column_type'])]));
-  // DuckDB folds names that differ only in case; the built-in reader does not.
-  const lower = new Set<string>();
-  for (const name of types.keys()) {
-    if (lower.has(name.toLowerCase())) return undefined;
-    lower.add(name.toLowerCase());
+/** SQL: the field as a finite DOUBLE (in `range` if given), or the query declines. */
+function num(s: Source, field: string, range?: [number, number]): string {
+  const t = s.type(field);
+  let d: string;
+  if (s.format === 'parquet') {
+    if (!t || !NUMERIC.test(t)) return `${DECLINE}::DOUBLE`;
+    d = `${s.value(field)}::DOUBLE`;
+  } else {
+    // Text: DuckDB's cast agrees with JavaScript's Number() on what both accept, except `1_000`; what
+    // only Number() accepts (0x10) fails the cast, which declines too.
+    const x = s.value(field);
+    d = `(CASE WHEN contains(${x}, '_') THEN ${DECLINE} ELSE ${x}::DOUBLE END)`;
   }
-  const map = source.columnMap ?? {};
-  return {
-    types,
-    column(field) {
-      const mapped = map[field];
-      if (mapped !== undefined && types.has(mapped)) return mapped;
-      return types.has(field) ? field : undefined;
-    },
-    mayHave(field) {
-      return types.has(field) || (map[field] !== undefined && types.has(map[field]!));
-    },
-  };
+  return `(CASE WHEN isfinite(${d})${range ? ` AND ${d} BETWEEN ${range[0]} AND ${range[1]}` : ''} THEN ${d} ELSE ${DECLINE}::DOUBLE END)`;
 }
 
-const numberCheck = (col: string, type: string, range?: [number, number]) => {
-  if (!NUMERIC.test(type)) return undefined;
-  const x = ident(col);
-  return `${x} IS NOT NULL AND isfinite(${x}::DOUBLE)${range ? ` AND ${x}::DOUBLE BETWEEN ${range[0]} AND ${range[1]}` : ''}`;
-};
-const flagCheck = (col: string, type: string) => {
-  const x = ident(col);
-  if (type === 'BOOLEAN') return `${x} IS NOT NULL`;
-  if (NUMERIC.test(type)) return `${x} IS NOT NULL AND ${x}::DOUBLE IN (0, 1)`;
-  return undefined;
-};
-const flagValue = (col: string, type: string) => (type === 'BOOLEAN' ? `${ident(col)}::UTINYINT` : `${ident(col)}::DOUBLE::UTINYINT`);
+/** Texts `flag()` reads the same whether JSON wrote them as a string or not (true/"true", 1/"1", 1.0/"1.0"). */
+const JSON_TRUE = ['true', '1', '1.0', 'yes', 'y', 't'];
+const JSON_FALSE = ['false', '0', '0.0', 'no', 'n', 'f'];
+
+/** SQL: the field as 0/1 (UTINYINT), or the query declines. */
+function flagOf(s: Source, field: string): string {
+  const x = s.value(field);
+  const t = s.type(field);
+  let v: string;
+  if (s.format === 'parquet') {
+    if (t === 'BOOLEAN') v = `${x}::UTINYINT`;
+    else if (t && NUMERIC.test(t)) v = `(CASE ${x}::DOUBLE WHEN 1 THEN 1 WHEN 0 THEN 0 END)`;
+    else return `${DECLINE}::UTINYINT`;
+  } else {
+    // CSV cells are strings, read as flag() does (trimmed, lower case); JSONL texts only where string and non-string agree.
+    const e = s.format === 'csv' ? `lower(trim(${x}))` : x;
+    v = `(CASE WHEN ${e} IN (${JSON_TRUE.map(lit).join(', ')}) THEN 1 WHEN ${e} IN (${JSON_FALSE.map(lit).join(', ')}) THEN 0 END)`;
+  }
+  return `(CASE WHEN ${v} IS NULL THEN ${DECLINE} ELSE ${v} END)::UTINYINT`;
+}
+
+/** Whether the built-in reader's key() gives this text for the variant whichever JSON value wrote it. */
+function sameKey(format: Format, type: string | undefined, text: unknown): boolean {
+  if (typeof text !== 'string' || text.trim() === '') return false;
+  if (format === 'csv') return true;
+  if (format === 'parquet') return type === 'VARCHAR' || type === 'BOOLEAN' || (!!type && INTEGER.test(type) && Number.isSafeInteger(Number(text)));
+  // JSONL text: an array or object and a string holding its text read alike here, not in key();
+  // a number is key()'d as String(n), so its text must be that.
+  if (/^[[{]/.test(text)) return false;
+  if (/^-?\d/.test(text) && /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/.test(text)) return String(Number(text)) === text;
+  return true;
+}
 
 function sizeOf(source: DataSource): number {
   try {
@@ -140,17 +248,10 @@ function sizeOf(source: DataSource): number {
   }
 }
 
-interface Prepared {
-  db: Engine;
-  /** The temporary table holding the file's rows. */
-  rel: string;
-  schema: Schema;
-}
-
-async function prepare(source: DataSource): Promise<Prepared | undefined> {
+async function connect(source: DataSource): Promise<Engine | undefined> {
   if (!engineWanted(sizeOf(source))) return undefined;
-  const rel = relation(source);
-  if (!rel) return undefined;
+  if (/\.(gz|zst)$/i.test(source.file)) return undefined;
+  if (!['jsonl', 'csv', 'tsv', 'parquet'].includes(source.format)) return undefined;
   const db = await engine();
   if (!db) {
     // Said once per process (the CLI's stderr, the language server's output through the worker's).
@@ -159,36 +260,16 @@ async function prepare(source: DataSource): Promise<Prepared | undefined> {
       toldUnavailable = true;
       process.stderr.write(`rlhf-lens: ${why}; analyses use the built-in readers (same results, slower on large files)\n`);
     }
-    return undefined;
   }
-  // One parse of the file into a temporary table; the schema check, the validity count and the
-  // fetch then read the table, not the file again.
-  const table = `rlhf_src_${++tables}`;
-  await db.rows(`CREATE TEMP TABLE ${table} AS SELECT * FROM ${rel}`);
-  const schema = await schemaOf(db, table, source);
-  if (!schema) {
-    await db.rows(`DROP TABLE ${table}`);
-    return undefined;
-  }
-  return { db, rel: table, schema };
+  return db;
 }
 
-let tables = 0;
-
-/** The values of a chunk's column: the vector's own typed array where it has one (no per-item calls). */
-function copyColumn(vec: { getItem(i: number): unknown }, count: number, into: Float64Array | Uint8Array, at: number): void {
-  const items = (vec as unknown as { items?: unknown }).items;
-  if ((items instanceof Float64Array && into instanceof Float64Array) || (items instanceof Uint8Array && into instanceof Uint8Array)) {
-    into.set(items.subarray(0, count), at);
-    return;
-  }
-  for (let i = 0; i < count; i++) into[at + i] = vec.getItem(i) as number;
-}
-
-/** Counts the rows for which `ok` fails; the fast path holds only when none does. */
-async function allValid(db: Engine, rel: string, ok: string[]): Promise<number | undefined> {
-  const [r] = await db.rows(`SELECT count(*) AS n, count(*) FILTER (WHERE NOT coalesce(${ok.map((c) => `(${c})`).join(' AND ')}, false)) AS bad FROM ${rel}`);
-  return r && r['bad'] === 0 ? Number(r['n']) : undefined;
+/** Whether a query succeeded (its error is the fast path declining: nothing to report). */
+function settle(p: Promise<unknown>): Promise<boolean> {
+  return p.then(
+    () => true,
+    () => false,
+  );
 }
 
 /** How often the fast path answered (tests check it was, or was not, taken). */
@@ -200,60 +281,68 @@ function finish(source: DataSource, rows: number): void {
   source.reportProgress?.(rows);
 }
 
+/** A chunk vector's values: its own typed array where it has one (no per-item calls). */
+function values(vec: { getItem(i: number): unknown }, count: number, Type: Float64ArrayConstructor | Uint8ArrayConstructor): Float64Array | Uint8Array {
+  const items = (vec as unknown as { items?: unknown }).items;
+  if (items instanceof Type) return (items as Float64Array | Uint8Array).slice(0, count);
+  const out = new Type(count);
+  for (let i = 0; i < count; i++) out[i] = Number(vec.getItem(i));
+  return out;
+}
+
+function concat<T extends Float64Array | Uint8Array>(parts: T[], n: number, Type: { new (n: number): T }): T {
+  const out = new Type(n);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+const SHAPES = ['chosen_score', 'rejected_score', 'probs', 'logits', 'confidence', 'correct', 'prob', 'label'];
+
 /** Top-label `{confidence, correct}`, binary `{prob, label}` and reward pairs `{chosen_score, rejected_score}`. */
 export async function fastCalibration(source: DataSource): Promise<CalibrationInput | undefined> {
-  let p: Prepared | undefined;
   try {
-    p = await prepare(source);
-    if (!p) return undefined;
-    const { db, rel, schema } = p;
-    const has = (f: string) => schema.mayHave(f);
-    const numeric = (f: string, range?: [number, number]) => {
-      const c = schema.column(f);
-      return c === undefined ? undefined : { c, ok: numberCheck(c, schema.types.get(c)!, range) };
-    };
-    const flag = (f: string) => {
-      const c = schema.column(f);
-      return c === undefined ? undefined : { c, ok: flagCheck(c, schema.types.get(c)!), value: flagValue(c, schema.types.get(c)!) };
-    };
-    let kind: 'pairs' | 'top-label' | 'binary';
-    let a: { c: string; ok: string | undefined } | undefined;
-    let b: { c: string; ok: string | undefined; value?: string } | undefined;
-    if (has('chosen_score') || has('rejected_score')) {
-      kind = 'pairs';
-      a = numeric('chosen_score');
-      b = numeric('rejected_score');
-    } else if (has('probs') || has('logits')) return undefined;
-    else if (has('confidence') || has('correct')) {
-      kind = 'top-label';
-      a = numeric('confidence', [0, 1]);
-      b = flag('correct');
-    } else if (has('prob')) {
-      kind = 'binary';
-      a = numeric('prob', [0, 1]);
-      b = flag('label');
-    } else return undefined;
-    if (!a?.ok || !b?.ok) return undefined;
-    const n = await allValid(db, rel, [a.ok, b.ok]);
-    if (n === undefined || n === 0) return undefined;
-    const x = new Float64Array(n);
-    const y = kind === 'pairs' ? new Float64Array(n) : new Uint8Array(n);
-    let k = 0;
-    await db.scan(`SELECT ${ident(a.c)}::DOUBLE, ${'value' in b && b.value ? b.value : `${ident(b.c)}::DOUBLE`} FROM ${rel}`, (count, column) => {
-      if (k + count > n) throw new Error('more rows than counted');
-      copyColumn(column(0), count, x, k);
-      copyColumn(column(1), count, y, k);
-      k += count;
-    });
-    if (k !== n) return undefined;
+    const db = await connect(source);
+    if (!db) return undefined;
+    const s = await open(db, source, SHAPES);
+    if (!s) return undefined;
+    const p = (f: string) => s.present(f);
+    // The row's shape as the built-in reader decides it (calibrationShape); every row must have the first one's.
+    const shape = `CASE WHEN ${p('chosen_score')} OR ${p('rejected_score')} THEN 1 WHEN ${p('probs')} OR ${p('logits')} THEN 2 WHEN ${p('confidence')} OR ${p('correct')} THEN 3 WHEN ${p('prob')} THEN 4 ELSE 0 END`;
+    const a = `CASE shape WHEN 1 THEN ${num(s, 'chosen_score')} WHEN 3 THEN ${num(s, 'confidence', [0, 1])} WHEN 4 THEN ${num(s, 'prob', [0, 1])} ELSE ${DECLINE}::DOUBLE END`;
+    const b = `CASE shape WHEN 1 THEN ${num(s, 'rejected_score')} WHEN 3 THEN ${flagOf(s, 'correct')}::DOUBLE WHEN 4 THEN ${flagOf(s, 'label')}::DOUBLE ELSE ${DECLINE}::DOUBLE END`;
+    const sql = `SELECT shape::UTINYINT AS shape, ${a} AS a, ${b} AS b FROM (SELECT *, ${shape} AS shape FROM ${s.from})`;
+    const xs: Float64Array[] = [];
+    const ys: Float64Array[] = [];
+    let kind = -1;
+    let n = 0;
+    let mixed = false;
+    let reported = 0;
+    const query = settle(
+      db.scan(sql, (count, column) => {
+        const sh = values(column(0), count, Uint8Array);
+        if (kind < 0) kind = sh[0]!;
+        for (let i = 0; i < count; i++) if (sh[i] !== kind) mixed = true;
+        xs.push(values(column(1), count, Float64Array) as Float64Array);
+        ys.push(values(column(2), count, Float64Array) as Float64Array);
+        n += count;
+        if (n - reported >= 100_000) source.reportProgress?.((reported = n));
+      }),
+    );
+    const vouched = await (s.after?.(query) ?? true);
+    if (!(await query) || !vouched || mixed || n === 0) return undefined;
+    const x = concat(xs, n, Float64Array);
     finish(source, n);
-    if (kind === 'pairs') return { kind, chosen: x, rejected: y as Float64Array };
-    if (kind === 'top-label') return { kind, confidence: x, correct: y as Uint8Array };
-    return { kind, prob: x, label: y as Uint8Array };
+    if (kind === 1) return { kind: 'pairs', chosen: x, rejected: concat(ys, n, Float64Array) };
+    const flags = Uint8Array.from(concat(ys, n, Float64Array));
+    if (kind === 3) return { kind: 'top-label', confidence: x, correct: flags };
+    if (kind === 4) return { kind: 'binary', prob: x, label: flags };
+    return undefined;
   } catch {
     return undefined;
-  } finally {
-    if (p) await p.db.rows(`DROP TABLE IF EXISTS ${p.rel}`).catch(() => undefined);
   }
 }
 
@@ -265,52 +354,45 @@ export interface FastAbMetric {
 
 /** Per-variant counts, sums and variances pushed down to DuckDB (unit rows only; aggregated {n, successes} rows go the built-in way). */
 export async function fastAb(source: DataSource, metrics: FastAbMetric[], variantField: string): Promise<AbInput | undefined> {
-  let p: Prepared | undefined;
   try {
-    p = await prepare(source);
-    if (!p) return undefined;
-    const { db, rel, schema } = p;
-    if (schema.mayHave('n') && schema.mayHave('successes')) return undefined;
-    const variant = schema.column(variantField);
-    if (variant === undefined) return undefined;
-    const vt = schema.types.get(variant)!;
-    // key(): strings as they are, integers and booleans as their text; a DOUBLE 1.0 would print differently.
-    if (!(vt === 'VARCHAR' || vt === 'BOOLEAN' || INTEGER.test(vt))) return undefined;
-    const checks = [`${ident(variant)} IS NOT NULL${vt === 'VARCHAR' ? ` AND trim(${ident(variant)}) <> ''` : ''}`];
-    const selects = [`${ident(variant)}::VARCHAR AS v`, 'count(*) AS units'];
-    const cols: { m: FastAbMetric; c: string }[] = [];
-    for (const [i, m] of metrics.entries()) {
-      const c = schema.column(m.column);
-      if (c === undefined) return undefined;
-      const t = schema.types.get(c)!;
-      const ok = m.type === 'binomial' ? flagCheck(c, t) : numberCheck(c, t);
-      if (!ok) return undefined;
-      checks.push(ok);
-      cols.push({ m, c });
-      if (m.type === 'binomial') selects.push(`sum(${flagValue(c, t)}::BIGINT) AS s${i}`);
-      else selects.push(`avg(${ident(c)}::DOUBLE) AS mean${i}`, `var_samp(${ident(c)}::DOUBLE) AS var${i}`);
-    }
-    const n = await allValid(db, rel, checks);
-    if (n === undefined || n === 0) return undefined;
-    const groups = await db.rows(`SELECT ${selects.join(', ')} FROM ${rel} GROUP BY 1`);
+    const db = await connect(source);
+    if (!db) return undefined;
+    const s = await open(db, source, [variantField, 'n', 'successes', ...metrics.map((m) => m.column)]);
+    if (!s) return undefined;
+    const vt = s.type(variantField);
+    if (s.format === 'parquet' && !(vt === 'VARCHAR' || vt === 'BOOLEAN' || (vt && INTEGER.test(vt)))) return undefined;
+    // A row with n and successes is an aggregated row; a row without a variant is skipped: both decline.
+    const v = `CASE WHEN (${s.present('n')} AND ${s.present('successes')}) OR NOT ${s.present(variantField)} THEN ${DECLINE} ELSE ${s.value(variantField)}::VARCHAR END`;
+    const selects = [`${v} AS v`, 'count(*) AS units'];
+    metrics.forEach((m, i) => {
+      if (m.type === 'binomial') selects.push(`sum(${flagOf(s, m.column)})::BIGINT AS s${i}`);
+      else selects.push(`avg(${num(s, m.column)}) AS mean${i}`, `var_samp(${num(s, m.column)}) AS var${i}`);
+    });
+    let groups: Record<string, unknown>[] = [];
+    const query = settle(db.rows(`SELECT ${selects.join(', ')} FROM ${s.from} GROUP BY 1`).then((g) => void (groups = g)));
+    const vouched = await (s.after?.(query) ?? true);
+    if (!(await query) || !vouched) return undefined;
+    if (!groups.length || !groups.every((g) => sameKey(s.format, vt, g['v']))) return undefined;
     const units: Record<string, number> = {};
-    const out: AbMetricInput[] = cols.map(({ m }) => (m.type === 'binomial' ? { name: m.name, type: 'binomial', byVariant: {} } : { name: m.name, type: 'continuous', byVariant: {} }) as AbMetricInput);
+    let n = 0;
+    const out: AbMetricInput[] = metrics.map((m) => (m.type === 'binomial' ? { name: m.name, type: 'binomial', byVariant: {} } : { name: m.name, type: 'continuous', byVariant: {} }) as AbMetricInput);
     for (const g of groups) {
-      const v = String(g['v']);
+      const variant = String(g['v']);
       const count = Number(g['units']);
-      units[v] = count;
-      cols.forEach(({ m }, i) => {
+      units[variant] = count;
+      n += count;
+      metrics.forEach((m, i) => {
         const target = out[i]!;
-        if (m.type === 'binomial') (target.byVariant as Record<string, { n: number; successes: number }>)[v] = { n: count, successes: Number(g[`s${metrics.indexOf(m)}`]) };
-        else (target.byVariant as Record<string, { n: number; mean: number; variance: number }>)[v] = { n: count, mean: Number(g[`mean${metrics.indexOf(m)}`]), variance: count > 1 ? Number(g[`var${metrics.indexOf(m)}`]) : 0 };
+        if (m.type === 'binomial') (target.byVariant as Record<string, { n: number; successes: number }>)[variant] = { n: count, successes: Number(g[`s${i}`]) };
+        else (target.byVariant as Record<string, { n: number; mean: number; variance: number }>)[variant] = { n: count, mean: Number(g[`mean${i}`]), variance: count > 1 ? Number(g[`var${i}`]) : 0 };
       });
     }
     finish(source, n);
-    out.sort((x, y) => metrics.findIndex((m) => m.name === x.name) - metrics.findIndex((m) => m.name === y.name));
-    return { units, metrics: out };
+    // Binomial metrics first, as the built-in loader lists them, then the Experiment's order.
+    const ordered = [...out.filter((m) => m.type === 'binomial'), ...out.filter((m) => m.type === 'continuous')];
+    ordered.sort((x, y) => metrics.findIndex((m) => m.name === x.name) - metrics.findIndex((m) => m.name === y.name));
+    return { units, metrics: ordered };
   } catch {
     return undefined;
-  } finally {
-    if (p) await p.db.rows(`DROP TABLE IF EXISTS ${p.rel}`).catch(() => undefined);
   }
 }
