@@ -45,10 +45,10 @@ export function engineDisabled(): boolean {
 export const FAST_PATH_MIN_BYTES = 8 * 1024 * 1024;
 
 /**
- * Opt-in for now (RLHF_LENS_ENGINE=duckdb): measured on an idle machine, a 212 MB JSONL took 4.8 s
- * and 529 MB peak RSS through the engine against 2.9 s and 179 MB through the built-in reader, which
- * breaks the 300 MB streaming guarantee (test/hostile-data.test.ts); a lower memory_limit makes
- * DuckDB fail with out-of-memory instead. See docs/engine.md.
+ * Opt-in for now (RLHF_LENS_ENGINE=duckdb). Since the fast path reads only the needed columns, a
+ * 212 MB JSONL of long prompts peaks at about 260 MB through it (was 529 MB), under the 300 MB
+ * streaming guarantee, with the same results; but on such wide rows it is not faster than the
+ * built-in reader, and it costs 60-90 MB more everywhere. See docs/engine.md, "Session 3".
  */
 export function engineWanted(_bytes: number): boolean {
   return process.env['RLHF_LENS_ENGINE'] === 'duckdb';
