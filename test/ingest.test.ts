@@ -126,7 +126,7 @@ test('JSON arrays stream; a syntax error keeps the rows before it; a non-array i
   assert.ok(Number.isNaN(rows[1]!.value['a']));
   assert.equal(skipped.count, 2);
   assert.match(skipped.first[1]!.reason, /JSON syntax error after entry 3/);
-  await assert.rejects(readAll(write('obj.json', '{\n"a": 1\n}')), /single JSON object/);
+  await assert.rejects(readAll(write('obj.json', '{\n"a": 1\n}')), /obj\.json: is a summary, not a history: one JSON object of 1 final value \(a 1\)/);
 });
 
 test('a file with no usable rows is an IngestError naming the file and the reason', async () => {

@@ -8,8 +8,16 @@ import { debiasedEma } from './smoothing';
 import { AnalysisError, type MetricSeries, type TrainingAlert, type TrainingInput, type TrainingMetricSummary, type TrainingOptions, type TrainingResult } from './types';
 
 /** Bookkeeping metrics whose jumps are by design, not spikes. */
-const NOT_SPIKY = /(^|\/)(epoch|step|global_step|learning_rate|lr|total_flos|train_runtime|.*_runtime|.*_per_second|timestamp|time)$/;
-const EVAL_LOSS = ['eval_loss', 'eval/loss', 'val_loss', 'validation_loss', 'valid_loss', 'val/loss'];
+const NOT_SPIKY = /(^|\/)(epoch|step|global_step|learning_rate|lr|total_flos|train_runtime|.*_runtime|.*_per_second|timestamp|time|throughput)$/;
+/**
+ * Eval losses: `eval_loss`, `val_loss`, `eval/loss`..., and one per eval set when a trainer
+ * evaluates several (HF Trainer with a dict of eval datasets writes `eval_<name>_loss`; W&B
+ * `eval/<name>_loss`, `eval/<name>/loss`). Every one of them is judged by the overfit alert.
+ */
+const EVAL_LOSS = /^(eval|val|valid|validation)([_/].+)?[_/]loss$/;
+export function isEvalLoss(name: string): boolean {
+  return EVAL_LOSS.test(name);
+}
 const TRAIN_LOSS = ['loss', 'train_loss', 'train/loss', 'training_loss'];
 const MAX_SPIKES_PER_METRIC = 5;
 
@@ -104,10 +112,19 @@ function valueAt(s: MetricSeries, step: number): number {
   return v;
 }
 
-function overfitAlert(series: Record<string, MetricSeries>): TrainingAlert | null {
-  const evalName = EVAL_LOSS.find((n) => series[n]);
+/** One overfit alert per eval loss series (each eval set is judged on its own). */
+function overfitAlerts(series: Record<string, MetricSeries>): TrainingAlert[] {
   const trainName = TRAIN_LOSS.find((n) => series[n]);
-  if (!evalName || !trainName) return null;
+  if (!trainName) return [];
+  const out: TrainingAlert[] = [];
+  for (const evalName of Object.keys(series).filter(isEvalLoss)) {
+    const alert = overfitAlert(series, evalName, trainName);
+    if (alert) out.push(alert);
+  }
+  return out;
+}
+
+function overfitAlert(series: Record<string, MetricSeries>, evalName: string, trainName: string): TrainingAlert | null {
   const ev = series[evalName]!;
   const tr = series[trainName]!;
   const idx: number[] = [];
@@ -166,6 +183,17 @@ export function metricGroups(names: string[]): Record<string, string[]> {
     const key = prefix ?? (/(^|[_/])loss$/.test(n) ? 'loss' : /(^|[_/])kl$/.test(n) ? 'kl' : null);
     if (key) (groups[key] ??= []).push(n);
   }
+  // Several eval sets (`eval_<set>_loss`, `eval_<set>_accuracy`, ...): each other per-set figure is
+  // drawn with the same figure of the other sets, under `eval_<figure>`.
+  const sets = names.map((n) => /^eval_(.+)_loss$/.exec(n)?.[1]).filter((x): x is string => x !== undefined);
+  if (sets.length > 1) {
+    for (const n of names) {
+      const set = sets.find((x) => n.startsWith(`eval_${x}_`));
+      const figure = set !== undefined ? n.slice(`eval_${set}_`.length) : undefined;
+      if (!figure || figure === 'loss' || /runtime|per_second/.test(figure)) continue;
+      (groups[`eval_${figure}`] ??= []).push(n);
+    }
+  }
   for (const k of Object.keys(groups)) if (groups[k]!.length < 2 && k !== 'rewards') delete groups[k];
   return groups;
 }
@@ -212,10 +240,9 @@ export function analyzeTraining(input: TrainingInput, options: TrainingOptions =
       smoothed[name] = keep.map((i) => [s.steps[i]!, ema[i]!]);
     }
   }
-  const overfit = overfitAlert(input.series);
-  if (overfit) alerts.push(overfit);
+  alerts.push(...overfitAlerts(input.series));
   const stalled = stalledAlert(input.series, options.stallWindow ?? 200);
   if (stalled) alerts.push(stalled);
   alerts.sort((a, b) => a.step - b.step);
-  return { run: input.run, steps, metrics, alerts, series, smoothed, groups: metricGroups(names) };
+  return { run: input.run, steps, metrics, alerts, series, smoothed, groups: metricGroups(names), progress: input.progress ?? null };
 }

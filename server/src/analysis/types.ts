@@ -289,6 +289,17 @@ export interface MetricSeries {
 export interface TrainingInput {
   run: string;
   series: Record<string, MetricSeries>;
+  /** Where the run stands, when the log says so (LLaMA-Factory's total_steps, percentage, remaining_time). */
+  progress?: TrainingProgress | null;
+}
+
+/** The run's progress as its last log row reports it (null fields: not logged). */
+export interface TrainingProgress {
+  step: number;
+  total_steps: number | null;
+  percentage: number | null;
+  elapsed_seconds: number | null;
+  remaining_seconds: number | null;
 }
 
 export interface TrainingOptions {
@@ -332,18 +343,26 @@ export interface TrainingResult {
   smoothed: Record<string, [number, number][]>;
   /** Metrics drawn together, e.g. {rewards: ['rewards/chosen', 'rewards/rejected', ...]}. */
   groups: Record<string, string[]>;
+  /** Progress and ETA as logged (LLaMA-Factory trainer_log.jsonl), else null. */
+  progress: TrainingProgress | null;
 }
 
 // ---------------------------------------------------------------- latency
 
 export interface LatencyInput {
-  /** Milliseconds since the epoch, one per request. */
-  timestamp: Float64Array;
+  /** Milliseconds since the epoch, one per request; null when the records have no time (benchmark tools' per-request files). */
+  timestamp: Float64Array | null;
+  /** Milliseconds, one per request with a measured latency. */
   latency: Float64Array;
   /** 1 = success; length n. */
   success: Uint8Array;
   /** Group key per request (e.g. adapter_id); null when not grouped. */
   group: string[] | null;
+  /**
+   * Failed requests that have no measured latency (LLMPerf writes 0 for them): they count in
+   * `count` and lower `success_rate`, but are not latencies. `group` gives each one's group key.
+   */
+  unmeasured?: { count: number; group: string[] | null };
 }
 
 export interface LatencyOptions {
@@ -369,10 +388,12 @@ export interface LatencyStats {
 }
 
 export interface LatencyResult {
+  /** Whether the requests had timestamps; without them there are no windows and anomalies follow file order. */
+  timed: boolean;
   overall: LatencyStats;
   groups: LatencyStats[];
   windows: (LatencyStats & { start: number; end: number })[];
-  anomalies: { index: number; timestamp: number; key: string; latency: number; z: number }[];
+  anomalies: { index: number; timestamp: number | null; key: string; latency: number; z: number }[];
 }
 
 // ---------------------------------------------------------------- uncertainty

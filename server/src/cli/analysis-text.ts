@@ -14,9 +14,17 @@ export function fmt(v: unknown): string {
   return String(v);
 }
 
+/** Longest cell a table prints: a label can be a whole transcript; --format json has the full value. */
+export const MAX_CELL_CHARS = 80;
+
+function capped(text: string): string {
+  const flat = text.replace(/\s+/g, ' ');
+  return flat.length > MAX_CELL_CHARS ? `${flat.slice(0, MAX_CELL_CHARS - 3)}...` : flat;
+}
+
 /** Columns left-aligned for text, right-aligned for numbers. */
 export function table(headers: string[], rows: unknown[][]): string {
-  const cells = rows.map((r) => r.map(fmt));
+  const cells = rows.map((r) => r.map((v) => capped(fmt(v))));
   const numeric = headers.map((_, i) => rows.length > 0 && rows.every((r) => typeof r[i] === 'number' || r[i] === null || r[i] === undefined));
   const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i]!.length)));
   const line = (r: string[]) => r.map((c, i) => (numeric[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
@@ -71,14 +79,25 @@ function agreement(r: R): string {
   return out;
 }
 
+const MAX_BINS_SHOWN = 50;
+
 function drift(r: R): string {
   let out = keyValues(['kind', 'n_reference', 'n_current', 'psi', 'ks_statistic', 'ks_p_value', 'wasserstein', 'js_distance', 'chi2', 'chi2_p_value', 'threshold', 'drifted'].filter((k) => r[k] !== null && r[k] !== undefined).map((k) => [k, r[k]]));
-  out += '\n' + table(['bin', 'reference_share', 'current_share'], list(r['bins']).map((b) => [b['category'] ?? `${fmt(b['lower'] ?? '-inf')} .. ${fmt(b['upper'] ?? '+inf')}`, b['reference_share'], b['current_share']]));
+  // Categories can be many: the text output lists the first MAX_BINS_SHOWN (JSON has them all).
+  const bins = list(r['bins']);
+  out += '\n' + table(['bin', 'reference_share', 'current_share'], bins.slice(0, MAX_BINS_SHOWN).map((b) => [b['category'] ?? `${fmt(b['lower'] ?? '-inf')} .. ${fmt(b['upper'] ?? '+inf')}`, b['reference_share'], b['current_share']]));
+  if (bins.length > MAX_BINS_SHOWN) out += `... and ${plural(bins.length - MAX_BINS_SHOWN, 'more category', { plural: 'more categories' })} (--format json lists them all)\n`;
   return out;
 }
 
 function training(r: R): string {
-  let out = `run: ${fmt(r['run'])}   last step: ${fmt(r['steps'])}\n\n`;
+  let out = `run: ${fmt(r['run'])}   last step: ${fmt(r['steps'])}\n`;
+  const p = r['progress'] as R | null | undefined;
+  if (p) {
+    const clock = (s: unknown) => (typeof s === 'number' ? `${Math.floor(s / 3600)}:${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}:${String(Math.floor(s % 60)).padStart(2, '0')}` : '-');
+    out += `progress: step ${fmt(p['step'])}${p['total_steps'] !== null ? ` of ${fmt(p['total_steps'])}` : ''}${p['percentage'] !== null ? ` (${fmt(p['percentage'])}%)` : ''}, elapsed ${clock(p['elapsed_seconds'])}, remaining ${clock(p['remaining_seconds'])}\n`;
+  }
+  out += '\n';
   const metrics = Object.entries((r['metrics'] ?? {}) as Record<string, R>);
   out += table(['metric', 'count', 'first', 'last', 'min', 'min_step', 'max', 'max_step'], metrics.map(([k, m]) => [k, m['count'], m['first'], m['last'], m['min'], m['min_step'], m['max'], m['max_step']]));
   const alerts = list(r['alerts']);
@@ -90,7 +109,10 @@ function training(r: R): string {
 function latency(r: R): string {
   const rows = [r['overall'] as R, ...list(r['groups'])];
   let out = table(['group', 'count', 'success_rate', 'mean', 'p50', 'p95', 'p99', 'max'], rows.map((g) => [g['key'], g['count'], g['success_rate'], g['mean'], g['p50'], g['p95'], g['p99'], g['max']]));
-  out += `\n${list(r['windows']).length} time windows, ${list(r['anomalies']).length} anomalies\n`;
+  out +=
+    r['timed'] === false
+      ? `\nno timestamps: percentiles and groups only, no time windows; ${list(r['anomalies']).length} anomalies (in file order)\n`
+      : `\n${list(r['windows']).length} time windows, ${list(r['anomalies']).length} anomalies\n`;
   return out;
 }
 

@@ -184,7 +184,12 @@ export async function runAnalyze(argv: string[], io: CliIO): Promise<number> {
     }
     return EXIT_OK;
   } catch (err) {
-    if (err instanceof IngestError || err instanceof OptionError || err instanceof AnalysisError) {
+    if (err instanceof AnalysisError) {
+      // The pure analyses do not know the file: name it, as ingest errors do.
+      io.err(`rlhf-lens analyze: ${displayPath(path.resolve(io.cwd, file), io.cwd)}: ${err.message}\n`);
+      return EXIT_USAGE;
+    }
+    if (err instanceof IngestError || err instanceof OptionError) {
       io.err(`rlhf-lens analyze: ${err.message}\n`);
       return EXIT_USAGE;
     }

@@ -5,10 +5,12 @@ import { parseArgs, UsageError } from './args';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, type CliIO } from './io';
 import { table } from './analysis-text';
 import { readPipelineText } from '../config/pipeline-file';
+import { parseYaml } from '../config/parse';
 import { checkStatus, evaluatePipeline, type CheckOutcome, type Execute } from '../engine/checks';
 import { analyzeWithCache, displayPath } from '../engine/analyze';
 import { runAnalysis } from '../engine/run';
 import { Store } from '../engine/store';
+import { notAPipeline } from './what-file';
 import { plural } from '../text/plural';
 
 export const CHECK_HELP = `Usage: rlhf-lens check PIPELINE... [options]
@@ -86,7 +88,9 @@ export async function runCheckCommand(argv: string[], io: CliIO): Promise<number
       }
       const read = readPipelineText(text, file);
       if (!read.ok) {
-        io.err(`rlhf-lens check: ${p}: ${read.line !== undefined ? `line ${read.line + 1}: ${read.message}` : read.message}\n`);
+        // Not a Pipeline at all: say what the file is instead (parsed again only on this error path).
+        const what = read.line === undefined ? notAPipeline(parseYaml(text).documents[0]?.value, file) : undefined;
+        io.err(`rlhf-lens check: ${p}: ${read.line !== undefined ? `line ${read.line + 1}: ${read.message}` : what}\n`);
         return EXIT_USAGE;
       }
       const evaluation = await evaluatePipeline(read.pipeline, execute);

@@ -9,6 +9,7 @@ import { describe, finiteNumber, flag, key, loggedNumber, numberList } from '../
 import { Float64Column, Int32Column, Uint8Column } from './columns';
 import { fastAb, fastCalibration, type FastAbMetric } from './duckdb/fast';
 import { emptyMoments, pushMoments, quantileSummary, type Moments } from '../analysis/ab-stats';
+import { plural } from '../text/plural';
 import type {
   AbInput,
   AbMetricInput,
@@ -18,6 +19,7 @@ import type {
   MetricSeries,
   Rating,
   TrainingInput,
+  TrainingProgress,
   UncertaintyInput,
 } from '../analysis/types';
 
@@ -120,6 +122,7 @@ export async function loadCalibration(source: DataSource): Promise<CalibrationIn
   }
   const n = shape === 'multiclass' ? labels.length : a.length;
   if (!shape || n === 0) throw noUsableRows(source, CALIBRATION_NEEDS);
+  refuseMostlySkipped(source, n, CALIBRATION_NEEDS);
   switch (shape) {
     case 'pairs':
       return { kind: 'pairs', chosen: a.toArray(), rejected: b.toArray() };
@@ -268,24 +271,129 @@ export async function loadAb(source: DataSource, metrics: AbMetricColumn[], vari
 
 // ---------------------------------------------------------------- agreement
 
-/** Rows `{item_id, annotator, label}`; numeric labels stay numbers unless the level is nominal. */
+/**
+ * More than this share of a file's rows skipped and the result is not presented as the file's
+ * answer: the analysis refuses (docs/analyses.md, "Skipped rows").
+ */
+export const MAX_SKIPPED_SHARE = 0.5;
+
+/** Refuses a result computed from a minority of the file's rows (the rest skipped). */
+export function refuseMostlySkipped(source: DataSource, used: number, needs: string): void {
+  const skipped = source.skipped.count;
+  if (skipped === 0 || skipped / (skipped + used) <= MAX_SKIPPED_SHARE) return;
+  const first = source.skipped.first[0];
+  const pct = Math.round((100 * skipped) / (skipped + used));
+  throw new IngestError(
+    source.file,
+    `${skipped} of ${skipped + used} rows (${pct}%) are unusable, more than the ${MAX_SKIPPED_SHARE * 100}% an analysis accepts; a result from the other ${used} would not be this file's answer${first ? ` (line ${first.line}: ${first.reason})` : ''}; ${needs}`,
+  );
+}
+
+/** Cells that mean "this annotator did not rate this item" in a wide matrix. */
+const MISSING_CELL = /^(|na|n\/a|nan|null|none|-|\?|\.)$/i;
+/** Columns of a wide matrix that name the item rather than an annotator. */
+const ITEM_COLUMNS = ['item_id', 'item', 'id', 'example_id', 'question_id', 'unit_id', '_unit_id'];
+
+const AGREEMENT_NEEDS =
+  'agreement needs {item_id, annotator, label} rows, or an item x annotator matrix (one row per item, one column per annotator, blank or NA where an annotator did not rate; with or without a header)';
+
+/**
+ * In a real item x annotator matrix the annotators label from one vocabulary. A column whose
+ * labels mostly appear in no other column (worker ids, texts, sources) is not an annotator: the
+ * file is refused rather than "agreement" computed between, say, a worker-id column and an answer.
+ */
+function refuseNonAnnotatorColumns(file: string, ratings: Rating[]): void {
+  const byAnnotator = new Map<string, string[]>();
+  for (const r of ratings) {
+    let labels = byAnnotator.get(r.annotator);
+    if (!labels) byAnnotator.set(r.annotator, (labels = []));
+    labels.push(String(r.label));
+  }
+  if (byAnnotator.size < 2) return;
+  const seenBy = new Map<string, Set<string>>();
+  for (const [a, labels] of byAnnotator) for (const l of labels) (seenBy.get(l) ?? seenBy.set(l, new Set()).get(l)!).add(a);
+  const odd = [...byAnnotator].filter(([, labels]) => labels.filter((l) => seenBy.get(l)!.size > 1).length < 0.5 * labels.length).map(([a]) => a);
+  if (odd.length === 0) return;
+  const names = odd.slice(0, 5).map((a) => `"${a}"`).join(', ') + (odd.length > 5 ? ', ...' : '');
+  throw new IngestError(
+    file,
+    `read as an item x annotator matrix, but ${odd.length === 1 ? 'column' : 'columns'} ${names} ${odd.length === 1 ? 'shares' : 'share'} almost no labels with the other columns, so ${odd.length === 1 ? 'it is' : 'they are'} not an annotator's; a matrix holds an item column (item_id, item, id, ...) and one column per annotator, nothing else; for {item, annotator, label} rows name those columns (--column annotator=COLUMN --column label=COLUMN)`,
+  );
+}
+
+/**
+ * Ratings from the long layout `{item_id, annotator, label}` (headerless three-column files as
+ * nltk's), or from a wide item x annotator matrix (MACE, CrowdTruth and many papers ship that):
+ * one row per item, one column per annotator, missing cells blank or NA. A headerless file with
+ * other than three columns, or a file whose rows have neither `annotator` nor `label`, is wide.
+ * Numeric labels stay numbers unless the level is nominal.
+ */
 export async function loadRatings(source: DataSource, level: string): Promise<Rating[]> {
   const ratings: Rating[] = [];
+  let wide: { itemColumn: string | undefined; rename: Map<string, string> | undefined } | undefined;
+  let decided = false;
+  let used = 0;
+  const push = (line: number, item: string, annotator: string, raw: unknown): boolean => {
+    const n = level === 'nominal' ? undefined : finiteNumber(raw);
+    if ((level === 'interval' || level === 'ratio') && n === undefined) {
+      source.skipped.add(line, describe(wide ? annotator : 'label', raw, `a number (level ${level})`));
+      return false;
+    }
+    ratings.push({ item, annotator, label: n ?? key(raw)! });
+    return true;
+  };
   for await (const row of source.rows) {
     const v = row.value;
+    if (!decided) {
+      decided = true;
+      const cols = source.columns;
+      const named = 'annotator' in v || 'label' in v || (cols !== undefined && (cols.includes('annotator') || cols.includes('label')));
+      // Headerless: three columns are nltk's (annotator, item, label) triples, any other count a matrix.
+      const long = cols && source.headerless ? cols.length === 3 : named;
+      if (!long) {
+        const names = cols ?? Object.keys(v);
+        wide = {
+          itemColumn: source.headerless ? undefined : ITEM_COLUMNS.find((c) => names.includes(c)),
+          // A headerless matrix's annotators are its columns: col1, col2, ...
+          rename: source.headerless && cols ? new Map(cols.map((c, i) => [c, `col${i + 1}`])) : undefined,
+        };
+      }
+    }
+    if (wide) {
+      const item = wide.itemColumn ? key(v[wide.itemColumn]) : `row ${row.line}`;
+      if (item === undefined) {
+        source.skipped.add(row.line, describe(wide.itemColumn!, v[wide.itemColumn!], 'an item id'));
+        continue;
+      }
+      let n = 0;
+      for (const [annotator, raw] of Object.entries(v)) {
+        if (annotator === wide.itemColumn || raw === null || raw === undefined) continue;
+        if (key(raw) === undefined || (typeof raw === 'string' && MISSING_CELL.test(raw.trim()))) continue;
+        if (push(row.line, item, wide.rename?.get(annotator) ?? annotator, raw)) n++;
+      }
+      if (n === 0) source.skipped.add(row.line, 'no annotator rated this item (every cell blank or NA)');
+      else used++;
+      continue;
+    }
     const item = key(v['item_id'] ?? v['item']);
     const annotator = key(v['annotator']);
     const raw = v['label'];
     if (item === undefined) source.skipped.add(row.line, describe('item_id', v['item_id'], 'an item id'));
     else if (annotator === undefined) source.skipped.add(row.line, describe('annotator', v['annotator'], 'an annotator id'));
     else if (key(raw) === undefined) source.skipped.add(row.line, describe('label', raw, 'a label'));
-    else {
-      const n = level === 'nominal' ? undefined : finiteNumber(raw);
-      if ((level === 'interval' || level === 'ratio') && n === undefined) source.skipped.add(row.line, describe('label', raw, `a number (level ${level})`));
-      else ratings.push({ item, annotator, label: n ?? key(raw)! });
-    }
+    else if (push(row.line, item, annotator, raw)) used++;
   }
-  if (ratings.length === 0) throw noUsableRows(source, 'agreement needs {item_id, annotator, label} rows');
+  if (ratings.length === 0) throw noUsableRows(source, AGREEMENT_NEEDS);
+  refuseMostlySkipped(source, used, AGREEMENT_NEEDS);
+  if (wide) refuseNonAnnotatorColumns(source.file, ratings);
+  const perItem = new Map<string, number>();
+  for (const r of ratings) perItem.set(r.item, (perItem.get(r.item) ?? 0) + 1);
+  if (![...perItem.values()].some((n) => n >= 2)) {
+    throw new IngestError(
+      source.file,
+      `agreement needs at least one item rated by two or more annotators; each of its ${plural(perItem.size, 'item')} has one rating (read as ${wide ? 'an item x annotator matrix' : '{item_id, annotator, label} rows'}${source.headerless ? ', no header row' : ''})`,
+    );
+  }
   return ratings;
 }
 
@@ -297,15 +405,53 @@ interface DriftSample {
   n: number;
 }
 
+/**
+ * A categorical column with more distinct values than this, most of them unique, is free text
+ * (transcripts, prompts): every text would become its own category, and the result (and its
+ * printout) would be as large as the data. Drift refuses it and suggests `length(COLUMN)`.
+ */
+export const MAX_DRIFT_CATEGORIES = 200;
+
+/** The length of a text value in characters; of chat messages, the total length of their contents. */
+function textLength(v: unknown): number | undefined {
+  if (typeof v === 'string') return v.length;
+  if (Array.isArray(v)) {
+    let n = 0;
+    for (const m of v) {
+      const part = typeof m === 'object' && m !== null && !Array.isArray(m) ? (m as Record<string, unknown>)['content'] : m;
+      const len = textLength(part);
+      if (len === undefined) return undefined;
+      n += len;
+    }
+    return n;
+  }
+  return undefined;
+}
+
+/** `length(chosen)`: drift on the texts' lengths (characters) instead of the texts. */
+function lengthColumn(column: string): string | undefined {
+  return /^length\((.+)\)$/.exec(column.trim())?.[1]?.trim();
+}
+
 async function driftSample(source: DataSource, column: string): Promise<DriftSample> {
   const numbers = new Float64Column();
   let strings: string[] | undefined;
   let n = 0;
+  const ofLength = lengthColumn(column);
   for await (const row of source.rows) {
+    if (ofLength !== undefined) {
+      const len = textLength(row.value[ofLength]);
+      if (len === undefined) source.skipped.add(row.line, describe(ofLength, row.value[ofLength], 'a text or a list of messages'));
+      else {
+        numbers.push(len);
+        n++;
+      }
+      continue;
+    }
     const raw = row.value[column];
     const k = key(raw);
     if (k === undefined) {
-      source.skipped.add(row.line, describe(column, raw, 'a value'));
+      source.skipped.add(row.line, describe(column, raw, Array.isArray(raw) || (typeof raw === 'object' && raw !== null) ? `a number or a category (drift on its length: --column "length(${column})")` : 'a value'));
       continue;
     }
     n++;
@@ -318,8 +464,20 @@ async function driftSample(source: DataSource, column: string): Promise<DriftSam
       strings.push(k);
     }
   }
-  if (n === 0) throw noUsableRows(source, `drift needs the column "${column}"`);
+  const needs = `drift needs the column "${ofLength ?? column}"${ofLength !== undefined ? ' holding texts or lists of messages' : ''}`;
+  if (n === 0) throw noUsableRows(source, needs);
+  refuseMostlySkipped(source, n, needs);
   return { numbers, strings, n };
+}
+
+/** Refuses free text as categories: too many distinct values, most of them unique. */
+function refuseFreeText(file: string, column: string, values: string[]): void {
+  const distinct = new Set(values).size;
+  if (distinct <= MAX_DRIFT_CATEGORIES || distinct < 0.5 * values.length) return;
+  throw new IngestError(
+    file,
+    `"${column}" looks like free text: ${plural(distinct, 'distinct value')} in ${plural(values.length, 'row')}, and drift over categories would make each text its own category; compare the texts' lengths with --column "length(${column})" (option column: "length(${column})"), or drift on a categorical or numeric column`,
+  );
 }
 
 export async function loadDrift(reference: DataSource, current: DataSource, column: string): Promise<DriftInput> {
@@ -327,16 +485,61 @@ export async function loadDrift(reference: DataSource, current: DataSource, colu
   const cur = await driftSample(current, column);
   if (!ref.strings && !cur.strings) return { kind: 'numeric', reference: ref.numbers.toArray(), current: cur.numbers.toArray() };
   const asStrings = (s: DriftSample) => s.strings ?? Array.from(s.numbers.toArray(), String);
-  return { kind: 'categorical', reference: asStrings(ref), current: asStrings(cur) };
+  const r = asStrings(ref);
+  const c = asStrings(cur);
+  refuseFreeText(reference.file, column, r);
+  refuseFreeText(current.file, column, c);
+  return { kind: 'categorical', reference: r, current: c };
 }
 
 // ---------------------------------------------------------------- training
 
-const NOT_METRICS = new Set(['step', 'global_step', 'timestamp', 'time', 'wall_time', 'epoch_step']);
+/**
+ * Columns that number a log row, most specific first: HF and Lightning `step` / `global_step`,
+ * W&B's HF integration `trainer/global_step` (its own row counter `_step` only when nothing better
+ * is logged), LLaMA-Factory's trainer_log.jsonl `current_steps`.
+ */
+export const STEP_COLUMNS = ['step', 'global_step', 'trainer/global_step', 'train/global_step', 'current_steps', '_step'] as const;
 
-/** The step of a log row: step, global_step, or the row's position when neither is logged. */
+/**
+ * Bookkeeping, not metrics: the step columns, clocks, and progress counters (LLaMA-Factory's
+ * `total_steps`, `percentage`, `elapsed_time`, `remaining_time`, `total_tokens`; W&B's `_runtime`,
+ * `_timestamp`). `epoch` stays a metric (it is drawn against the step), but is never spike-checked.
+ */
+const NOT_METRICS = new Set<string>([...STEP_COLUMNS, 'timestamp', 'time', 'wall_time', 'epoch_step', 'total_steps', 'percentage', 'elapsed_time', 'remaining_time', 'total_tokens', '_runtime', '_timestamp']);
+
+/** The step of a log row: its step-like column, or the row's position when none is logged. */
 function stepOf(v: Record<string, unknown>, ordinal: number): number {
-  return finiteNumber(v['step']) ?? finiteNumber(v['global_step']) ?? ordinal;
+  for (const c of STEP_COLUMNS) {
+    const s = finiteNumber(v[c]);
+    if (s !== undefined) return s;
+  }
+  return ordinal;
+}
+
+/** Seconds from a number or Python's str(timedelta): "5:58:33", "1 day, 2:03:04.5". */
+export function durationSeconds(v: unknown): number | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) && v >= 0 ? v : undefined;
+  if (typeof v !== 'string') return undefined;
+  const m = /^\s*(?:(\d+) days?, )?(\d+):([0-5]\d):([0-5]\d(?:\.\d+)?)\s*$/.exec(v);
+  if (!m) return undefined;
+  return Number(m[1] ?? 0) * 86400 + Number(m[2]) * 3600 + Number(m[3]) * 60 + Number(m[4]);
+}
+
+/** What a row says about the run's progress (LLaMA-Factory logs it on every row), or undefined. */
+function progressOf(v: Record<string, unknown>, step: number): TrainingProgress | undefined {
+  const total = finiteNumber(v['total_steps']);
+  const percentage = finiteNumber(v['percentage']);
+  const elapsed = durationSeconds(v['elapsed_time']);
+  const remaining = durationSeconds(v['remaining_time']);
+  if (total === undefined && percentage === undefined && elapsed === undefined && remaining === undefined) return undefined;
+  return {
+    step,
+    total_steps: total ?? null,
+    percentage: percentage ?? (total ? (100 * step) / total : null),
+    elapsed_seconds: elapsed ?? null,
+    remaining_seconds: remaining ?? null,
+  };
 }
 
 /** The [metric, step, value] points of one log row (NaN kept: it raises an alert). */
@@ -355,9 +558,11 @@ export function trainingPoints(v: Record<string, unknown>, ordinal: number): [st
 export async function loadTraining(source: DataSource): Promise<TrainingInput> {
   const series = new Map<string, { steps: Float64Column; values: Float64Column }>();
   let ordinal = 0;
+  let progress: TrainingProgress | undefined;
   for await (const row of source.rows) {
     const v = row.value;
     const step = stepOf(v, ordinal++);
+    progress = progressOf(v, step) ?? progress;
     let used = false;
     // A plain loop over keys: this runs once per logged value (millions of times on long runs).
     for (const name in v) {
@@ -375,7 +580,7 @@ export async function loadTraining(source: DataSource): Promise<TrainingInput> {
   if (series.size === 0) throw noUsableRows(source, 'a training log needs numeric metrics (loss, eval_loss, rewards/..., ...)');
   const out: Record<string, MetricSeries> = {};
   for (const [name, s] of series) out[name] = { steps: s.steps.toArray(), values: s.values.toArray() };
-  return { run: source.run, series: out };
+  return { run: source.run, series: out, progress: progress ?? null };
 }
 
 // ---------------------------------------------------------------- latency
@@ -391,31 +596,95 @@ function timestampMs(v: unknown): number | undefined {
   return undefined;
 }
 
-/** Rows `{timestamp, latency_ms, success?, <group column>?}`; a row without `success` counts as a success. */
+/**
+ * Latency columns, in the order they are looked for: the serving-log `latency_ms`, then what
+ * benchmark tools write per request (LLMPerf `end_to_end_latency_s`, vLLM-style `e2el_ms`, ...).
+ */
+const LATENCY_COLUMNS = ['latency_ms', 'latency_s', 'end_to_end_latency_s', 'end_to_end_latency_ms', 'e2e_latency_s', 'e2e_latency_ms', 'e2el_ms', 'e2el_s', 'request_latency_s', 'request_latency_ms', 'duration_ms', 'duration_s'];
+
+/** Milliseconds per unit from a column name's suffix (`_ms`, `_s`, `_us`), or undefined when it has none. */
+export function unitFromName(name: string): number | undefined {
+  if (/(_ms|_millis|_milliseconds)$/i.test(name)) return 1;
+  if (/(_s|_sec|_secs|_seconds)$/i.test(name)) return 1000;
+  if (/(_us|_micros|_microseconds)$/i.test(name)) return 1e-3;
+  return undefined;
+}
+
+/** Whether a request failed: `success` when logged, else LLMPerf's `error_code` / `error_msg`. */
+function outcomeOf(v: Record<string, unknown>): 0 | 1 | undefined {
+  if (v['success'] !== undefined) return flag(v['success']);
+  const code = v['error_code'];
+  if (code !== undefined && code !== null && code !== '' && code !== 0) return 0;
+  const msg = v['error_msg'] ?? v['error'];
+  if (typeof msg === 'string' && msg.trim() !== '') return 0;
+  return 1;
+}
+
+const LATENCY_NEEDS = `latency needs one record per request with a latency column (${LATENCY_COLUMNS.slice(0, 4).join(', ')}, ...: the unit comes from the name's _ms / _s suffix; map another with --column latency_ms=COLUMN or latency_s=COLUMN) and optionally a timestamp`;
+
+/**
+ * Rows `{timestamp?, latency_ms | end_to_end_latency_s | ..., success?, <group column>?}`. A row
+ * without `success` counts as a success unless it carries LLMPerf's `error_code` / `error_msg`.
+ * Without a timestamp on the first request (benchmark records), none is needed: the result has no
+ * time windows. Failed requests whose latency is 0 or missing (LLMPerf writes 0) are counted as
+ * failures, not as latencies.
+ */
 export async function loadLatency(source: DataSource, groupBy: string | undefined): Promise<LatencyInput> {
   const ts = new Float64Column();
   const latency = new Float64Column();
   const success = new Uint8Column();
   const groups: string[] | null = groupBy ? [] : null;
+  const unmeasuredGroups: string[] | null = groupBy ? [] : null;
+  let unmeasured = 0;
+  let column: string | undefined;
+  let scale = 1;
+  let timed: boolean | undefined;
+  let used = 0;
   for await (const row of source.rows) {
     const v = row.value;
-    const t = timestampMs(v['timestamp']);
-    const l = finiteNumber(v['latency_ms']);
-    const ok = v['success'] === undefined ? 1 : flag(v['success']);
+    if (column === undefined) {
+      column = LATENCY_COLUMNS.find((c) => v[c] !== undefined);
+      if (column === undefined) {
+        source.skipped.add(row.line, `none of the latency columns (${LATENCY_COLUMNS.slice(0, 4).join(', ')}, ...)`);
+        continue;
+      }
+      // A mapped column (--column latency_ms=e2e_s) keeps the unit its own name says.
+      const from = source.columnMap?.[column] ?? column;
+      scale = unitFromName(from) ?? unitFromName(column) ?? 1;
+    }
+    timed ??= v['timestamp'] !== undefined;
+    const t = timed ? timestampMs(v['timestamp']) : 0;
+    const raw = finiteNumber(v[column]);
+    const ok = outcomeOf(v);
     const g = groupBy ? key(v[groupBy]) : undefined;
     if (t === undefined) source.skipped.add(row.line, describe('timestamp', v['timestamp'], 'epoch seconds/milliseconds or an ISO date'));
-    else if (l === undefined || l < 0) source.skipped.add(row.line, describe('latency_ms', v['latency_ms'], 'a non-negative number'));
     else if (ok === undefined) source.skipped.add(row.line, describe('success', v['success'], 'true/false or 1/0'));
     else if (groupBy && g === undefined) source.skipped.add(row.line, describe(groupBy, v[groupBy], 'a group key'));
+    else if (ok === 0 && (raw === undefined || raw === 0)) {
+      unmeasured++;
+      unmeasuredGroups?.push(g!);
+      used++;
+    } else if (raw === undefined || raw < 0) source.skipped.add(row.line, describe(column, v[column], 'a non-negative number'));
     else {
       ts.push(t);
-      latency.push(l);
+      latency.push(raw * scale);
       success.push(ok);
       groups?.push(g!);
+      used++;
     }
   }
-  if (ts.length === 0) throw noUsableRows(source, 'latency needs {timestamp, latency_ms} rows');
-  return { timestamp: ts.toArray(), latency: latency.toArray(), success: success.toArray(), group: groups };
+  if (latency.length === 0) {
+    if (unmeasured > 0) throw new IngestError(source.file, `every one of its ${unmeasured} requests failed without a measured latency; latency has nothing to measure`);
+    throw noUsableRows(source, LATENCY_NEEDS);
+  }
+  refuseMostlySkipped(source, used, LATENCY_NEEDS);
+  return {
+    timestamp: timed ? ts.toArray() : null,
+    latency: latency.toArray(),
+    success: success.toArray(),
+    group: groups,
+    ...(unmeasured ? { unmeasured: { count: unmeasured, group: unmeasuredGroups } } : {}),
+  };
 }
 
 // ---------------------------------------------------------------- uncertainty
@@ -452,5 +721,6 @@ export async function loadUncertainty(source: DataSource): Promise<UncertaintyIn
     }
   }
   if (ids.length === 0) throw noUsableRows(source, 'uncertainty needs {id, probs} or {id, logits} rows');
+  refuseMostlySkipped(source, ids.length, 'uncertainty needs {id, probs} or {id, logits} rows');
   return { ids, values: values.toArray(), classes, logits: logits ?? false, ...(withEmbeddings ? { embeddings: { values: emb.toArray(), dim } } : {}) };
 }

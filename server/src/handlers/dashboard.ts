@@ -16,6 +16,7 @@ import { parseRunOptions, pathOptionValues } from '../engine/options';
 import { readExperiment } from '../engine/experiment';
 import { calibrationSection, dashboardData, dashboardExtras, trainerProgress } from '../report/dashboard-data';
 import { siblingComparison } from '../engine/runs';
+import type { TrainingResult } from '../analysis/types';
 import { singleAnalysis, singleDashboard, type SingleKind } from '../report/single';
 import { abortOn, analysisAllowed, insideWorkspace, toResponseError } from './analyze';
 import { uriToPath } from './convert';
@@ -76,7 +77,7 @@ export function registerDashboard(ctx: ServerContext, service: AnalysisService, 
         displayRoot: displayRoot(file),
         now: new Date(),
         ...(req.kind === 'ab' ? { experiment: readExperiment(file) } : {}),
-        ...(req.kind === 'training' ? { trainer: trainerProgress(file, (r.result as { steps: number }).steps) } : {}),
+        ...(req.kind === 'training' ? { trainer: trainerProgress(file, (r.result as unknown as TrainingResult).steps, (r.result as unknown as TrainingResult).progress) } : {}),
       });
       return params.section === 'calibration' ? { calibration: data.calibration! } : data;
     } catch (err) {

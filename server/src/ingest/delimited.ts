@@ -16,10 +16,19 @@ export interface DelimitedOptions {
   columns?: string[];
   /** true: the first row is a header; false: no header; undefined: decide from the first row. */
   header?: boolean;
+  /** Told the column names once the first row is read, and whether they came from a header. */
+  onColumns?: (columns: string[], headerless: boolean) => void;
 }
 
+/**
+ * A first row is data, not a header, when a cell is a number, when two cells are equal, or when two
+ * or more are empty (an item x annotator matrix such as MACE's input: `NOUN,,NOUN,,`). A header
+ * has distinct names; at most one may be empty (pandas writes `,a,b` for its index).
+ */
 function looksLikeData(cells: string[]): boolean {
-  return cells.some((c) => c.trim() !== '' && Number.isFinite(Number(c)));
+  if (cells.some((c) => c.trim() !== '' && Number.isFinite(Number(c)))) return true;
+  const filled = cells.map((c) => c.trim()).filter((c) => c !== '');
+  return new Set(filled).size < filled.length || cells.length - filled.length >= 2;
 }
 
 export async function* readDelimited(file: string, options: DelimitedOptions, skipped: SkipLog, onBytes?: (n: number) => void): AsyncGenerator<SourceRow> {
@@ -45,9 +54,11 @@ export async function* readDelimited(file: string, options: DelimitedOptions, sk
         const headerless = options.header === false || (options.header === undefined && looksLikeData(record));
         if (!headerless) {
           names = record.map((h, i) => h.trim() || `col${i + 1}`);
+          options.onColumns?.(names, false);
           continue;
         }
         names = record.map((_, i) => options.columns?.[i] ?? `col${i + 1}`);
+        options.onColumns?.(names, true);
       }
       if (record.length !== names.length && !(record.length === 1 && record[0] === '')) {
         skipped.add(line, `expected ${names.length} fields, found ${record.length}`);

@@ -7,10 +7,12 @@ import { findEventFiles, isEventFileName, looksLikeTfRecord } from './tfevents';
 import { expandGlob, isParquetName, looksLikeParquetFolder } from './parquet';
 import { refuseLfsPointer } from './folders';
 import { IngestError, type DataFormat } from './rows';
+import { parsePythonJson } from './python-json';
+import { plural } from '../text/plural';
 
 const SNIFF_BYTES = 64 * 1024;
 
-async function head(file: string): Promise<string> {
+async function head(file: string): Promise<{ text: string; complete: boolean }> {
   const input = openBytes(file);
   const chunks: Buffer[] = [];
   let size = 0;
@@ -25,19 +27,61 @@ async function head(file: string): Promise<string> {
   } finally {
     input.destroy();
   }
-  return Buffer.concat(chunks).subarray(0, SNIFF_BYTES).toString('utf8').replace(/^\uFEFF/, '');
+  return { text: Buffer.concat(chunks).subarray(0, SNIFF_BYTES).toString('utf8').replace(/^\uFEFF/, ''), complete: size < SNIFF_BYTES };
 }
 
-/** Sniffs text: a JSON array, JSON Lines, a trainer_state object, or a delimited table. */
-export function formatFromText(file: string, text: string): DataFormat {
+function shortNumber(x: number): string {
+  const a = Math.abs(x);
+  if (a >= 1e6 || (a > 0 && a < 1e-3)) return x.toPrecision(4);
+  return Number.isInteger(x) ? String(x) : String(Number(x.toPrecision(4)));
+}
+
+/**
+ * A file that is one JSON object of final values (W&B's wandb-summary.json, HF's all_results.json
+ * / eval_results.json, RewardBench and LLMPerf summaries) is not a history: reading it as a
+ * one-row series would draw a "run" of one point. It is refused, showing what it holds and where
+ * the history usually is.
+ */
+export function summaryError(file: string, text: string): IngestError {
+  let doc: unknown;
+  try {
+    doc = parsePythonJson(text);
+  } catch {
+    doc = undefined;
+  }
+  const name = path.basename(logicalName(file));
+  const entries = doc && typeof doc === 'object' && !Array.isArray(doc) ? Object.entries(doc as Record<string, unknown>) : [];
+  const numbers = entries.filter((e): e is [string, number] => typeof e[1] === 'number');
+  const shown = numbers.slice(0, 6).map(([k, v]) => `${k.length > 40 ? k.slice(0, 40) + '...' : k} ${shortNumber(v)}`).join(', ');
+  const keys = new Set(entries.map(([k]) => k));
+  const hint =
+    name === 'wandb-summary.json' || keys.has('_wandb')
+      ? "W&B keeps the run's history in wandb-history.jsonl / run.history(), one row per step"
+      : /(^|_)(all|train|eval|predict|test)_results\.json$/.test(name)
+        ? 'the step-by-step history of an HF Trainer run is the trainer_state.json beside it (or in a checkpoint-*/ folder)'
+        : [...keys].some((k) => k.startsWith('results_')) && keys.has('num_concurrent_requests')
+          ? 'LLMPerf writes one record per request to the *_individual_responses.json beside it, which latency reads'
+          : keys.has('ttfts') && keys.has('itls')
+            ? "this vLLM benchmark result keeps per-request figures in parallel arrays; latency reads one object per request (a JSON array or JSONL, e.g. LLMPerf's *_individual_responses.json)"
+            : 'the analyses read one row per step, request or item: JSON Lines, a JSON array of objects, CSV/TSV, or a trainer_state.json';
+  const what = entries.length ? `one JSON object of ${plural(entries.length, 'final value')}${shown ? ` (${shown}${numbers.length > 6 ? ', ...' : ''})` : ''}` : 'one JSON object';
+  return new IngestError(file, `is a summary, not a history: ${what}; ${hint}`);
+}
+
+/** Sniffs text: a JSON array, JSON Lines, a trainer_state object, or a delimited table. `complete`: `text` is the whole file. */
+export function formatFromText(file: string, text: string, complete = false): DataFormat {
   const trimmed = text.trimStart();
   if (trimmed === '') throw new IngestError(file, 'is empty');
   if (trimmed.startsWith('[')) return 'json';
   if (trimmed.startsWith('{')) {
-    const firstLine = trimmed.split(/\r?\n/, 1)[0]!.trim();
-    if (firstLine.endsWith('}')) return 'jsonl';
+    const lines = trimmed.split(/\r?\n/, 3).filter((l) => l.trim() !== '');
+    const firstLine = lines[0]!.trim();
+    // Several lines, each a whole object: JSON Lines (also under a .json name, as HF datasets write it).
+    // A whole file of one object on one line is a summary (wandb-summary.json), not a one-row log.
+    const oneObjectFile = complete && trimmed.trimEnd().split(/\r?\n/).filter((l) => l.trim() !== '').length === 1;
+    if (firstLine.endsWith('}') && !oneObjectFile) return 'jsonl';
     if (/"log_history"\s*:/.test(trimmed)) return 'trainer_state';
-    throw new IngestError(file, 'is a single JSON object; expected JSON Lines, a JSON array of rows, or a trainer_state.json with "log_history"');
+    throw summaryError(file, complete ? trimmed : '');
   }
   const firstLine = trimmed.split(/\r?\n/, 1)[0]!;
   if (firstLine.includes('\t')) return 'tsv';
@@ -71,6 +115,39 @@ function firstBytes(file: string, n: number): Buffer {
   }
 }
 
+/** Entries of a folder, quietly empty when it cannot be listed. */
+function list(dir: string): fs.Dirent[] {
+  try {
+    return fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Why a folder that is not an MLflow run cannot be read, in the terms of what it is: an HF Trainer
+ * output or checkpoint folder, a PyTorch Lightning log or checkpoint folder, or neither.
+ */
+export function folderError(dir: string): IngestError {
+  const here = list(dir);
+  const has = (name: string) => here.some((e) => e.isFile() && e.name === name);
+  if (has('trainer_state.json')) return new IngestError(dir, `is an HF Trainer checkpoint folder; its log is ${path.join(dir, 'trainer_state.json')}: pass that file`);
+  const checkpoints = here
+    .filter((e) => e.isDirectory() && /^checkpoint-\d+$/.test(e.name) && fs.existsSync(path.join(dir, e.name, 'trainer_state.json')))
+    .sort((a, b) => Number(b.name.slice(11)) - Number(a.name.slice(11)));
+  if (checkpoints.length) {
+    return new IngestError(dir, `is an HF Trainer output folder (${plural(checkpoints.length, 'checkpoint-*/ folder')}); the latest log is ${path.join(dir, checkpoints[0]!.name, 'trainer_state.json')}: pass that file`);
+  }
+  const versions = [dir, ...here.filter((e) => e.isDirectory()).map((e) => path.join(dir, e.name))];
+  for (const d of [...versions, ...versions.slice(1).flatMap((v) => list(v).filter((e) => e.isDirectory()).map((e) => path.join(v, e.name)))]) {
+    if (fs.existsSync(path.join(d, 'metrics.csv'))) return new IngestError(dir, `is a PyTorch Lightning log folder; its metrics are in ${path.join(d, 'metrics.csv')}: pass that file`);
+  }
+  const lightning = here.some((e) => e.name === 'hparams.yaml' || e.name === 'lightning_logs' || /^version_\d+$/.test(e.name) || e.name.endsWith('.ckpt')) || versions.some((d) => list(d).some((e) => e.name.endsWith('.ckpt')));
+  if (lightning) return new IngestError(dir, "is a PyTorch Lightning log or checkpoint folder without a metrics.csv (checkpoints hold no history); log with Lightning's CSVLogger and pass its lightning_logs/version_N/metrics.csv");
+  if (has('config.json') && here.some((e) => /\.(safetensors|bin)$/.test(e.name))) return new IngestError(dir, 'is a saved model folder (config.json and weights), which holds no training history; pass the trainer_state.json of the run that produced it');
+  return new IngestError(dir, 'is a folder, not a data file, and holds no MLflow run (a run folder with metrics/), TensorBoard event files, Parquet files, HF Trainer checkpoint (trainer_state.json) or Lightning metrics.csv; pass a data file');
+}
+
 export async function detectFormat(file: string): Promise<DataFormat> {
   // A glob of part files (data/train-*.parquet): the shell would expand it into many arguments.
   if (isParquetName(file) && expandGlob(file)) return 'parquet';
@@ -79,7 +156,7 @@ export async function detectFormat(file: string): Promise<DataFormat> {
     if (looksLikeMlflow(file)) return 'mlflow';
     if (findEventFiles(file).length > 0) return 'tfevents';
     if (looksLikeParquetFolder(file)) return 'parquet';
-    throw new IngestError(file, 'is a folder without an MLflow run (metrics/ folder), TensorBoard event files or Parquet files in it');
+    throw folderError(file);
   }
   refuseLfsPointer(file);
   if (!isGzip(file)) refuseUtf16(file);
@@ -91,5 +168,6 @@ export async function detectFormat(file: string): Promise<DataFormat> {
   if (name.endsWith('.jsonl') || name.endsWith('.ndjson')) return 'jsonl';
   if (name.endsWith('.tsv')) return 'tsv';
   if (name.endsWith('.csv')) return 'csv';
-  return formatFromText(file, await head(file));
+  const sniffed = await head(file);
+  return formatFromText(file, sniffed.text, sniffed.complete);
 }

@@ -44,6 +44,9 @@ export interface DataSource {
   headerOption?: boolean;
   /** Reports rows read by a reader other than `rows` (the fast path). */
   reportProgress?: (rowsRead: number) => void;
+  /** CSV/TSV: the column names, once the first row is read, and whether the file has no header row. */
+  readonly columns?: readonly string[];
+  readonly headerless?: boolean;
 }
 
 /** Parses `x=y` mapping strings (CLI `--column`) into a columnMap. */
@@ -73,7 +76,17 @@ export async function openDataSource(given: string, options: IngestOptions = {})
       break;
     case 'csv':
     case 'tsv':
-      inner = readDelimited(file, { delimiter: format === 'csv' ? ',' : '\t', columns: options.columnNames, header: options.header }, skipped, onBytes);
+      inner = readDelimited(
+        file,
+        {
+          delimiter: format === 'csv' ? ',' : '\t',
+          columns: options.columnNames,
+          header: options.header,
+          onColumns: (columns, headerless) => Object.assign(source, { columns, headerless }),
+        },
+        skipped,
+        onBytes,
+      );
       break;
     case 'json':
       inner = readJsonArray(file, skipped, onBytes);

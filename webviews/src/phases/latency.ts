@@ -65,7 +65,7 @@ export function renderLatency(data: DashboardData, ctx: ViewContext): HTMLElemen
             data: {
               datasets: [
                 ...(['p50', 'p95', 'p99'] as const).map((k, i) => ({ label: k, data: w.map((x) => ({ x: hours(x.start), y: x[k] })), borderColor: p.series[i], backgroundColor: p.series[i], pointRadius: 0, borderWidth: 1.5 })),
-                { type: 'scatter' as const, label: 'Anomaly', data: r.anomalies.map((a) => ({ x: hours(a.timestamp), y: a.latency })), backgroundColor: p.bad, pointStyle: 'triangle' as const, pointRadius: 6 },
+                { type: 'scatter' as const, label: 'Anomaly', data: r.anomalies.flatMap((a) => (a.timestamp === null ? [] : [{ x: hours(a.timestamp), y: a.latency }])), backgroundColor: p.bad, pointStyle: 'triangle' as const, pointRadius: 6 },
               ],
             },
             options: { scales: { x: { type: 'linear', title: { display: true, text: `Hours since ${timeLabel(t0)} UTC` } }, y: { title: { display: true, text: 'ms' } } } },

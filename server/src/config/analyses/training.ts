@@ -1,6 +1,6 @@
 /** The `training` analysis: curves and alerts of a training run's logs (docs/analyses.md#training). */
 import type { TrainingResult } from '../../analysis/types';
-import { arrayOf, literal, num, object, recordOf, series, str } from '../../protocol/check';
+import { arrayOf, literal, nullable, num, object, recordOf, series, str } from '../../protocol/check';
 import { defineAnalysis, field, int, m, metricNumber, opt, real, topLevelMetric } from './descriptor';
 
 export const trainingResult = object({
@@ -11,6 +11,7 @@ export const trainingResult = object({
   series: recordOf(series),
   smoothed: recordOf(series),
   groups: recordOf(arrayOf(str)),
+  progress: nullable(object({ step: num, total_steps: nullable(num), percentage: nullable(num), elapsed_seconds: nullable(num), remaining_seconds: nullable(num) })),
 }) satisfies (v: unknown) => TrainingResult;
 
 export const trainingAnalysis = defineAnalysis<TrainingResult>({
