@@ -224,6 +224,13 @@ test('drift on a text column with a distinct value per row is refused with a hin
   assert.equal((await analyze('drift', cur, { reference: ref, column: 'source' })).kind, 'categorical');
 });
 
+test('text output caps what it prints: a run with 300 metrics lists 100', async () => {
+  const wide = write('wide_log.jsonl', Array.from({ length: 3 }, (_, i) => JSON.stringify({ step: i, ...Object.fromEntries(Array.from({ length: 300 }, (_, k) => [`grad/norm/layer.${k}.weight`, k + i])) })).join('\n') + '\n');
+  const r = cli(['analyze', 'training', wide], 0);
+  assert.match(r.stdout, /^\.\.\. and 200 more metrics \(--format json lists them all\)$/m);
+  assert.equal(Object.keys((await analyze('training', wide)).metrics).length, 300);
+});
+
 test('text output caps what it prints: long labels are cut, many categories are listed up to 50', async () => {
   const mk = (shift: number) => Array.from({ length: 900 }, (_, i) => JSON.stringify({ topic: `topic-${(i + shift) % 150}-${'x'.repeat(200)}` })).join('\n') + '\n';
   const ref = write('topics1.jsonl', mk(0));

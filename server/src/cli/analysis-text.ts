@@ -22,6 +22,14 @@ function capped(text: string): string {
   return flat.length > MAX_CELL_CHARS ? `${flat.slice(0, MAX_CELL_CHARS - 3)}...` : flat;
 }
 
+/** Most rows a text table lists (metrics of a run, latency groups); --format json has them all. */
+export const MAX_ROWS_SHOWN = 100;
+
+/** The line that says how many rows a capped table left out, or nothing. */
+function more(total: number, noun: string): string {
+  return total > MAX_ROWS_SHOWN ? `... and ${plural(total - MAX_ROWS_SHOWN, `more ${noun}`)} (--format json lists them all)\n` : '';
+}
+
 /** Columns left-aligned for text, right-aligned for numbers. */
 export function table(headers: string[], rows: unknown[][]): string {
   const cells = rows.map((r) => r.map((v) => capped(fmt(v))));
@@ -99,7 +107,8 @@ function training(r: R): string {
   }
   out += '\n';
   const metrics = Object.entries((r['metrics'] ?? {}) as Record<string, R>);
-  out += table(['metric', 'count', 'first', 'last', 'min', 'min_step', 'max', 'max_step'], metrics.map(([k, m]) => [k, m['count'], m['first'], m['last'], m['min'], m['min_step'], m['max'], m['max_step']]));
+  out += table(['metric', 'count', 'first', 'last', 'min', 'min_step', 'max', 'max_step'], metrics.slice(0, MAX_ROWS_SHOWN).map(([k, m]) => [k, m['count'], m['first'], m['last'], m['min'], m['min_step'], m['max'], m['max_step']]));
+  out += more(metrics.length, 'metric');
   const alerts = list(r['alerts']);
   out += `\n${plural(alerts.length, 'alert')}\n`;
   for (const a of alerts.slice(0, 20)) out += `  step ${fmt(a['step'])}  ${fmt(a['type'])}  ${fmt(a['metric'])}: ${fmt(a['message'])}\n`;
@@ -107,8 +116,10 @@ function training(r: R): string {
 }
 
 function latency(r: R): string {
-  const rows = [r['overall'] as R, ...list(r['groups'])];
+  const groups = list(r['groups']);
+  const rows = [r['overall'] as R, ...groups.slice(0, MAX_ROWS_SHOWN)];
   let out = table(['group', 'count', 'success_rate', 'mean', 'p50', 'p95', 'p99', 'max'], rows.map((g) => [g['key'], g['count'], g['success_rate'], g['mean'], g['p50'], g['p95'], g['p99'], g['max']]));
+  out += more(groups.length, 'group');
   out +=
     r['timed'] === false
       ? `\nno timestamps: percentiles and groups only, no time windows; ${list(r['anomalies']).length} anomalies (in file order)\n`

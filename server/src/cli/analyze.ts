@@ -176,7 +176,8 @@ export async function runAnalyze(argv: string[], io: CliIO): Promise<number> {
         if (response.source) printConnectionRun(response, args.options['show-sql'] === true, io);
         if (response.skipped.count > 0) {
           io.out(`\n${plural(response.skipped.count, 'row')} skipped:\n`);
-          for (const s of response.skipped.first) io.out(`  line ${fmt(s.line)}: ${s.reason}\n`);
+          // A reason can quote a whole bad line: each is cut to one screen line or two.
+          for (const s of response.skipped.first) io.out(`  line ${fmt(s.line)}: ${s.reason.length > 200 ? `${s.reason.slice(0, 197)}...` : s.reason}\n`);
         }
       }
     } finally {
