@@ -13,6 +13,7 @@ import { runCli } from './support/cli';
 import { ROOT } from './support/lsp';
 import { runAnalysis } from '../server/src/engine/run';
 import { parseRunOptions, type AnalysisName } from '../server/src/engine/options';
+import { trainerProgress } from '../server/src/report/dashboard-data';
 
 const SHAPES = path.join(ROOT, 'test', 'fixtures', 'shapes');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rlhf-shapes-'));
@@ -77,6 +78,8 @@ test('LLaMA-Factory trainer_log.jsonl: steps are current_steps, bookkeeping is n
   assert.equal(out.metrics.eval_loss.count, 6);
   for (const bookkeeping of ['current_steps', 'total_steps', 'percentage', 'elapsed_time', 'remaining_time', 'total_tokens']) assert.ok(!(bookkeeping in out.metrics), `${bookkeeping} is listed as a metric`);
   assert.deepEqual(out.progress, { step: 600, total_steps: 1200, percentage: 50, elapsed_seconds: 1440, remaining_seconds: 1440 });
+  // The training monitor's progress line and epoch axis come from the log itself.
+  assert.deepEqual(trainerProgress(file, out.steps, out.progress, out.metrics.epoch), { progress: { step: 600, max_steps: 1200, running: true, eta_seconds: 1440 }, steps_per_epoch: 400 });
   const text = cli(['analyze', 'training', file], 0);
   assert.match(text.stdout, /^progress: step 600 of 1200 \(50%\), elapsed 0:24:00, remaining 0:24:00$/m);
   assert.match(text.stdout, /step 430\s+spike\s+loss/);

@@ -77,7 +77,7 @@ export function registerDashboard(ctx: ServerContext, service: AnalysisService, 
         displayRoot: displayRoot(file),
         now: new Date(),
         ...(req.kind === 'ab' ? { experiment: readExperiment(file) } : {}),
-        ...(req.kind === 'training' ? { trainer: trainerProgress(file, (r.result as unknown as TrainingResult).steps, (r.result as unknown as TrainingResult).progress) } : {}),
+        ...(req.kind === 'training' ? { trainer: trainerProgress(file, (r.result as unknown as TrainingResult).steps, (r.result as unknown as TrainingResult).progress, (r.result as unknown as TrainingResult).metrics['epoch']) } : {}),
       });
       return params.section === 'calibration' ? { calibration: data.calibration! } : data;
     } catch (err) {

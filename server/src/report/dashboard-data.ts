@@ -21,7 +21,7 @@ import { DashboardData, type GraphStage } from '../protocol/webview';
 import type { CompareSection } from '../protocol/compare';
 import { siblingComparison } from '../engine/runs';
 import type { PreferenceEvalResult } from '../analysis/preference-eval';
-import type { AbResult, AgreementResult, CalibrationResult, DriftResult, LatencyResult, TrainingProgress, TrainingResult } from '../analysis/types';
+import type { AbResult, AgreementResult, CalibrationResult, DriftResult, LatencyResult, TrainingMetricSummary, TrainingProgress, TrainingResult } from '../analysis/types';
 import type { DataQualityResult } from '../analysis/data-quality';
 
 /** What the dashboard needs of one analysis run (the fields of `rlhfLens/analyze`'s answer). */
@@ -88,10 +88,12 @@ export function abSectionFromFile(experimentFile: string, result: AbResult): Non
 }
 
 /** trainer_state.json knows the planned length and the epoch of each logged step. */
-export function trainerProgress(file: string, steps: number, logged?: TrainingProgress | null): { progress: NonNullable<DashboardData['training']>['progress']; steps_per_epoch: number | null } {
-  // A log that reports its own progress (LLaMA-Factory's total_steps and remaining_time) is believed.
+export function trainerProgress(file: string, steps: number, logged?: TrainingProgress | null, epoch?: TrainingMetricSummary): { progress: NonNullable<DashboardData['training']>['progress']; steps_per_epoch: number | null } {
+  // A log that reports its own progress (LLaMA-Factory's total_steps and remaining_time) is believed;
+  // its logged epoch gives the epoch axis.
   if (logged && logged.total_steps !== null) {
-    return { progress: { step: logged.step, max_steps: logged.total_steps, running: logged.step < logged.total_steps, eta_seconds: logged.remaining_seconds }, steps_per_epoch: null };
+    const spe = epoch && epoch.max > 0 ? epoch.max_step / epoch.max : null;
+    return { progress: { step: logged.step, max_steps: logged.total_steps, running: logged.step < logged.total_steps, eta_seconds: logged.remaining_seconds }, steps_per_epoch: spe };
   }
   if (path.basename(file) !== 'trainer_state.json') return { progress: undefined, steps_per_epoch: null };
   try {
@@ -154,7 +156,7 @@ export async function dashboardExtras(evaluation: PipelineEvaluation, execute: E
   const training = firstOk(evaluation, 'training');
   if (training) {
     const result = training.outcome!.result as unknown as TrainingResult;
-    extras.trainer = trainerProgress(training.outcome!.files[0]!, result.steps, result.progress);
+    extras.trainer = trainerProgress(training.outcome!.files[0]!, result.steps, result.progress, result.metrics['epoch']);
   }
   if (training && options.compareRuns) {
     const compare = await options.compareRuns(training.outcome!.files[0]!).catch(() => undefined);
