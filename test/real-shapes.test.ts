@@ -300,3 +300,12 @@ test('check on a file that is not a Pipeline says what the file is and what was 
   const axo = write('axolotl.yml', 'base_model: meta-llama/Llama-3.2-1B\ndatasets:\n  - path: x\n');
   assert.match(cli(['check', axo], 2).stderr, /axolotl\.yml: is another tool's training config/);
 });
+
+test('the shape fixtures are what their generator writes, byte for byte', () => {
+  const out = fs.mkdtempSync(path.join(tmp, 'gen-'));
+  const r = spawnSync(process.execPath, [path.join(SHAPES, 'generate.mjs'), out], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const written = fs.readdirSync(out).sort();
+  assert.deepEqual(written, fs.readdirSync(SHAPES).filter((f) => f !== 'generate.mjs' && f !== 'SOURCES.md').sort());
+  for (const f of written) assert.ok(fs.readFileSync(path.join(out, f)).equals(fs.readFileSync(path.join(SHAPES, f))), f);
+});
