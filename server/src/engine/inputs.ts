@@ -276,11 +276,13 @@ export async function loadAb(source: DataSource, metrics: AbMetricColumn[], vari
  * answer: the analysis refuses (docs/analyses.md, "Skipped rows").
  */
 export const MAX_SKIPPED_SHARE = 0.5;
+/** ... once at least this many rows are skipped: a handful of rows, all listed with the result, is not refused. */
+export const MIN_SKIPPED_TO_REFUSE = 10;
 
 /** Refuses a result computed from a minority of the file's rows (the rest skipped). */
 export function refuseMostlySkipped(source: DataSource, used: number, needs: string): void {
   const skipped = source.skipped.count;
-  if (skipped === 0 || skipped / (skipped + used) <= MAX_SKIPPED_SHARE) return;
+  if (skipped < MIN_SKIPPED_TO_REFUSE || skipped / (skipped + used) <= MAX_SKIPPED_SHARE) return;
   const first = source.skipped.first[0];
   const pct = Math.round((100 * skipped) / (skipped + used));
   throw new IngestError(
