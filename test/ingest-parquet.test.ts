@@ -58,7 +58,7 @@ test('Beaver safety prompts: 2508 rows of Chinese text, 2 categories and 29 sub-
   // A nested column is not a value: every row is skipped with a reason naming it.
   const nested = runCli(['analyze', 'drift', GSM8K, '--reference', GSM8K, '--column', 'prompt']);
   assert.equal(nested.code, 2);
-  assert.match(nested.stderr, /no usable rows: 1319 read, 1319 skipped \(line 1: "prompt" is an array, not a value\)/);
+  assert.match(nested.stderr, /no usable rows: 1319 read, 1319 skipped \(line 1: "prompt" is an array, not a number or a category \(drift on its length: --column "length\(prompt\)"\)\)/);
 });
 
 test('a folder of part files is one dataset; a folder of several splits and a glob of one split', { skip: !haveReal && 'no ../shared/fixtures' }, async () => {
