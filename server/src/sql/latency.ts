@@ -77,7 +77,8 @@ export function buildLatencyQueries(d: Dialect, source: SqlSource, plan: Latency
         const start = num(r['key'], 'window');
         return { ...stats(new Date(start).toISOString(), r), start, end: start + plan.windowMs };
       });
-      return { result: { overall, groups, windows, anomalies: [] }, rowsRead: overall.count };
+      // The SQL reads only rows with a timestamp (valid above), so its windows always exist.
+      return { result: { timed: true, overall, groups, windows, anomalies: [] }, rowsRead: overall.count };
     },
   };
 }
