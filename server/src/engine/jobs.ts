@@ -31,8 +31,10 @@ export class JobTimeoutError extends Error {
 /** How long a cancelled job on a connection may take to send KILL QUERY before its worker is terminated anyway. */
 export const CANCEL_GRACE_MS = 2_000;
 
-/** Wall-clock budget of one analysis job, from the start of its worker (a few million rows take seconds). */
+/** Wall-clock budget of one analysis job, from when its worker begins it (a few million rows take seconds). */
 export const ANALYSIS_TIME_BUDGET_MS = 120_000;
+/** How long a worker may take to boot and begin a job, on top of the budget (a worker that never starts still fails). */
+export const WORKER_BOOT_ALLOWANCE_MS = 30_000;
 
 export interface JobHooks {
   onProgress?: (rowsRead: number) => void;
@@ -165,11 +167,19 @@ export class JobRunner {
     const worker = new Worker(this.options.workerFile, { execArgv: this.options.execArgv ?? [], env: process.env });
     job.worker = worker;
     const budget = this.options.timeBudgetMs ?? ANALYSIS_TIME_BUDGET_MS;
-    job.budget = setTimeout(() => this.fail(job, new JobTimeoutError(`${job.request.file}: the ${job.request.analysis} analysis took longer than its time budget of ${budget / 1000} s and was stopped`)), budget);
-    job.budget.unref();
+    const armBudget = (ms: number) => {
+      clearTimeout(job.budget);
+      job.budget = setTimeout(() => this.fail(job, new JobTimeoutError(`${job.request.file}: the ${job.request.analysis} analysis took longer than its time budget of ${budget / 1000} s and was stopped`)), ms);
+      job.budget.unref();
+    };
+    // The budget is the analysis's: it restarts when the worker has loaded and begun the job, so a
+    // slow worker boot on a loaded machine does not eat it. Until then the boot allowance also counts.
+    armBudget(budget + WORKER_BOOT_ALLOWANCE_MS);
     worker.on('message', (msg: FromWorker) => {
       if (msg.id !== job.id) return;
-      if (msg.type === 'progress') for (const l of job.listeners) l(msg.rowsRead);
+      if (msg.type === 'started') {
+        if (!job.settled) armBudget(budget);
+      } else if (msg.type === 'progress') for (const l of job.listeners) l(msg.rowsRead);
       else if (msg.type === 'done') this.settle(job, () => job.resolve(msg.outcome));
       else this.settle(job, () => job.reject(new JobError(msg.kind, msg.message)));
     });
@@ -202,7 +212,7 @@ export class JobRunner {
     const grace = setTimeout(stop, CANCEL_GRACE_MS);
     grace.unref();
     worker.on('message', (msg: FromWorker) => {
-      if (msg.id === job.id && msg.type !== 'progress') {
+      if (msg.id === job.id && msg.type !== 'progress' && msg.type !== 'started') {
         clearTimeout(grace);
         stop();
       }

@@ -8,6 +8,8 @@ export type ToWorker = { type: 'run'; id: number; request: AnalyzeRequest } | { 
 export type ErrorKind = 'input' | 'option' | 'analysis' | 'internal';
 
 export type FromWorker =
+  /** The worker has loaded and begun the job: the job's time budget starts here, not at worker boot. */
+  | { type: 'started'; id: number }
   | { type: 'progress'; id: number; rowsRead: number }
   | { type: 'done'; id: number; outcome: AnalysisOutcome }
   | { type: 'failed'; id: number; kind: ErrorKind; message: string };

@@ -34,6 +34,7 @@ port.on('message', (msg: ToWorker) => {
   const post = (m: FromWorker) => port.postMessage(m);
   const crash = request.options.crash_worker === true && process.env[TEST_HOOKS_ENV] === '1';
   let lastReport = 0;
+  post({ type: 'started', id });
   runAnalysis(request.analysis, request.file, request.options, {
     onProgress: (rowsRead) => {
       if (crash) process.exit(3);
