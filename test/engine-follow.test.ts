@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { LspClient } from './support/lsp';
+import { LspClient, ROOT } from './support/lsp';
 import { TrainingFollower, type TrainingUpdate } from '../server/src/engine/follow';
 import { eventFile, eventBytes, scalarEvent } from './support/tfevents-writer';
 import { frameRecord } from '../server/src/ingest/tfrecord';
@@ -112,6 +112,36 @@ test('following a missing file is a clear error; the follower unit ignores a mid
     fs.writeFileSync(file, '{"log_history": [{"step": 1, "loss": 3}]}');
     await new Promise((r) => setTimeout(r, 700));
     assert.deepEqual(got, [{ points: { loss: [[1, 3]] }, reset: false }]);
+  } finally {
+    follower.stop();
+  }
+});
+
+test('trainer_state.json is parsed in a worker thread (the reader the server uses): same entries as in-process, a too-large or mid-write file handled', async () => {
+  const { historyInWorker, readHistoryTail, MAX_TRAINER_STATE_BYTES } = await import('../server/src/engine/follow');
+  const reader = historyInWorker(path.join(ROOT, 'dist', 'server', 'worker.js'));
+  const inWorker = (file: string, from: number) => reader.read(file, from);
+  const file = path.join(dir, 'worker', 'trainer_state.json');
+  fs.mkdirSync(path.dirname(file));
+  const history = Array.from({ length: 50 }, (_, i) => ({ step: i + 1, loss: 3 - i / 50, learning_rate: 1e-4 }));
+  fs.writeFileSync(file, JSON.stringify({ global_step: 50, log_history: history }));
+  assert.deepEqual(await inWorker(file, 40), readHistoryTail(file, 40));
+  assert.deepEqual(await inWorker(file, 40), { length: 50, fresh: history.slice(40) });
+  // A history shorter than what was reported comes back whole (the follower resets).
+  assert.deepEqual(await inWorker(file, 60), { length: 50, fresh: history });
+  fs.writeFileSync(file, '{"log_history": [{"step": 1, "loss"');
+  assert.equal(await inWorker(file, 0), undefined);
+  fs.truncateSync(file, MAX_TRAINER_STATE_BYTES + 1);
+  await assert.rejects(inWorker(file, 0), /larger than/);
+  // The follower reports through the worker reader as it does in-process.
+  fs.writeFileSync(file, JSON.stringify({ log_history: history.slice(0, 2) }));
+  const got: TrainingUpdate[] = [];
+  const follower = new TrainingFollower(file, (u) => got.push(u), undefined, reader);
+  await follower.start();
+  try {
+    fs.writeFileSync(file, JSON.stringify({ log_history: history.slice(0, 3) }));
+    for (let i = 0; i < 40 && got.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(got, [{ points: { loss: [[3, history[2]!.loss]], learning_rate: [[3, 1e-4]] }, reset: false }]);
   } finally {
     follower.stop();
   }

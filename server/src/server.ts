@@ -14,6 +14,7 @@ import { VERSION } from './version';
 import * as path from 'node:path';
 import { AnalysisService } from './engine/service';
 import { registerAnalyze, registerFollow } from './handlers/analyze';
+import { historyInWorker } from './engine/follow';
 import { registerRuns } from './handlers/runs';
 import { registerChecks } from './handlers/checks';
 import { registerOverview } from './handlers/overview';
@@ -57,7 +58,8 @@ export function startServer(): void {
   // Every feature, with what it needs passed in (no hook filled in later, so the order below is only readability).
   const diagnostics = registerDiagnostics(ctx);
   registerAnalyze(ctx, analysis);
-  registerFollow(ctx);
+  // A followed trainer_state.json (up to 256 MB) is parsed in a worker thread of its own, like the analyses.
+  registerFollow(ctx, () => historyInWorker(path.join(__dirname, 'worker.js')));
   registerRuns(ctx);
   const checks = registerChecks(ctx, analysis);
   registerEditorFeatures(ctx, checks.statusText);

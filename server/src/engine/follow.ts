@@ -7,15 +7,19 @@
  *   A file that shrank (truncated or replaced) is read again from the start with `reset`.
  * - trainer_state.json: rewritten whole at each save, so it is re-parsed (bounded by size) and only
  *   log_history entries past the ones already reported are sent; a shorter history means `reset`.
+ *   The parse (up to MAX_TRAINER_STATE_BYTES) goes through a `HistoryReader`: the language server
+ *   passes `historyInWorker`, so it runs in a worker thread, never on the thread that answers the editor.
  * - TensorBoard event files: appended like JSONL; only complete TFRecord frames are decoded, an
  *   incomplete last record waits for its remaining bytes.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { parsePythonJson } from '../ingest/python-json';
 import { trainingPoints } from './inputs';
 import { scanRecords } from '../ingest/tfrecord';
 import { decodeEvent, eventRow, isEventFileName, type TagPlugins } from '../ingest/tfevents';
+import type { FromWorker, ToWorker } from './messages';
 
 export interface TrainingUpdate {
   points: Record<string, [number, number][]>;
@@ -25,6 +29,87 @@ export interface TrainingUpdate {
 export const POLL_MS = 500;
 /** Largest trainer_state.json re-parsed on each change. */
 export const MAX_TRAINER_STATE_BYTES = 256 * 1024 * 1024;
+
+/** The log_history of a trainer_state.json past `from` entries (all of it when it has fewer: a reset). */
+export interface HistoryTail {
+  length: number;
+  fresh: Record<string, unknown>[];
+}
+
+/** Reads and parses a trainer_state.json (undefined when it is caught mid-write or has no log_history); `dispose` ends its worker. */
+export interface HistoryReader {
+  read(file: string, from: number): Promise<HistoryTail | undefined>;
+  dispose?(): void;
+}
+
+function checkTrainerStateSize(file: string): void {
+  const size = fs.statSync(file).size;
+  if (size > MAX_TRAINER_STATE_BYTES) throw new Error(`larger than ${MAX_TRAINER_STATE_BYTES} bytes; not followed`);
+}
+
+/** The synchronous read and parse (what the worker runs; the CLI and unit tests may run it in-process). */
+export function readHistoryTail(file: string, from: number): HistoryTail | undefined {
+  checkTrainerStateSize(file);
+  let doc: unknown;
+  try {
+    doc = parsePythonJson(fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, ''));
+  } catch {
+    return undefined; // caught mid-write; the next change completes it
+  }
+  const history = doc && typeof doc === 'object' ? (doc as Record<string, unknown>)['log_history'] : undefined;
+  if (!Array.isArray(history)) return undefined;
+  const entries = history.filter((e) => e && typeof e === 'object' && !Array.isArray(e)) as Record<string, unknown>[];
+  return { length: entries.length, fresh: entries.length < from ? entries : entries.slice(from) };
+}
+
+export const inProcessHistory: HistoryReader = { read: async (file, from) => readHistoryTail(file, from) };
+
+/**
+ * Parses in a worker thread of its own (the analysis worker script, `history` messages), started on the
+ * first read and kept until `dispose` so a save is answered without a worker start-up. Only the new
+ * entries cross back. A worker that dies fails its read and is replaced on the next one.
+ */
+export function historyInWorker(workerFile: string, execArgv: string[] = []): HistoryReader {
+  let worker: Worker | undefined;
+  let nextId = 1;
+  const pending = new Map<number, { resolve: (t: HistoryTail | undefined) => void; reject: (e: Error) => void }>();
+  const failAll = (err: Error) => {
+    for (const p of pending.values()) p.reject(err);
+    pending.clear();
+    worker = undefined;
+  };
+  const start = (): Worker => {
+    const w = new Worker(workerFile, { execArgv, env: process.env });
+    w.unref();
+    w.on('message', (m: FromWorker) => {
+      const p = pending.get(m.id);
+      if (!p) return;
+      pending.delete(m.id);
+      if (m.type === 'history') p.resolve(m.tail);
+      else if (m.type === 'failed') p.reject(new Error(m.message));
+    });
+    w.on('error', (err) => failAll(err));
+    w.on('exit', (code) => {
+      if (worker === w) failAll(new Error(`the worker reading trainer_state.json stopped (exit code ${code})`));
+    });
+    return w;
+  };
+  return {
+    read: (file, from) =>
+      new Promise((resolve, reject) => {
+        const id = nextId++;
+        pending.set(id, { resolve, reject });
+        worker ??= start();
+        worker.postMessage({ type: 'history', id, file, from } satisfies ToWorker);
+      }),
+    dispose: () => {
+      const w = worker;
+      worker = undefined;
+      pending.clear();
+      void w?.terminate();
+    },
+  };
+}
 
 export class TrainingFollower {
   private watcher: fs.FSWatcher | undefined;
@@ -45,21 +130,35 @@ export class TrainingFollower {
     readonly file: string,
     private readonly onUpdate: (u: TrainingUpdate) => void,
     private readonly onError: (message: string) => void = () => undefined,
+    /** How trainer_state.json is parsed (the server passes historyInWorker; stop() disposes it). */
+    private readonly readHistory: HistoryReader = inProcessHistory,
   ) {
     const name = path.basename(file);
     this.kind = isEventFileName(name) ? 'tfevents' : name.endsWith('.json') ? 'trainer_state' : 'jsonl';
   }
 
-  /** Starts at the current end of the file: only what is written from now on is reported. */
-  start(): void {
+  /**
+   * Starts at the current end of the file: only what is written once this resolves is reported. For a
+   * trainer_state.json it resolves when the entries already there are counted (parsed off this thread).
+   */
+  async start(): Promise<void> {
     const st = fs.statSync(this.file);
+    let initial: Promise<void> | undefined;
     if (this.kind === 'jsonl') {
       this.offset = st.size;
       this.ordinal = this.countLines();
     } else if (this.kind === 'tfevents') {
       // Complete records only: an incomplete tail is read again when the rest arrives.
       this.readEvents(st.size, false);
-    } else this.entries = this.readHistory()?.length ?? 0;
+    } else {
+      // Refused at once when too large; the parse that counts the entries already there runs through readHistory.
+      checkTrainerStateSize(this.file);
+      this.reading = true;
+      initial = this.readHistory.read(this.file, 0).then(
+        (tail) => this.afterRead(() => (this.entries = tail?.length ?? 0)),
+        (err: unknown) => this.afterRead(() => this.onError(`${this.file}: ${(err as Error).message}`)),
+      );
+    }
     this.lastSize = st.size;
     this.lastMtime = st.mtimeMs;
     try {
@@ -69,9 +168,12 @@ export class TrainingFollower {
       // Polling alone still reports within POLL_MS.
     }
     this.poll = setInterval(() => this.check(), POLL_MS);
+    await initial;
   }
 
   stop(): void {
+    this.stopped = true;
+    this.readHistory.dispose?.();
     this.watcher?.close();
     if (this.poll) clearInterval(this.poll);
     this.watcher = undefined;
@@ -111,12 +213,27 @@ export class TrainingFollower {
     this.lastSize = st.size;
     this.lastMtime = st.mtimeMs;
     this.reading = true;
+    if (this.kind === 'trainer_state') {
+      void this.readHistory.read(this.file, this.entries).then(
+        (tail) => this.afterRead(() => this.takeHistory(tail)),
+        (err: unknown) => this.afterRead(() => this.onError(`${this.file}: ${(err as Error).message}`)),
+      );
+      return;
+    }
     try {
       if (this.kind === 'jsonl') this.readAppended(st.size);
-      else if (this.kind === 'tfevents') this.readEvents(st.size, true);
-      else this.readTrainerState();
+      else this.readEvents(st.size, true);
     } catch (err) {
       this.onError(`${this.file}: ${(err as Error).message}`);
+    }
+    this.afterRead(() => undefined);
+  }
+
+  /** Ends a read (synchronous or not) and runs the check a change during it asked for. */
+  private afterRead(f: () => void): void {
+    if (this.stopped) return;
+    try {
+      f();
     } finally {
       this.reading = false;
     }
@@ -125,6 +242,7 @@ export class TrainingFollower {
       this.check();
     }
   }
+  private stopped = false;
 
   /** A reset waits for the first new points: a rewrite is seen as "emptied" and then "filled". */
   private pendingReset = false;
@@ -210,29 +328,11 @@ export class TrainingFollower {
     if (send) this.emit(rows, reset);
   }
 
-  private readHistory(): Record<string, unknown>[] | undefined {
-    const size = fs.statSync(this.file).size;
-    if (size > MAX_TRAINER_STATE_BYTES) throw new Error(`larger than ${MAX_TRAINER_STATE_BYTES} bytes; not followed`);
-    let doc: unknown;
-    try {
-      doc = parsePythonJson(fs.readFileSync(this.file, 'utf8').replace(/^\uFEFF/, ''));
-    } catch {
-      return undefined; // caught mid-write; the next change completes it
-    }
-    const history = doc && typeof doc === 'object' ? (doc as Record<string, unknown>)['log_history'] : undefined;
-    return Array.isArray(history) ? (history.filter((e) => e && typeof e === 'object' && !Array.isArray(e)) as Record<string, unknown>[]) : undefined;
-  }
-
-  private readTrainerState(): void {
-    const history = this.readHistory();
-    if (!history) return;
-    const reset = history.length < this.entries;
-    if (reset) {
-      this.entries = 0;
-      this.ordinal = 0;
-    }
-    const fresh = history.slice(this.entries);
-    this.entries = history.length;
-    this.emit(fresh, reset);
+  private takeHistory(tail: HistoryTail | undefined): void {
+    if (!tail) return;
+    const reset = tail.length < this.entries;
+    if (reset) this.ordinal = 0;
+    this.entries = tail.length;
+    this.emit(tail.fresh, reset);
   }
 }

@@ -181,7 +181,7 @@ export class JobRunner {
         if (!job.settled) armBudget(budget);
       } else if (msg.type === 'progress') for (const l of job.listeners) l(msg.rowsRead);
       else if (msg.type === 'done') this.settle(job, () => job.resolve(msg.outcome));
-      else this.settle(job, () => job.reject(new JobError(msg.kind, msg.message)));
+      else if (msg.type === 'failed') this.settle(job, () => job.reject(new JobError(msg.kind, msg.message)));
     });
     worker.on('error', (err) => this.settle(job, () => job.reject(new WorkerCrashError(`the analysis worker crashed: ${err.message}`))));
     worker.on('exit', (code) => {

@@ -1,9 +1,16 @@
 /** Messages between the language server and its analysis worker (structured-clone data only). */
 import type { AnalyzeRequest } from './analyze';
 import type { AnalysisOutcome } from './run';
+import type { HistoryTail } from './follow';
 
-/** `cancel`: stop job `id` gracefully (a query on a connection is killed on its server) before the worker is terminated. */
-export type ToWorker = { type: 'run'; id: number; request: AnalyzeRequest } | { type: 'cancel'; id: number };
+/**
+ * `cancel`: stop job `id` gracefully (a query on a connection is killed on its server) before the worker is terminated.
+ * `history`: parse a followed trainer_state.json and send back its log_history past `from` entries (engine/follow.ts).
+ */
+export type ToWorker =
+  | { type: 'run'; id: number; request: AnalyzeRequest }
+  | { type: 'cancel'; id: number }
+  | { type: 'history'; id: number; file: string; from: number };
 
 export type ErrorKind = 'input' | 'option' | 'analysis' | 'internal';
 
@@ -12,6 +19,7 @@ export type FromWorker =
   | { type: 'started'; id: number }
   | { type: 'progress'; id: number; rowsRead: number }
   | { type: 'done'; id: number; outcome: AnalysisOutcome }
+  | { type: 'history'; id: number; tail: HistoryTail | undefined }
   | { type: 'failed'; id: number; kind: ErrorKind; message: string };
 
 export const TEST_HOOKS_ENV = 'RLHF_LENS_TEST_HOOKS';

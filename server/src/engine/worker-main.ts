@@ -7,6 +7,7 @@ import { IngestError } from '../ingest/rows';
 import { AnalysisError } from '../analysis/types';
 import { runAnalysis } from './run';
 import { OptionError } from './options';
+import { readHistoryTail } from './follow';
 import { TEST_HOOKS_ENV, type ErrorKind, type FromWorker, type ToWorker } from './messages';
 
 const port = parentPort;
@@ -25,6 +26,14 @@ const running = new Map<number, AbortController>();
 port.on('message', (msg: ToWorker) => {
   if (msg.type === 'cancel') {
     running.get(msg.id)?.abort();
+    return;
+  }
+  if (msg.type === 'history') {
+    try {
+      port.postMessage({ type: 'history', id: msg.id, tail: readHistoryTail(msg.file, msg.from) } satisfies FromWorker);
+    } catch (err) {
+      port.postMessage({ type: 'failed', id: msg.id, kind: 'input', message: (err as Error).message } satisfies FromWorker);
+    }
     return;
   }
   if (msg.type !== 'run') return;

@@ -9,7 +9,7 @@ import { isAnalysisName, analysisNames, OptionError, parseRunOptions, pathOption
 import { CancelledError, JobError, StaleError, WorkerCrashError } from '../engine/jobs';
 import { IngestError } from '../ingest/rows';
 import type { AnalysisService } from '../engine/service';
-import { TrainingFollower } from '../engine/follow';
+import { TrainingFollower, type HistoryReader } from '../engine/follow';
 import { plural } from '../text/plural';
 
 /** Converts an engine failure into the LSP error the client sees. */
@@ -114,7 +114,7 @@ export function registerAnalyze(ctx: ServerContext, service: AnalysisService): v
  * `rlhfLens/followTraining` / `unfollowTraining`: a followed log pushes `rlhfLens/trainingUpdate`
  * notifications with the points written since (trusted workspaces only).
  */
-export function registerFollow(ctx: ServerContext): void {
+export function registerFollow(ctx: ServerContext, historyReader: () => HistoryReader): void {
   const followers = new Map<string, TrainingFollower>();
   const params = (raw: unknown): FollowTrainingParams => {
     try {
@@ -125,7 +125,7 @@ export function registerFollow(ctx: ServerContext): void {
       throw toResponseError(err);
     }
   };
-  ctx.connection.onRequest(Methods.followTraining, (raw: unknown): { following: boolean } => {
+  ctx.connection.onRequest(Methods.followTraining, async (raw: unknown): Promise<{ following: boolean }> => {
     const { path: file } = params(raw);
     const denied = analysisAllowed(ctx);
     if (denied) throw new ResponseError(AnalyzeErrorCodes.notAllowed, denied);
@@ -135,13 +135,17 @@ export function registerFollow(ctx: ServerContext): void {
       file,
       (u) => void ctx.connection.sendNotification(Methods.trainingUpdate, { path: file, ...u } satisfies TrainingUpdateParams),
       (message) => ctx.connection.console.warn(`rlhf-lens: following ${message}`),
+      historyReader(),
     );
+    followers.set(file, follower);
     try {
-      follower.start();
+      // A trainer_state.json's entries already there are counted in a worker before this answers.
+      await follower.start();
     } catch (err) {
+      follower.stop();
+      followers.delete(file);
       throw new ResponseError(AnalyzeErrorCodes.badInput, `${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
     }
-    followers.set(file, follower);
     return { following: true };
   });
   ctx.connection.onRequest(Methods.unfollowTraining, (raw: unknown): { following: boolean } => {
