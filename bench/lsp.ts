@@ -9,41 +9,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LspClient, ROOT } from '../test/support/lsp';
+import { benchPipeline as pipeline } from './pipeline-text';
 
 const EDITS = 50;
-
-function pipeline(targetLines: number): string {
-  const head = `apiVersion: rlhf-lens/v1
-kind: Pipeline
-metadata:
-  name: bench-pipeline
-params:
-  since: 7d
-  min_alpha: 0.6
-defaults:
-  retries: 2
-  timeout: 2h
-stages:
-`;
-  const phases = ['data_collection', 'training', 'evaluation', 'deployment'];
-  const out = [head];
-  let lines = head.split('\n').length;
-  for (let i = 0; lines < targetLines; i++) {
-    const phase = phases[Math.min(3, Math.floor((i / Math.max(1, targetLines / 12)) * 4 / 4) % 4)]!;
-    const needs = i > 0 ? `\n    needs: [s${i - 1}]` : '';
-    const stage = `  - id: s${i}
-    phase: ${phase}${needs}
-    run: python step.py --since \${{ params.since }} --n ${i}
-    retries: 1
-    outputs: {out: data/s${i}.jsonl}
-    resources: {cpu: 4, memory: 16Gi, gpus: 0}
-    timeout: 30m
-`;
-    out.push(stage);
-    lines += stage.split('\n').length - 1;
-  }
-  return out.join('');
-}
 
 function rssMiB(pid: number): number {
   try {
@@ -101,11 +69,13 @@ async function measure(server: Server, text: string, dir: string): Promise<Measu
     for (let i = 0; i < EDITS; i++) {
       // A small edit in the middle of the file, as typing would make.
       const at = current.indexOf('retries: 1', Math.floor(current.length / 2));
+      const before = current;
       current = current.slice(0, at) + `retries: ${(i % 3) + 1}` + current.slice(at + 'retries: 1'.length);
       current = current.replace(/retries: [23]\n/, 'retries: 1\n');
       const start = performance.now();
       const wait = client.diagnostics(uri, () => true, 30_000);
-      client.change(uri, current);
+      // An incremental change (a range and its text), as VS Code sends it; both servers declare incremental sync.
+      client.changeIncremental(uri, before, current);
       await wait;
       times.push(performance.now() - start);
     }

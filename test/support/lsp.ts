@@ -119,6 +119,27 @@ export class LspClient {
     return version;
   }
 
+  /** Sends the edit from `before` to `after` as one incremental change (a range and its new text), the way VS Code does. */
+  changeIncremental(uri: string, before: string, after: string): number {
+    let p = 0;
+    while (p < before.length && p < after.length && before.charCodeAt(p) === after.charCodeAt(p)) p++;
+    let s = 0;
+    while (s < before.length - p && s < after.length - p && before.charCodeAt(before.length - 1 - s) === after.charCodeAt(after.length - 1 - s)) s++;
+    const position = (offset: number) => {
+      const lineStart = before.lastIndexOf('\n', offset - 1) + 1;
+      let line = 0;
+      for (let i = before.indexOf('\n'); i >= 0 && i < offset; i = before.indexOf('\n', i + 1)) line++;
+      return { line, character: offset - lineStart };
+    };
+    const version = (this.versions.get(uri) ?? 1) + 1;
+    this.versions.set(uri, version);
+    void this.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version },
+      contentChanges: [{ range: { start: position(p), end: position(before.length - s) }, text: after.slice(p, after.length - s) }],
+    });
+    return version;
+  }
+
   /** Resolves with the first publishDiagnostics for `uri` that satisfies `pred` (default: for the latest version sent when it arrives). */
   diagnostics(uri: string, pred?: (p: PublishDiagnosticsParams) => boolean, timeoutMs = 10_000): Promise<PublishDiagnosticsParams> {
     const test = pred ?? ((p: PublishDiagnosticsParams) => p.version === undefined || p.version === this.versions.get(uri));

@@ -5,7 +5,7 @@
  * (`yaml/syntax`, `yaml/duplicate-key`, `yaml/limit`) and the documents are still returned, as far
  * as the parser could recover them, so later stages can check the rest of the file.
  */
-import { parseAllDocuments, LineCounter, Document, isDocument } from 'yaml';
+import { parseAllDocuments, Document, isDocument } from 'yaml';
 import type { Diagnostic } from './diagnostic';
 import { LineIndex } from './line-index';
 
@@ -46,6 +46,9 @@ export interface ParsedFile {
   diagnostics: Diagnostic[];
 }
 
+/** The `yaml` options of every parse (config/incremental.ts parses edited blocks with the same ones). */
+export const YAML_OPTIONS = { uniqueKeys: true, prettyErrors: false, strict: true } as const;
+
 function firstLine(message: string): string {
   const nl = message.indexOf('\n');
   const line = nl < 0 ? message : message.slice(0, nl);
@@ -57,7 +60,7 @@ function firstLine(message: string): string {
  * Offset where `[`/`{` nesting first exceeds `max`, or -1. A linear scan that skips quoted scalars and
  * comments roughly; it only has to be right for input deep enough to matter.
  */
-function findExcessiveFlowNesting(text: string, max: number): number {
+export function findExcessiveFlowNesting(text: string, max: number): number {
   let depth = 0;
   let quote = 0;
   for (let i = 0; i < text.length; i++) {
@@ -125,8 +128,7 @@ export function parseYaml(text: string, limits: ParseLimits = DEFAULT_PARSE_LIMI
 
   let parsed: Document.Parsed[];
   try {
-    const lineCounter = new LineCounter();
-    const result = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+    const result = parseAllDocuments(text, YAML_OPTIONS);
     parsed = (Array.isArray(result) ? result : isDocument(result) ? [result] : []) as Document.Parsed[];
   } catch (err) {
     diagnostics.push({

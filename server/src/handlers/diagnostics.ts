@@ -23,6 +23,9 @@ import { lintTargets } from '../workspace/config-files';
 import { Methods, type ValidateWorkspaceResult } from '../protocol/lsp';
 import * as fs from 'node:fs';
 
+/** A check faster than this is not debounced (rlhfLens.validation.debounceMs applies to slower ones). */
+export const QUICK_CHECK_MS = 10;
+
 export interface DiagnosticsHandle {
   /** Re-checks every open document (after a settings or workspace change). */
   revalidateAll(): void;
@@ -70,7 +73,19 @@ export function registerDiagnostics(ctx: ServerContext): DiagnosticsHandle {
     });
   };
 
+  /** uri -> how long its last check took (ms), which decides whether an edit waits for the debounce. */
+  const lastCost = new Map<string, number>();
+
   const validate = (doc: TextDocument): void => {
+    const started = performance.now();
+    try {
+      validateNow(doc);
+    } finally {
+      lastCost.set(doc.uri, performance.now() - started);
+    }
+  };
+
+  const validateNow = (doc: TextDocument): void => {
     const uri = doc.uri;
     const version = doc.version;
     const filePath = uriToPath(uri);
@@ -133,13 +148,17 @@ export function registerDiagnostics(ctx: ServerContext): DiagnosticsHandle {
   };
 
   ctx.documents.onDidOpen((e) => bufferChanged(e.document, 0));
-  ctx.documents.onDidChangeContent((e) => bufferChanged(e.document, ctx.settings.debounceMs));
+  // The debounce only pays off when a check is slow: a document whose last check took under
+  // QUICK_CHECK_MS (a small edit, reparsed incrementally) is checked on the next turn of the event loop,
+  // after the changes already received.
+  ctx.documents.onDidChangeContent((e) => bufferChanged(e.document, (lastCost.get(e.document.uri) ?? Infinity) < QUICK_CHECK_MS ? 0 : ctx.settings.debounceMs));
   ctx.documents.onDidClose((e) => {
     const t = timers.get(e.document.uri);
     if (t) clearTimeout(t);
     timers.delete(e.document.uri);
     dependencies.delete(e.document.uri);
     ruleBudgets.delete(e.document.uri);
+    lastCost.delete(e.document.uri);
     const filePath = uriToPath(e.document.uri);
     if (path.isAbsolute(filePath)) {
       facts.override(filePath, undefined);

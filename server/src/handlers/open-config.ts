@@ -1,7 +1,10 @@
 /**
  * The open config document behind a request's URI, or undefined when it is not an RLHF Lens config.
  * The parse cache: one parse per document version, with the user's `rlhfLens.limits.*`, shared by
- * lint, hover, completion, symbols, lenses, navigation and checks.
+ * lint, hover, completion, symbols, lenses, navigation and checks. A new version is parsed
+ * incrementally from the previous one when the edit lies within top-level blocks or items of one
+ * (config/incremental.ts, which answers exactly what a full parse would, or falls back to one); the
+ * previous version's parse is then moved forward in place, so it is kept for the latest version only.
  */
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ServerContext } from '../server-context';
@@ -9,6 +12,10 @@ import { isConfigFile, LANGUAGE_IDS } from '../config/kind';
 import { LineIndex } from '../config/line-index';
 import type { ParseLimits } from '../config/parse';
 import { readConfigFile, type ConfigFile } from '../config/yaml-path';
+import { reparseIncremental } from '../config/incremental';
+import { detectKind } from '../config/kind';
+import { ConfigDocument } from '../config/model';
+import { documentKind } from '../config/kind';
 import { uriToPath } from './convert';
 
 export interface OpenConfig {
@@ -37,7 +44,13 @@ export function openConfig(ctx: ServerContext, uri: string): OpenConfig | undefi
     const limits = ctx.settings.limits;
     const hit = parsedByDocument.get(document);
     if (hit && hit.version === document.version && hit.limits === limits) return hit.file;
-    const parsed = readConfigFile(text, path, ctx.kindMapFor?.(path), undefined, limits);
+    // Large files: reuse the previous version's parse where the edit allows (config/incremental.ts), else parse it all.
+    const reused = hit && hit.limits === limits ? reparseIncremental(hit.file.parsed, text, limits) : undefined;
+    let parsed: ConfigFile;
+    if (reused) {
+      const fileKind = detectKind(path, text, ctx.kindMapFor?.(path));
+      parsed = { parsed: reused, documents: reused.documents.map((d) => new ConfigDocument(documentKind(d.value, fileKind), d.value, d.doc, reused.lines, d.start, d.end)) };
+    } else parsed = readConfigFile(text, path, ctx.kindMapFor?.(path), undefined, limits);
     parsedByDocument.set(document, { version: document.version, limits, file: parsed });
     return parsed;
   };
