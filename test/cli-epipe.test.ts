@@ -10,6 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawn } from 'node:child_process';
 import { CLI, ROOT } from './support/lsp';
+import { analysisNames } from '../server/src/config/analyses/registry';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rlhf-cli-epipe-'));
 const EX = path.join(ROOT, 'examples', 'workspace');
@@ -73,10 +74,17 @@ const CASES: { name: string; args: string[]; code: number; stream?: 'stdout' | '
   { name: 'analyze agreement', args: ['analyze', 'agreement', path.join(EX, 'data', 'labels.jsonl')], code: 0 },
   { name: 'analyze latency', args: ['analyze', 'latency', path.join(EX, 'logs', 'serving.jsonl'), '--group-by', 'adapter_id', '--format', 'json'], code: 0 },
   { name: 'analyze uncertainty', args: ['analyze', 'uncertainty', path.join(EX, 'data', 'pool.jsonl'), '--top', '200'], code: 0 },
+  { name: 'analyze ab', args: ['analyze', 'ab', path.join(EX, 'experiments', 'planning-v1-vs-v2.experiment.yaml')], code: 0 },
+  { name: 'analyze drift', args: ['analyze', 'drift', path.join(EX, 'data', 'feedback_round2.jsonl'), '--reference', path.join(EX, 'data', 'feedback_round1.jsonl'), '--column', 'category'], code: 0 },
+  { name: 'analyze preference-eval', args: ['analyze', 'preference-eval', path.join(EX, 'eval', 'rm_compare.jsonl'), '--models', 'rm-lora16,rm-lora32', '--bootstrap', '50'], code: 0 },
+  { name: 'analyze of a summary file (refused: 2, on stderr)', args: ['analyze', 'training', path.join(ROOT, 'test', 'fixtures', 'shapes', 'wandb-summary.json')], code: 2, stream: 'stderr' },
   { name: 'analyze unusable input (2, message on stderr)', args: ['analyze', 'training', path.join(tmp, 'missing.jsonl')], code: 2, stream: 'stderr' },
   { name: 'analyze --help', args: ['analyze', '--help'], code: 0 },
   { name: 'check', args: ['check', path.join(EX, 'pipelines', 'reward-model-refresh.pipeline.yaml'), '--format', 'json'], code: 0 },
   { name: 'check --help', args: ['check', '--help'], code: 0 },
+  { name: 'compare', args: ['compare', path.join(EX, 'runs', 'rm-llama8b-lora'), path.join(EX, 'runs', 'rm-llama8b-lora-r32')], code: 0 },
+  { name: 'compare --format json', args: ['compare', path.join(EX, 'runs', 'rm-llama8b-lora'), path.join(EX, 'runs', 'rm-llama8b-lora-r32'), '--format', 'json'], code: 0 },
+  { name: 'compare --help', args: ['compare', '--help'], code: 0 },
   { name: 'report', args: ['report', EX, '--out', path.join(tmp, 'report.html')], code: 0 },
   { name: 'report --help', args: ['report', '--help'], code: 0 },
   { name: 'lsp --help', args: ['lsp', '--help'], code: 0 },
@@ -85,6 +93,19 @@ const CASES: { name: string; args: string[]; code: number; stream?: 'stdout' | '
   { name: 'no command (usage: 2)', args: [], code: 2 },
   { name: 'unknown command (usage: 2, on stderr)', args: ['frobnicate'], code: 2, stream: 'stderr' },
 ];
+
+test('the cases cover every command of `rlhf-lens --help` and every analysis of the registry', async () => {
+  const help = await new Promise<string>((resolve) => {
+    const child = spawn(process.execPath, [CLI, '--help'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => (out += b.toString('utf8')));
+    child.on('exit', () => resolve(out));
+  });
+  const commands = [...help.split('Commands:')[1]!.matchAll(/^ {2}([a-z-]+) /gm)].map((m) => m[1]!);
+  assert.ok(commands.length >= 5, help);
+  for (const name of commands) assert.ok(CASES.some((c) => c.args[0] === name), `no piped case for the command ${name}`);
+  for (const name of analysisNames()) assert.ok(CASES.some((c) => c.args[0] === 'analyze' && c.args[1] === name), `no piped case for analyze ${name}`);
+});
 
 for (const c of CASES) {
   test(`piped into a reader that closes after one line: ${c.name}`, async () => {

@@ -524,8 +524,11 @@ export function durationSeconds(v: unknown): number | undefined {
   if (typeof v === 'number') return Number.isFinite(v) && v >= 0 ? v : undefined;
   if (typeof v !== 'string') return undefined;
   const m = /^\s*(?:(\d+) days?, )?(\d+):([0-5]\d):([0-5]\d(?:\.\d+)?)\s*$/.exec(v);
-  if (!m) return undefined;
-  return Number(m[1] ?? 0) * 86400 + Number(m[2]) * 3600 + Number(m[3]) * 60 + Number(m[4]);
+  if (m) return Number(m[1] ?? 0) * 86400 + Number(m[2]) * 3600 + Number(m[3]) * 60 + Number(m[4]);
+  // Unit-suffixed parts, as custom trainers log them: "59h:30m:19s", "1d 2h 3m", "45m", "12.5s".
+  const parts = /^\s*(?:(\d+)\s*d[\s:,]*)?(?:(\d+)\s*h[\s:,]*)?(?:(\d+)\s*m(?:in)?[\s:,]*)?(?:(\d+(?:\.\d+)?)\s*s)?\s*$/.exec(v);
+  if (!parts || parts.slice(1).every((x) => x === undefined)) return undefined;
+  return Number(parts[1] ?? 0) * 86400 + Number(parts[2] ?? 0) * 3600 + Number(parts[3] ?? 0) * 60 + Number(parts[4] ?? 0);
 }
 
 /** What a row says about the run's progress (LLaMA-Factory logs it on every row), or undefined. */

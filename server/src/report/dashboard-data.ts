@@ -95,7 +95,8 @@ export function trainerProgress(file: string, steps: number, logged?: TrainingPr
     const spe = epoch && epoch.max > 0 ? epoch.max_step / epoch.max : null;
     return { progress: { step: logged.step, max_steps: logged.total_steps, running: logged.step < logged.total_steps, eta_seconds: logged.remaining_seconds }, steps_per_epoch: spe };
   }
-  if (path.basename(file) !== 'trainer_state.json') return { progress: undefined, steps_per_epoch: null };
+  // HF names it trainer_state.json; copies kept side by side are often <run>_trainer_state.json.
+  if (!path.basename(file).endsWith('trainer_state.json')) return { progress: undefined, steps_per_epoch: null };
   try {
     const state = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
     const max = typeof state['max_steps'] === 'number' && state['max_steps'] > 0 ? state['max_steps'] : null;
@@ -103,7 +104,10 @@ export function trainerProgress(file: string, steps: number, logged?: TrainingPr
     const history = Array.isArray(state['log_history']) ? state['log_history'].filter(isRecord) : [];
     const last = [...history].reverse().find((h) => typeof h['epoch'] === 'number' && h['epoch'] > 0 && typeof h['step'] === 'number');
     const spe = last ? (last['step'] as number) / (last['epoch'] as number) : null;
-    return { progress: { step, max_steps: max, running: max !== null && step < max, eta_seconds: null }, steps_per_epoch: spe };
+    // The log's own remaining time (a trainer that writes remaining_time into log_history), when its
+    // last row is the state's step; else the dashboard estimates the ETA from the pace of updates.
+    const eta = logged && logged.step === step ? logged.remaining_seconds : null;
+    return { progress: { step, max_steps: max, running: max !== null && step < max, eta_seconds: max !== null && step < max ? eta : null }, steps_per_epoch: spe };
   } catch {
     return { progress: undefined, steps_per_epoch: null };
   }
