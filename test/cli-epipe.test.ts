@@ -77,6 +77,7 @@ const CASES: { name: string; args: string[]; code: number; stream?: 'stdout' | '
   { name: 'analyze ab', args: ['analyze', 'ab', path.join(EX, 'experiments', 'planning-v1-vs-v2.experiment.yaml')], code: 0 },
   { name: 'analyze drift', args: ['analyze', 'drift', path.join(EX, 'data', 'feedback_round2.jsonl'), '--reference', path.join(EX, 'data', 'feedback_round1.jsonl'), '--column', 'category'], code: 0 },
   { name: 'analyze preference-eval', args: ['analyze', 'preference-eval', path.join(EX, 'eval', 'rm_compare.jsonl'), '--models', 'rm-lora16,rm-lora32', '--bootstrap', '50'], code: 0 },
+  { name: 'analyze data-quality --against', args: ['analyze', 'data-quality', path.join(EX, 'data', 'prefs_train.jsonl'), '--against', path.join(EX, 'data', 'prefs_eval.jsonl')], code: 0 },
   { name: 'analyze of a summary file (refused: 2, on stderr)', args: ['analyze', 'training', path.join(ROOT, 'test', 'fixtures', 'shapes', 'wandb-summary.json')], code: 2, stream: 'stderr' },
   { name: 'analyze unusable input (2, message on stderr)', args: ['analyze', 'training', path.join(tmp, 'missing.jsonl')], code: 2, stream: 'stderr' },
   { name: 'analyze --help', args: ['analyze', '--help'], code: 0 },
