@@ -74,10 +74,8 @@ export interface ServerContext {
   settings: ServerSettings;
   trusted: boolean;
   workspaceFolders: string[];
-  /** The `files:` kind map of the `.rlhf-lens.yaml` that applies to a file (set by handlers/diagnostics.ts). */
-  kindMapFor?: (filePath: string) => import('./config/kind').KindMap | undefined;
-  /** The `hardware:` of the `.rlhf-lens.yaml` that applies to a file (set by handlers/diagnostics.ts). */
-  hardwareFor?: (filePath: string) => import('./config/project').HardwareProfile | undefined;
+  /** Each workspace folder's `.rlhf-lens.yaml` (kind map, hardware, severities), shared by every handler. */
+  project: import('./workspace/project-settings').ProjectSettings;
   /** The workspace file service: facts about files (kinds, data samples) with open buffers overriding the disk; every handler reads through it. */
   files: FileSystemFacts;
   /** Runs a handler body; an exception is logged and answered, never allowed to kill the server. */

@@ -22,19 +22,23 @@ import { registerWizard } from './handlers/wizard';
 import { registerChatFacts } from './handlers/chat-facts';
 import { registerDashboard } from './handlers/dashboard';
 import { FileSystemFacts } from './workspace/index';
+import { ProjectSettings } from './workspace/project-settings';
 
 export function startServer(): void {
   const connection = createConnection(ProposedFeatures.all);
   const documents = new TextDocuments(TextDocument);
 
+  // Created before the context (no hook filled in later); it reads the folders the context holds when asked.
+  const project = new ProjectSettings(() => ctx.workspaceFolders, (m) => connection.console.warn(m));
   const ctx: ServerContext = {
     connection,
     documents,
     settings: { ...DEFAULT_SETTINGS },
     trusted: false,
     workspaceFolders: [],
-    // The `files:` kind map comes from the .rlhf-lens.yaml the diagnostics handler loads.
-    files: new FileSystemFacts((p) => ctx.kindMapFor?.(p)),
+    project,
+    // A file's kind honours the `files:` map of its folder's .rlhf-lens.yaml.
+    files: new FileSystemFacts((p) => project.kindMapFor(p)),
     guard: (what, fn) => {
       try {
         return fn();

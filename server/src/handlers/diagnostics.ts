@@ -17,7 +17,7 @@ import { lintText, type RuleTimeBudget, type SeveritySetting } from '../config/l
 import { recordingFacts } from '../workspace/index';
 import type { ParsedFile } from '../config/parse';
 import { openConfig } from './open-config';
-import { loadRuleSettings, SETTINGS_FILE, type RuleSettings } from '../workspace/rule-settings';
+import { SETTINGS_FILE, type RuleSettings } from '../workspace/rule-settings';
 import { toLspDiagnostic, uriToPath, pathToUri } from './convert';
 import { lintTargets } from '../workspace/config-files';
 import { Methods, type ValidateWorkspaceResult } from '../protocol/lsp';
@@ -36,24 +36,7 @@ export function registerDiagnostics(ctx: ServerContext): DiagnosticsHandle {
   const facts = ctx.files;
   /** uri -> normalized paths its last check asked about. */
   const dependencies = new Map<string, Set<string>>();
-  /** workspace folder -> its `.rlhf-lens.yaml`, loaded on first use. */
-  const folderSettings = new Map<string, RuleSettings>();
-
-  const settingsFor = (filePath: string): RuleSettings | undefined => {
-    const folder = ctx.workspaceFolders
-      .filter((f) => filePath === f || filePath.startsWith(f.endsWith(path.sep) ? f : f + path.sep))
-      .sort((a, b) => b.length - a.length)[0];
-    if (folder === undefined) return undefined;
-    let s = folderSettings.get(folder);
-    if (!s) {
-      s = loadRuleSettings(folder);
-      for (const p of s.problems) ctx.connection.console.warn(`rlhf-lens: ${p}`);
-      folderSettings.set(folder, s);
-    }
-    return s;
-  };
-  ctx.kindMapFor = (p) => settingsFor(p)?.kindMap;
-  ctx.hardwareFor = (p) => settingsFor(p)?.hardware;
+  const settingsFor = (filePath: string): RuleSettings | undefined => ctx.project.for(filePath);
 
   /** uri -> the rules too slow on that open document, skipped for a few checks. */
   const ruleBudgets = new Map<string, RuleTimeBudget>();
@@ -173,7 +156,7 @@ export function registerDiagnostics(ctx: ServerContext): DiagnosticsHandle {
         const filePath = uriToPath(change.uri);
         facts.invalidate(filePath);
         if (path.basename(filePath) === SETTINGS_FILE) {
-          folderSettings.delete(path.dirname(filePath));
+          ctx.project.forget(path.dirname(filePath));
           settingsChanged = true;
         } else scheduleDependents(filePath);
       }

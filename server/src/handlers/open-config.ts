@@ -39,7 +39,7 @@ export function openConfig(ctx: ServerContext, uri: string): OpenConfig | undefi
   const path = uriToPath(uri);
   // An untitled buffer has no file name: its language id (set by the user or the client) says what it is.
   const ourLanguage = (Object.values(LANGUAGE_IDS) as string[]).includes(document.languageId);
-  if (!ourLanguage && !isConfigFile(path, text, ctx.kindMapFor?.(path))) return undefined;
+  if (!ourLanguage && !isConfigFile(path, text, ctx.project.kindMapFor(path))) return undefined;
   const file = (): ConfigFile => {
     const limits = ctx.settings.limits;
     const hit = parsedByDocument.get(document);
@@ -48,9 +48,9 @@ export function openConfig(ctx: ServerContext, uri: string): OpenConfig | undefi
     const reused = hit && hit.limits === limits ? reparseIncremental(hit.file.parsed, text, limits) : undefined;
     let parsed: ConfigFile;
     if (reused) {
-      const fileKind = detectKind(path, text, ctx.kindMapFor?.(path));
+      const fileKind = detectKind(path, text, ctx.project.kindMapFor(path));
       parsed = { parsed: reused, documents: reused.documents.map((d) => new ConfigDocument(documentKind(d.value, fileKind), d.value, d.doc, reused.lines, d.start, d.end)) };
-    } else parsed = readConfigFile(text, path, ctx.kindMapFor?.(path), undefined, limits);
+    } else parsed = readConfigFile(text, path, ctx.project.kindMapFor(path), undefined, limits);
     parsedByDocument.set(document, { version: document.version, limits, file: parsed });
     return parsed;
   };

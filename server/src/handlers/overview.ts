@@ -39,7 +39,7 @@ export function registerOverview(ctx: ServerContext, checks: CheckResults): void
     for (const folder of ctx.workspaceFolders) {
       let files: string[] = [];
       try {
-        files = lintTargets(['.'], folder, ctx.kindMapFor?.(path.join(folder, '.rlhf-lens.yaml')));
+        files = lintTargets(['.'], folder, ctx.project.kindMapFor(path.join(folder, '.rlhf-lens.yaml')));
       } catch (err) {
         ctx.connection.console.warn(`rlhf-lens: cannot list ${folder}: ${(err as Error).message}`);
       }
@@ -47,7 +47,7 @@ export function registerOverview(ctx: ServerContext, checks: CheckResults): void
         const abs = path.resolve(folder, rel);
         const text = textOf(abs);
         if (text === undefined) continue;
-        const file = ctx.guard(`overview ${abs}`, () => readConfigFile(text, abs, ctx.kindMapFor?.(abs)));
+        const file = ctx.guard(`overview ${abs}`, () => readConfigFile(text, abs, ctx.project.kindMapFor(abs)));
         if (!file) continue;
         const kinds = [...new Set(file.documents.map((d) => d.kind).filter((k): k is NonNullable<typeof k> => !!k))];
         const name = file.documents.map((d) => record(record(d.value)['metadata'])['name']).find((n): n is string => typeof n === 'string');
