@@ -3,10 +3,11 @@ import type { CalibrationResult } from '../../analysis/types';
 import { arrayOf, nullable, num, object } from '../../protocol/check';
 import { defineAnalysis, int, m, opt } from './descriptor';
 
-const bin = object({ lower: num, upper: num, count: num, mean_confidence: nullable(num), accuracy: nullable(num) });
-const interval = object({ low: num, high: num, level: num, iterations: num, seed: num });
+/** A bootstrap interval, as the analyses report it. */
+export const interval = object({ low: num, high: num, level: num, iterations: num, seed: num });
 
-export const calibrationResult = object({
+/** The calibration result without its bootstrap intervals (preference-eval embeds this for sigmoid(margin)). */
+export const calibrationFields = {
   n: num,
   accuracy: num,
   mean_confidence: num,
@@ -15,8 +16,12 @@ export const calibrationResult = object({
   adaptive_ece: num,
   brier: num,
   nll: num,
-  bins: arrayOf(bin),
+  bins: arrayOf(object({ lower: num, upper: num, count: num, mean_confidence: nullable(num), accuracy: nullable(num) })),
   temperature: nullable(object({ value: num, nll: num, ece: num })),
+};
+
+export const calibrationResult = object({
+  ...calibrationFields,
   ece_ci: nullable(interval),
   mce_ci: nullable(interval),
   adaptive_ece_ci: nullable(interval),

@@ -1,25 +1,11 @@
 /** The `preference-eval` analysis: reward-model evaluation on preference pairs (docs/analyses.md#preference-eval-reward-model-evaluation). */
 import type { PreferenceEvalResult } from '../../analysis/preference-eval';
 import { arrayOf, bool, nullable, num, object, point, str } from '../../protocol/check';
+import { calibrationFields, interval } from './calibration';
 import { defineAnalysis, field, int, m, metricNumber, opt, OptionError, topLevelMetric, type OptionReader } from './descriptor';
 
-const interval = object({ low: num, high: num, level: num, iterations: num, seed: num });
 const category = object({ name: str, n: num, accuracy: num, accuracy_ci: point });
 const section = object({ name: str, accuracy: num, n: num, subsets: arrayOf(str) });
-/** The calibration analysis' result without its bootstrap intervals. */
-const calibrationFields = {
-  n: num,
-  accuracy: num,
-  mean_confidence: num,
-  ece: num,
-  mce: num,
-  adaptive_ece: num,
-  brier: num,
-  nll: num,
-  bins: arrayOf(object({ lower: num, upper: num, count: num, mean_confidence: nullable(num), accuracy: nullable(num) })),
-  temperature: nullable(object({ value: num, nll: num, ece: num })),
-};
-
 export const preferenceEvalResult = object({
   n: num,
   ties: num,
