@@ -1,6 +1,6 @@
 /**
  * Hostile and broken config files, through the real server over stdio and through the CLI:
- * each gets a clear diagnostic (or none, where the file is fine), quickly, and the server keeps serving.
+ * each gets a clear diagnostic (or none, where the file is fine) and the server keeps serving (timings: bench/hostile.ts).
  */
 import { test, before, after } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -66,14 +66,12 @@ function codes(diags: { code?: string | number }[]): Set<string> {
 for (const c of cases) {
   test(`hostile: ${c.name}`, async () => {
     const text = fs.readFileSync(c.file, 'utf8');
-    const t0 = Date.now();
+    // openAndWait fails after 10 s without diagnostics (the hang guard); how fast is bench/hostile.ts's business.
     const diags: LspDiagnostic[] = await client.openAndWait(c.file, text, 'rlhf-pipeline');
-    const serverMs = Date.now() - t0;
     assertWellFormed(diags, text, c.name);
     const got = codes(diags);
     for (const want of c.expect) assert.ok(got.has(want), `${c.name}: expected ${want}, got ${[...got].join(', ') || 'nothing'}`);
     for (const no of c.forbid ?? []) assert.ok(!got.has(no), `${c.name}: unexpected ${no}: ${JSON.stringify(diags.filter((d) => d.code === no))}`);
-    assert.ok(serverMs < 5000, `${c.name}: server took ${serverMs} ms`);
     // The server still answers.
     const status = await client.request<{ version: string }>('rlhfLens/status', {});
     assert.equal(typeof status.version, 'string');
