@@ -15,18 +15,7 @@ import { reparseIncremental, lastFallback } from '../server/src/config/increment
 import { lintText } from '../server/src/config/lint';
 import { ROOT } from './support/lsp';
 import { benchPipeline } from '../bench/pipeline-text';
-
-/** Mulberry32: the same edits on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as prng } from './support/prng';
 
 /** Every node with its kind, ranges and value, in document order. */
 function shape(p: ParsedFile): unknown {

@@ -4,6 +4,7 @@
  * lengths, MinHash signatures of distinct prompts, counters and the first example lines of each
  * problem. No text is kept, so memory grows with the row count, not the file size. Pure: no I/O.
  */
+import { Float64Column } from './columns';
 import { KeyIndex, NUM_PERM, endsMidSentence, foldKey, minHashParams, minHashSignature, stringKey, textStats, type MinHashParams, type TextStats } from './data-quality-text';
 import { assistantText, inferColumns, isMessageList, lastAssistant, parseMessages, userText, type Columns, type DatasetShape, type Role, type Turn } from './data-quality-roles';
 
@@ -25,25 +26,6 @@ class Ints {
     this.data[this.length++] = x;
   }
   toArray(): Int32Array {
-    return this.data.slice(0, this.length);
-  }
-}
-
-class Doubles {
-  data: Float64Array;
-  length = 0;
-  constructor(cap = 1024) {
-    this.data = new Float64Array(cap);
-  }
-  push(x: number): void {
-    if (this.length === this.data.length) {
-      const next = new Float64Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length++] = x;
-  }
-  toArray(): Float64Array {
     return this.data.slice(0, this.length);
   }
 }
@@ -206,7 +188,7 @@ export class DataQualityProfiler {
   private readonly params: MinHashParams;
   private readonly scratch = new Uint32Array(NUM_PERM);
   private lines = new Ints();
-  private rowKeys = new Doubles();
+  private rowKeys = new Float64Column();
   private promptOf = new Ints();
   private distinctFirstRow = new Ints();
   private hasSig: Uint8Array = new Uint8Array(1024);

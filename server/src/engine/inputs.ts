@@ -6,7 +6,7 @@
 import { IngestError, type SourceRow } from '../ingest/rows';
 import type { DataSource } from '../ingest/read';
 import { describe, finiteNumber, flag, key, loggedNumber, numberList } from '../ingest/fields';
-import { Float64Column, Int32Column, Uint8Column } from './columns';
+import { Float64Column, Int32Column, Uint8Column } from '../analysis/columns';
 import { fastAb, fastCalibration, type FastAbMetric } from './duckdb/fast';
 import { emptyMoments, pushMoments, quantileSummary, type Moments } from '../analysis/ab-stats';
 import { plural } from '../text/plural';

@@ -8,7 +8,7 @@
 import { IngestError } from '../ingest/rows';
 import type { DataSource } from '../ingest/read';
 import { describe, finiteNumber, key } from '../ingest/fields';
-import { Float64Column } from './columns';
+import { Float64Column } from '../analysis/columns';
 import type { PreferenceEvalInput } from '../analysis/preference-eval';
 
 /** Characters (Unicode code points) of a response: a string, or a list of chat messages / content parts. */
