@@ -9,13 +9,11 @@ import { AnalysisError } from '../analysis/types';
 import { analysisNames, isAnalysisName, OptionError, parseRunOptions } from '../engine/options';
 import { analyzeWithCache, displayPath, resultJson } from '../engine/analyze';
 import { runAnalysis } from '../engine/run';
-import { Store } from '../engine/store';
+import type { Store } from '../engine/store';
 import { plural } from '../text/plural';
 import type { AnalysisName } from '../engine/options';
 import { readExperiment } from '../engine/experiment';
-import { parseSourceArg } from '../connections/config';
-import { loadConnections } from '../connections/load';
-import { runAbPushdown, runSourcePushdown, type SourceSpec } from '../connections/pushdown';
+import type { SourceSpec } from '../connections/pushdown';
 import type { QueryRecord } from '../connections/clickhouse';
 
 export const ANALYZE_HELP = `Usage: rlhf-lens analyze <analysis> FILE [options]
@@ -164,8 +162,14 @@ export async function runAnalyze(argv: string[], io: CliIO): Promise<number> {
   try {
     const options = parseRunOptions(record, io.cwd, analysis);
     const dbPath = typeof args.options['db'] === 'string' ? path.resolve(io.cwd, args.options['db']) : undefined;
-    const store = await Store.open(dbPath);
-    if (store.recovered) io.err(`rlhf-lens analyze: ${dbPath} was not a readable database; moved it to ${store.recovered} and started a new one\n`);
+    // Without --db nothing is kept: one analysis per process can never be answered from a cache, so
+    // no database is started (sql.js's wasm is a fixed cost of ~0.1 s) and nothing is recorded.
+    let store: Store | undefined;
+    if (dbPath) {
+      const { Store } = await import('../engine/store');
+      store = await Store.open(dbPath);
+      if (store.recovered) io.err(`rlhf-lens analyze: ${dbPath} was not a readable database; moved it to ${store.recovered} and started a new one\n`);
+    }
     try {
       const response = await analyzeWithCache({ analysis, file: path.resolve(io.cwd, target), options }, (req) => runAnalysis(req.analysis, req.file, req.options), store);
       if (json) io.out(JSON.stringify(resultJson(response), null, 2) + '\n');
@@ -181,7 +185,7 @@ export async function runAnalyze(argv: string[], io: CliIO): Promise<number> {
         }
       }
     } finally {
-      store.close();
+      store?.close();
     }
     return EXIT_OK;
   } catch (err) {
@@ -208,6 +212,8 @@ function printConnectionRun(o: { source?: string; queries?: QueryRecord[]; notes
 /** `--source CONNECTION:TABLE`: the analysis as SQL on the connection (never cached). */
 async function runAnalyzeSource(analysis: AnalysisName, arg: string, args: ParsedArgs, io: CliIO, record: Record<string, unknown>): Promise<number> {
   const json = args.options['format'] === 'json';
+  // The connection code (the ClickHouse client) is loaded only for --source.
+  const [{ parseSourceArg }, { loadConnections }, { runAbPushdown, runSourcePushdown }] = await Promise.all([import('../connections/config'), import('../connections/load'), import('../connections/pushdown')]);
   try {
     const parsed = parseSourceArg(arg);
     if (!parsed) throw new UsageError(`--source must be CONNECTION:TABLE (e.g. prod-logs:ab_exposures), got ${JSON.stringify(arg)}`);

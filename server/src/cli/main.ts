@@ -1,11 +1,6 @@
 /** The `rlhf-lens` command: a thin argument parser over `config/` and `engine/`. */
 import { UsageError } from './args';
 import { EXIT_OK, EXIT_USAGE, processIO, type CliIO } from './io';
-import { runLint, LINT_HELP } from './lint';
-import { runAnalyze, ANALYZE_HELP } from './analyze';
-import { runCheckCommand, CHECK_HELP } from './check';
-import { runReport, REPORT_HELP } from './report';
-import { runCompare, COMPARE_HELP } from './compare';
 import { VERSION } from '../version';
 
 const LSP_HELP = `Usage: rlhf-lens lsp [--stdio | --node-ipc | --socket=PORT]
@@ -14,31 +9,45 @@ Starts the RLHF Lens language server. Any LSP client can use it, e.g. Neovim:
   vim.lsp.start({ name = 'rlhf-lens', cmd = { 'rlhf-lens', 'lsp', '--stdio' } })
 `;
 
-interface Command {
-  summary: string;
+interface Loaded {
   help: string;
   run: (argv: string[], io: CliIO) => number | Promise<number>;
 }
 
+interface Command {
+  summary: string;
+  /**
+   * The command's module, loaded only when it runs: `rlhf-lens --version` or `lint` then does not
+   * initialise the analyses, the engine, the ClickHouse client or the language server (start-up cost
+   * is most of a small command's time; docs/engine.md "Measured").
+   */
+  load: () => Promise<Loaded>;
+}
+
 const COMMANDS: Record<string, Command> = {
-  lint: { summary: 'check pipeline, experiment and training-config YAML files', help: LINT_HELP, run: runLint },
-  analyze: { summary: 'run one analysis (calibration, ab, agreement, drift, training, latency, uncertainty, preference-eval) on a data file', help: ANALYZE_HELP, run: runAnalyze },
-  check: { summary: 'run the checks of pipeline files and fail when an assert does not hold', help: CHECK_HELP, run: runCheckCommand },
-  compare: { summary: 'compare training runs: metrics at the last, best and a chosen step, hyperparameters that differ', help: COMPARE_HELP, run: runCompare },
-  report: { summary: 'write the phase dashboard of a pipeline as one offline HTML file', help: REPORT_HELP, run: runReport },
+  lint: { summary: 'check pipeline, experiment and training-config YAML files', load: async () => import('./lint').then((m) => ({ help: m.LINT_HELP, run: m.runLint })) },
+  analyze: {
+    summary: 'run one analysis (calibration, ab, agreement, drift, training, latency, uncertainty, preference-eval) on a data file',
+    load: async () => import('./analyze').then((m) => ({ help: m.ANALYZE_HELP, run: m.runAnalyze })),
+  },
+  check: { summary: 'run the checks of pipeline files and fail when an assert does not hold', load: async () => import('./check').then((m) => ({ help: m.CHECK_HELP, run: m.runCheckCommand })) },
+  compare: { summary: 'compare training runs: metrics at the last, best and a chosen step, hyperparameters that differ', load: async () => import('./compare').then((m) => ({ help: m.COMPARE_HELP, run: m.runCompare })) },
+  report: { summary: 'write the phase dashboard of a pipeline as one offline HTML file', load: async () => import('./report').then((m) => ({ help: m.REPORT_HELP, run: m.runReport })) },
   lsp: {
     summary: 'start the language server (stdio, node-ipc or socket)',
-    help: LSP_HELP,
-    run: async () => {
-      const { startServer } = await import('../server');
-      startServer();
-      return new Promise<number>(() => undefined); // runs until the client exits
-    },
+    load: async () => ({
+      help: LSP_HELP,
+      run: async () => {
+        const { startServer } = await import('../server');
+        startServer();
+        return new Promise<number>(() => undefined); // runs until the client exits
+      },
+    }),
   },
 };
 
-export function registerCommand(name: string, command: Command): void {
-  COMMANDS[name] = command;
+export function registerCommand(name: string, command: { summary: string } & Loaded): void {
+  COMMANDS[name] = { summary: command.summary, load: async () => command };
 }
 
 function mainHelp(): string {
@@ -65,11 +74,12 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
     io.out(`${VERSION}\n`);
     return EXIT_OK;
   }
-  const command = COMMANDS[name];
-  if (!command) {
+  const entry = COMMANDS[name];
+  if (!entry) {
     io.err(`rlhf-lens: unknown command "${name}"\n\n${mainHelp()}`);
     return EXIT_USAGE;
   }
+  const command = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     io.out(command.help);
     return EXIT_OK;

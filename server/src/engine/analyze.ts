@@ -4,7 +4,7 @@
  * the CLI, in a worker for the language server) and remember the outcome and the run.
  */
 import * as path from 'node:path';
-import { contentHash, textHash } from './hash';
+import { contentHash, contentStamp, textHash, type ContentStamp } from './hash';
 import { IngestError } from '../ingest/rows';
 import { canonicalOptions, type AnalysisName, type RunOptions } from './options';
 import { inputFiles, type AnalysisOutcome } from './run';
@@ -38,16 +38,38 @@ export interface AnalyzeResponse extends AnalysisOutcome {
 }
 
 export interface RequestKey {
+  /** sha256 of the inputs' bytes; '' when not computed (no store to look up, and the stamp suffices). */
   inputHash: string;
   optionsHash: string;
+  /** The inputs' stats, taken before their bytes were hashed or read (the changed-while-read guard). */
+  stamp?: ContentStamp;
 }
 
-export async function requestKey(req: AnalyzeRequest): Promise<RequestKey> {
+/**
+ * The cache key of a request. `hash: false` (no store: nothing to look up) skips hashing the bytes
+ * when the stamp can vouch for them afterwards, i.e. unless a file was modified within RACY_MS.
+ */
+export async function requestKey(req: AnalyzeRequest, hash = true): Promise<RequestKey> {
   const { crash_worker: _hook, ...options } = req.options;
+  const files = inputFiles(req.analysis, req.file, req.options);
+  const stamp = contentStamp(files);
   return {
-    inputHash: await contentHash(inputFiles(req.analysis, req.file, req.options)),
+    inputHash: hash || stamp.racy ? await contentHash(files) : '',
     optionsHash: textHash(canonicalOptions(options)),
+    stamp,
   };
+}
+
+/**
+ * Whether the inputs are as they were when `key` was taken. Stats equal and not modified within
+ * RACY_MS: unchanged (every write moves mtime and ctime, a size change shows, a replaced file has
+ * another inode), without reading the bytes again. Otherwise the bytes decide (a file only touched
+ * is still unchanged); with no hash taken, changed stats mean changed.
+ */
+async function unchangedSince(key: RequestKey, files: string[]): Promise<boolean> {
+  if (key.stamp && !key.stamp.racy && contentStamp(files).stats === key.stamp.stats) return true;
+  if (!key.inputHash) return false;
+  return (await contentHash(files)) === key.inputHash;
 }
 
 export type Executor = (req: AnalyzeRequest) => Promise<AnalysisOutcome>;
@@ -59,7 +81,8 @@ export async function analyzeWithCache(req: AnalyzeRequest, execute: Executor, s
     const outcome = await execute(req);
     return { ...outcome, cached: false, inputHash: '', durationMs: performance.now() - started };
   }
-  const { inputHash, optionsHash } = key ?? (await requestKey(req));
+  key ??= await requestKey(req, store !== undefined);
+  const { inputHash, optionsHash } = key;
   const hit = store?.getResult(req.analysis, inputHash, optionsHash);
   if (hit) {
     const outcome = hit.result as unknown as AnalysisOutcome;
@@ -70,7 +93,7 @@ export async function analyzeWithCache(req: AnalyzeRequest, execute: Executor, s
   try {
     const outcome = await execute(req);
     // A file rewritten while it was read gives rows of neither version: discard, never cache under the old hash.
-    if ((await contentHash(inputFiles(req.analysis, req.file, req.options))) !== inputHash) {
+    if (!(await unchangedSince(key, inputFiles(req.analysis, req.file, req.options)))) {
       throw new IngestError(req.file, 'changed while it was being read; the result was discarded (run the analysis again)');
     }
     const durationMs = performance.now() - started;

@@ -15,36 +15,83 @@ async function hashFileInto(h: Hash, file: string): Promise<void> {
   }
 }
 
-async function hashPathInto(h: Hash, p: string, rel: string): Promise<void> {
-  const globbed = expandGlob(p);
-  if (globbed) {
-    // A glob of part files is its matching files, by name.
-    for (const f of globbed) await hashPathInto(h, f, `${rel}/${path.basename(f)}`);
-    return;
-  }
-  let st: fs.Stats;
+function statOrThrow(p: string): fs.BigIntStats {
   try {
-    st = fs.statSync(p);
+    return fs.statSync(p, { bigint: true });
   } catch (err) {
     throw new IngestError(p, (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (err as Error).message);
   }
-  if (st.isDirectory()) {
-    for (const name of fs.readdirSync(p).sort()) await hashPathInto(h, path.join(p, name), `${rel}/${name}`);
-  } else if (st.isFile()) {
-    h.update(`\u0000${rel}\u0000${st.size}\u0000`);
-    await hashFileInto(h, p);
+}
+
+/**
+ * The files a path stands for, in hashing order, with their stats: a glob of part files is its
+ * matching files by name, a folder every file in it (names sorted), a checkpoint folder its
+ * trainer_state.json (not its gigabytes of weights). Both the hash and the stamp walk this.
+ */
+function filesOf(p: string, rel: string, out: { rel: string; file: string; st: fs.BigIntStats }[]): void {
+  const globbed = expandGlob(p);
+  if (globbed) {
+    for (const f of globbed) filesOf(f, `${rel}/${path.basename(f)}`, out);
+    return;
   }
+  const st = statOrThrow(p);
+  if (st.isDirectory()) {
+    for (const name of fs.readdirSync(p).sort()) filesOf(path.join(p, name), `${rel}/${name}`, out);
+  } else if (st.isFile()) out.push({ rel, file: p, st });
+}
+
+function walk(paths: readonly string[]): { rel: string; file: string; st: fs.BigIntStats }[][] {
+  return paths.map((p) => {
+    const out: { rel: string; file: string; st: fs.BigIntStats }[] = [];
+    filesOf(resolveDataPath(p), '.', out);
+    return out;
+  });
 }
 
 /** sha256 over the bytes of each path in order (folders recursively, names included). */
 export async function contentHash(paths: readonly string[]): Promise<string> {
   const h = createHash('sha256');
-  for (const p of paths) {
+  for (const files of walk(paths)) {
     h.update(`\u0001${paths.length}\u0001`);
-    // A checkpoint folder is its trainer_state.json, not its gigabytes of weights.
-    await hashPathInto(h, resolveDataPath(p), '.');
+    for (const f of files) {
+      h.update(`\u0000${f.rel}\u0000${f.st.size}\u0000`);
+      await hashFileInto(h, f.file);
+    }
   }
   return h.digest('hex');
+}
+
+/**
+ * How recently a file must have been modified for its stat to be no proof that it is unchanged:
+ * file systems stamp a write with a coarse clock (a kernel tick on Linux, 1 s on HFS+, 2 s on FAT),
+ * so a second write within the tick of the one seen leaves mtime and size as they were. Git treats
+ * such "racily clean" index entries the same way (Documentation/technical/racy-git.txt).
+ */
+export const RACY_MS = 3000;
+
+/**
+ * What the file system says about each file a result depends on (name, size, mtime and ctime in
+ * nanoseconds, inode), and whether any of them was modified too recently for that to prove anything.
+ */
+export interface ContentStamp {
+  stats: string;
+  racy: boolean;
+}
+
+export function contentStamp(paths: readonly string[]): ContentStamp {
+  const now = BigInt(Date.now() - RACY_MS) * 1_000_000n;
+  let racy = false;
+  const parts: string[] = [];
+  for (const files of walk(paths)) {
+    parts.push(`\u0001${files.length}`);
+    for (const { rel, st } of files) {
+      // mtime can be set back by anyone who can write the file (utimes, cp -p); ctime cannot, but a
+      // recent ctime is as weak a proof as a recent mtime.
+      if (st.mtimeNs >= now || st.ctimeNs >= now) racy = true;
+      parts.push(`${rel}\u0000${st.size}\u0000${st.mtimeNs}\u0000${st.ctimeNs}\u0000${st.ino}\u0000${st.dev}`);
+    }
+  }
+  return { stats: parts.join('\n'), racy };
 }
 
 export function textHash(text: string): string {
