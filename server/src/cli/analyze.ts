@@ -42,6 +42,8 @@ Options:
   --seed N               seed of the bootstrap resamples (default 1)
   --against FILE         data-quality: an eval file; its prompts found (exactly or nearly) in FILE are leaks
   --input-format F       force the data format: ${DATA_FORMATS.join(', ')}
+  --run RUN              a folder holding several runs (an MLflow store): the run to read, by run id,
+                         a unique id prefix or run name (without it such a folder lists its runs)
   --option NAME=VALUE    any option of the analysis by its name (repeatable), e.g. --option bootstrap=1000
   --db PATH              keep results in this SQLite file and reuse them when inputs are unchanged
                          (default: in memory, nothing kept)
@@ -71,6 +73,7 @@ const SPEC = {
   seed: { value: true },
   against: { value: true },
   'input-format': { value: true, choices: [...DATA_FORMATS] },
+  run: { value: true },
   db: { value: true },
   option: { value: true, repeat: true },
   source: { value: true },
@@ -116,6 +119,7 @@ function runOptionsRecord(args: ParsedArgs): Record<string, unknown> {
     seed: o['seed'],
     against: o['against'],
     format: o['input-format'],
+    run: o['run'],
     columns: columnMap,
   };
   for (const [k, v] of Object.entries(flags)) if (v !== undefined) named[k] = v;

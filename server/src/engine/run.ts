@@ -39,6 +39,7 @@ function ingestOptions(options: RunOptions, extra: Partial<IngestOptions> = {}):
     ...(options.format ? { format: options.format } : {}),
     ...(options.columns ? { columnMap: options.columns } : {}),
     ...(options.header !== undefined ? { header: options.header } : {}),
+    ...(typeof options['run'] === 'string' ? { run: options['run'] } : {}),
     ...extra,
   };
 }

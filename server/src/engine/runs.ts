@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Node } from 'yaml';
 import { openDataSource } from '../ingest/read';
 import { IngestError } from '../ingest/rows';
-import { looksLikeMlflow, openMlflowRun } from '../ingest/mlflow';
+import { listMlflowRuns, looksLikeMlflow, openMlflowRun } from '../ingest/mlflow';
 import { loadTraining } from './inputs';
 import { compareRuns, type CompareOptions, type CompareResult, type CompareRunInput, type HyperparameterValue } from '../analysis/compare';
 import type { MetricSeries } from '../analysis/types';
@@ -220,8 +220,21 @@ function uniqueNames<T extends { name: string }>(runs: T[]): T[] {
   });
 }
 
+/** A folder holding several MLflow runs (an mlruns store, an experiment) stands for each of its runs, in folder order. */
+export function expandRunStores(paths: string[]): string[] {
+  return paths.flatMap((p) => {
+    try {
+      if (!fs.statSync(p).isDirectory() || fs.existsSync(path.join(p, 'metrics'))) return [p];
+    } catch {
+      return [p]; // loadRun names the missing path
+    }
+    const runs = looksLikeMlflow(p) ? listMlflowRuns(p) : [];
+    return runs.length > 1 ? runs.map((r) => r.dir) : [p];
+  });
+}
+
 export async function compareRunPaths(paths: string[], options: CompareOptions = {}): Promise<CompareResult & { loaded: LoadedRun[] }> {
-  const loaded = uniqueNames(await Promise.all(paths.map(loadRun)));
+  const loaded = uniqueNames(await Promise.all(expandRunStores(paths).map(loadRun)));
   return { ...compareRuns(loaded, options), loaded };
 }
 

@@ -1,8 +1,10 @@
 /**
  * MLflow file-store runs: `<run>/metrics/<name>` files of `timestamp value step` lines, plus
  * `params/<name>`, `tags/<name>` and `meta.yaml`. Accepts a run folder, or an experiment folder
- * (or an `mlruns` folder) that holds exactly one run. Metric names may contain `/`
- * (nested files under metrics/).
+ * (or an `mlruns` store) with its runs: one run is read as such; of several, the one named by
+ * `run` (its run id, a unique prefix of it, or its run name: CLI `--run`), and none without it,
+ * with a message listing them. Runs marked deleted (lifecycle_stage: deleted) are not listed.
+ * Metric names may contain `/` (nested files under metrics/).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -57,25 +59,82 @@ export function looksLikeMlflow(dir: string): boolean {
   }
 }
 
-export function openMlflowRun(dir: string): MlflowRun {
-  const runs = findRuns(dir);
-  if (runs.length === 0) throw new IngestError(dir, 'no MLflow run folder (with a metrics/ folder) found');
-  if (runs.length > 1) {
-    const names = runs.map((r) => path.relative(dir, r)).slice(0, 5);
-    throw new IngestError(dir, `holds ${runs.length} MLflow runs (${names.join(', ')}${runs.length > 5 ? ', ...' : ''}); pass one run folder`);
+/** meta.yaml is flat `key: value`; a full YAML parse is not needed for the few fields used. */
+function metaFields(file: string): (key: string) => string | undefined {
+  let meta = '';
+  try {
+    meta = fs.readFileSync(file, 'utf8').slice(0, 64 * 1024);
+  } catch {
+    /* no meta.yaml: the folder name stands for the id */
   }
-  const runDir = runs[0]!;
-  const tags = readSmallFiles(path.join(runDir, 'tags'));
-  const meta = fs.existsSync(path.join(runDir, 'meta.yaml')) ? fs.readFileSync(path.join(runDir, 'meta.yaml'), 'utf8') : '';
-  // meta.yaml is flat `key: value`; a full YAML parse is not needed for the two fields used.
-  const metaField = (key: string) => new RegExp(`^${key}:\\s*'?([^'\\n]*)'?\\s*$`, 'm').exec(meta)?.[1]?.trim();
-  const runId = metaField('run_id') || path.basename(runDir);
+  return (key) => new RegExp(`^${key}:\\s*'?([^'\\n]*)'?\\s*$`, 'm').exec(meta)?.[1]?.trim();
+}
+
+/** One run of a store, as `--run` and the ambiguity message name it. */
+export interface MlflowRunInfo {
+  dir: string;
+  runId: string;
+  name: string;
+  experimentId: string;
+  /** The experiment's name from its meta.yaml ('' when it has none). */
+  experiment: string;
+}
+
+function runInfo(runDir: string): MlflowRunInfo {
+  const meta = metaFields(path.join(runDir, 'meta.yaml'));
+  let runName = '';
+  try {
+    runName = fs.readFileSync(path.join(runDir, 'tags', 'mlflow.runName'), 'utf8').slice(0, 1024).trim();
+  } catch {
+    /* older runs have the name in meta.yaml only */
+  }
+  const runId = meta('run_id') || path.basename(runDir);
+  const experimentId = meta('experiment_id') || path.basename(path.dirname(runDir));
+  const experiment = metaFields(path.join(path.dirname(runDir), 'meta.yaml'))('name') ?? '';
+  return { dir: runDir, runId, name: runName || meta('run_name') || meta('name') || runId, experimentId, experiment };
+}
+
+/** The live runs under `dir` (a run, an experiment or a store), in folder order. */
+export function listMlflowRuns(dir: string): MlflowRunInfo[] {
+  return findRuns(dir)
+    .filter((r) => metaFields(path.join(r, 'meta.yaml'))('lifecycle_stage') !== 'deleted')
+    .map(runInfo);
+}
+
+function describeRuns(runs: MlflowRunInfo[], max = 20): string {
+  const shown = runs.slice(0, max).map((r) => `${r.runId}${r.name !== r.runId ? ` "${r.name}"` : ''} (experiment ${r.experimentId}${r.experiment ? ` "${r.experiment}"` : ''})`);
+  return shown.join(', ') + (runs.length > max ? `, ... and ${runs.length - max} more` : '');
+}
+
+/** The run `select` names among `runs`: its id, a unique id prefix (at least 4 characters), or its name. */
+function selectRun(dir: string, runs: MlflowRunInfo[], select: string): MlflowRunInfo {
+  const byId = runs.filter((r) => r.runId === select);
+  if (byId.length === 1) return byId[0]!;
+  const byName = runs.filter((r) => r.name === select);
+  if (byName.length === 1) return byName[0]!;
+  if (byName.length > 1) throw new IngestError(dir, `has ${byName.length} MLflow runs named "${select}": ${describeRuns(byName)}; pass --run with the run id`);
+  const byPrefix = select.length >= 4 ? runs.filter((r) => r.runId.startsWith(select)) : [];
+  if (byPrefix.length === 1) return byPrefix[0]!;
+  if (byPrefix.length > 1) throw new IngestError(dir, `run id prefix "${select}" matches ${byPrefix.length} MLflow runs: ${describeRuns(byPrefix)}; give more of the id`);
+  throw new IngestError(dir, `has no MLflow run with id or name "${select}"; its ${runs.length === 1 ? 'run is' : `${runs.length} runs are`}: ${describeRuns(runs)}`);
+}
+
+export function openMlflowRun(dir: string, select?: string): MlflowRun {
+  const all = findRuns(dir);
+  if (all.length === 0) throw new IngestError(dir, 'no MLflow run folder (with a metrics/ folder) found');
+  const runs = listMlflowRuns(dir);
+  if (runs.length === 0) throw new IngestError(dir, `holds only deleted MLflow runs (${all.map((r) => path.basename(r)).slice(0, 5).join(', ')})`);
+  let info: MlflowRunInfo;
+  if (select !== undefined && select !== '') info = selectRun(dir, runs, select);
+  else if (runs.length > 1) throw new IngestError(dir, `holds ${runs.length} MLflow runs: ${describeRuns(runs)}; pick one with --run RUN_ID_OR_NAME (option run:), or pass its run folder`);
+  else info = runs[0]!;
+  const runDir = info.dir;
   return {
     dir: runDir,
-    runId,
-    name: tags['mlflow.runName'] || metaField('run_name') || metaField('name') || runId,
+    runId: info.runId,
+    name: info.name,
     params: readSmallFiles(path.join(runDir, 'params')),
-    tags,
+    tags: readSmallFiles(path.join(runDir, 'tags')),
     metricFiles: listFiles(path.join(runDir, 'metrics')),
   };
 }

@@ -22,11 +22,16 @@ export interface IngestOptions {
   columnNames?: string[];
   /** Whether a CSV/TSV has a header row (default: decided from the first row). */
   header?: boolean;
+  /** The run of a store holding several (an MLflow store): its run id or name (CLI `--run`). */
+  run?: string;
   /** Called every PROGRESS_EVERY rows and at the end. */
   onProgress?: (rowsRead: number, bytesRead: number) => void;
 }
 
 export const PROGRESS_EVERY = 10_000;
+
+/** Formats whose folder can hold several runs, one of which `run` picks. */
+const RUN_STORES = new Set<DataFormat>(['mlflow']);
 
 export interface DataSource {
   file: string;
@@ -64,6 +69,7 @@ export async function openDataSource(given: string, options: IngestOptions = {})
   // A run folder stands for its log (checkpoint-N/ -> trainer_state.json, version_N/ -> metrics.csv).
   const file = resolveDataPath(given);
   const format = options.format ?? (await detectFormat(file));
+  if (options.run !== undefined && !RUN_STORES.has(format)) throw new IngestError(file, `is ${format}, which holds one run: --run (option run:) names a run of an MLflow store`);
   const skipped = new SkipLog();
   let bytes = 0;
   const onBytes = options.onProgress ? (n: number) => (bytes += n) : undefined;
@@ -95,7 +101,7 @@ export async function openDataSource(given: string, options: IngestOptions = {})
       inner = readTrainerState(file, skipped, onBytes);
       break;
     case 'mlflow': {
-      const mlrun = openMlflowRun(file);
+      const mlrun = openMlflowRun(file, options.run);
       run = mlrun.name;
       params = mlrun.params;
       inner = readMlflowMetrics(mlrun, skipped, onBytes);

@@ -4,7 +4,7 @@
  * checks that the two lists agree. To add an analysis, see the how-to at the top of that file.
  */
 import { DATA_FORMATS } from '../../ingest/rows';
-import { boolean, mapping, oneOf, opt, type AnyAnalysisDescriptor, type OptionSpec } from './descriptor';
+import { boolean, mapping, oneOf, opt, text, type AnyAnalysisDescriptor, type OptionSpec } from './descriptor';
 import { calibrationAnalysis } from './calibration';
 import { abAnalysis } from './ab';
 import { agreementAnalysis } from './agreement';
@@ -39,6 +39,7 @@ export const INGEST_OPTIONS: readonly OptionSpec[] = [
   opt('columns', 'Field -> column mapping, e.g. {label: human_label}.', mapping),
   opt('format', 'Force the data format.', oneOf(...DATA_FORMATS)),
   opt('header', 'Whether a CSV/TSV file has a header row.', boolean),
+  opt('run', 'The run to read from a folder holding several (an MLflow store): its run id, a unique id prefix, or its run name.', text),
   opt('crash_worker', 'Test hook: the worker exits mid-job (honoured only with RLHF_LENS_TEST_HOOKS=1).', boolean, { hidden: true }),
 ];
 
