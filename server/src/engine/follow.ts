@@ -11,6 +11,8 @@
  *   passes `historyInWorker`, so it runs in a worker thread, never on the thread that answers the editor.
  * - TensorBoard event files: appended like JSONL; only complete TFRecord frames are decoded, an
  *   incomplete last record waits for its remaining bytes.
+ * - W&B runs (a run folder or its run-<id>.wandb log): appended like event files; only complete chunks
+ *   are read (a record split over blocks is kept until its LAST chunk), history records become points.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -19,6 +21,7 @@ import { parsePythonJson } from '../ingest/python-json';
 import { trainingPoints } from './inputs';
 import { scanRecords } from '../ingest/tfrecord';
 import { decodeEvent, eventRow, isEventFileName, type TagPlugins } from '../ingest/tfevents';
+import { WandbScanner, decodeWandbRecord, findWandbRuns, historyRow, looksLikeWandbLog, openWandbRun } from '../ingest/wandb';
 import type { FromWorker, ToWorker } from './messages';
 
 export interface TrainingUpdate {
@@ -111,6 +114,19 @@ export function historyInWorker(workerFile: string, execArgv: string[] = []): Hi
   };
 }
 
+const WANDB_FIRST_CHUNK = 7;
+
+/** The `.wandb` log a followed path stands for (a `.wandb` file, a W&B run folder), or undefined. */
+function wandbLogOf(file: string): string | undefined {
+  if (file.endsWith('.wandb')) return file;
+  try {
+    if (!fs.statSync(file).isDirectory() || findWandbRuns(file).length !== 1) return undefined;
+    return openWandbRun(file).log;
+  } catch {
+    return undefined;
+  }
+}
+
 export class TrainingFollower {
   private watcher: fs.FSWatcher | undefined;
   private poll: NodeJS.Timeout | undefined;
@@ -122,8 +138,9 @@ export class TrainingFollower {
   private again = false;
   private lastSize = -1;
   private lastMtime = 0;
-  readonly kind: 'jsonl' | 'trainer_state' | 'tfevents';
+  readonly kind: 'jsonl' | 'trainer_state' | 'tfevents' | 'wandb';
   private plugins: TagPlugins = new Map();
+  private wandb = new WandbScanner();
   private damaged = false;
 
   constructor(
@@ -133,8 +150,11 @@ export class TrainingFollower {
     /** How trainer_state.json is parsed (the server passes historyInWorker; stop() disposes it). */
     private readonly readHistory: HistoryReader = inProcessHistory,
   ) {
-    const name = path.basename(file);
-    this.kind = isEventFileName(name) ? 'tfevents' : name.endsWith('.json') ? 'trainer_state' : 'jsonl';
+    // A W&B run folder is followed through its transaction log.
+    const wandbLog = wandbLogOf(file);
+    if (wandbLog) this.file = wandbLog;
+    const name = path.basename(this.file);
+    this.kind = wandbLog ? 'wandb' : isEventFileName(name) ? 'tfevents' : name.endsWith('.json') ? 'trainer_state' : 'jsonl';
   }
 
   /**
@@ -150,6 +170,8 @@ export class TrainingFollower {
     } else if (this.kind === 'tfevents') {
       // Complete records only: an incomplete tail is read again when the rest arrives.
       this.readEvents(st.size, false);
+    } else if (this.kind === 'wandb') {
+      this.readWandb(st.size, false);
     } else {
       // Refused at once when too large; the parse that counts the entries already there runs through readHistory.
       checkTrainerStateSize(this.file);
@@ -222,6 +244,7 @@ export class TrainingFollower {
     }
     try {
       if (this.kind === 'jsonl') this.readAppended(st.size);
+      else if (this.kind === 'wandb') this.readWandb(st.size, true);
       else this.readEvents(st.size, true);
     } catch (err) {
       this.onError(`${this.file}: ${(err as Error).message}`);
@@ -324,6 +347,40 @@ export class TrainingFollower {
       // Past a damaged frame nothing can be framed again: say so once and stop reading this file.
       this.damaged = true;
       this.onError(`${this.file}: damaged TFRecord at byte ${scan.corrupt.offset}: ${scan.corrupt.reason}; following stopped`);
+    }
+    if (send) this.emit(rows, reset);
+  }
+
+  /** Reads the complete chunks past the scanner's position; `send` false only positions at the end (start()). */
+  private readWandb(size: number, send: boolean): void {
+    let reset = false;
+    if (size < this.wandb.position) {
+      reset = true;
+      this.wandb = new WandbScanner();
+      this.ordinal = 0;
+    }
+    if (size <= this.wandb.position && !reset) return;
+    const fd = fs.openSync(this.file, 'r');
+    let buf: Buffer;
+    try {
+      if (this.wandb.position === WANDB_FIRST_CHUNK) {
+        const head = Buffer.alloc(WANDB_FIRST_CHUNK);
+        if (fs.readSync(fd, head, 0, head.length, 0) < head.length) return; // the header is not written yet
+        if (!looksLikeWandbLog(head)) throw new Error('not a W&B transaction log (no ":W&B" header); not followed');
+      }
+      buf = Buffer.alloc(Math.max(0, size - this.wandb.position));
+      buf = buf.subarray(0, fs.readSync(fd, buf, 0, buf.length, this.wandb.position));
+    } finally {
+      fs.closeSync(fd);
+    }
+    const rows: Record<string, unknown>[] = [];
+    for (const rec of this.wandb.scan(buf).records) {
+      try {
+        const d = decodeWandbRecord(rec.data);
+        if (d.kind === 'history') rows.push(historyRow(d));
+      } catch {
+        // A bad record in a live run is ignored here; the full analysis reports it as skipped.
+      }
     }
     if (send) this.emit(rows, reset);
   }

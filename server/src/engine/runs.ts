@@ -12,6 +12,7 @@ import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Node } from 'y
 import { openDataSource } from '../ingest/read';
 import { IngestError } from '../ingest/rows';
 import { listMlflowRuns, looksLikeMlflow, openMlflowRun } from '../ingest/mlflow';
+import { findWandbRuns } from '../ingest/wandb';
 import { loadTraining } from './inputs';
 import { compareRuns, type CompareOptions, type CompareResult, type CompareRunInput, type HyperparameterValue } from '../analysis/compare';
 import type { MetricSeries } from '../analysis/types';
@@ -33,7 +34,7 @@ const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
 export interface RunLog {
   /** The file (or MLflow run folder) holding the series. */
   log: string;
-  kind: 'trainer_state' | 'mlflow' | 'metrics_csv' | 'log';
+  kind: 'trainer_state' | 'mlflow' | 'metrics_csv' | 'log' | 'wandb';
 }
 
 const numericAware = (a: string, b: string) => a.localeCompare(b, undefined, { numeric: true });
@@ -51,8 +52,10 @@ export function findRunLog(p: string): RunLog {
   }
   if (st.isFile()) {
     const base = path.basename(p);
-    return { log: p, kind: base.endsWith('trainer_state.json') ? 'trainer_state' : base === 'metrics.csv' ? 'metrics_csv' : 'log' };
+    return { log: p, kind: base.endsWith('trainer_state.json') ? 'trainer_state' : base === 'metrics.csv' ? 'metrics_csv' : base.endsWith('.wandb') ? 'wandb' : 'log' };
   }
+  // A W&B run folder (or a wandb/ folder of one run): its run-<id>.wandb log.
+  if (findWandbRuns(p).length > 0) return { log: p, kind: 'wandb' };
   const search = (dir: string, depth: number): RunLog | undefined => {
     if (fs.existsSync(path.join(dir, 'trainer_state.json'))) return { log: path.join(dir, 'trainer_state.json'), kind: 'trainer_state' };
     if (fs.existsSync(path.join(dir, 'metrics')) && looksLikeMlflow(dir)) return { log: dir, kind: 'mlflow' };
@@ -191,7 +194,9 @@ export async function loadRun(p: string): Promise<LoadedRun> {
   const source = await openDataSource(log);
   const training = await loadTraining(source);
   let hyperparameters: Record<string, HyperparameterValue> = {};
-  if (kind === 'mlflow') {
+  if (kind === 'wandb') {
+    for (const [k, v] of Object.entries(source.recorded ?? {})) hyperparameters[k] = v;
+  } else if (kind === 'mlflow') {
     const run = openMlflowRun(log);
     for (const [k, v] of Object.entries(run.params)) hyperparameters[k] = { value: v, file: path.join(run.dir, 'params', k), line: 1 };
     hyperparameters = { ...configHyperparameters(run.dir), ...hyperparameters };
@@ -206,7 +211,7 @@ export async function loadRun(p: string): Promise<LoadedRun> {
   }
   const isDir = fs.statSync(abs).isDirectory();
   const base = path.basename(abs);
-  const name = kind === 'mlflow' ? source.run : isDir ? base : /^(trainer_state\.json|metrics\.csv)$/.test(base) ? path.basename(path.dirname(abs)) : base.replace(/(\.gz)?$/, '').replace(/\.[^.]+$/, '').replace(/_?trainer_state$/, '') || base;
+  const name = kind === 'mlflow' || kind === 'wandb' ? source.run : isDir ? base : /^(trainer_state\.json|metrics\.csv)$/.test(base) ? path.basename(path.dirname(abs)) : base.replace(/(\.gz)?$/, '').replace(/\.[^.]+$/, '').replace(/_?trainer_state$/, '') || base;
   return { name, source: abs, log, format: source.format, series: training.series, hyperparameters };
 }
 
@@ -220,7 +225,10 @@ function uniqueNames<T extends { name: string }>(runs: T[]): T[] {
   });
 }
 
-/** A folder holding several MLflow runs (an mlruns store, an experiment) stands for each of its runs, in folder order. */
+/**
+ * A folder holding several runs stands for each of them, in folder order: an MLflow store (mlruns/,
+ * an experiment) and a wandb/ folder of run-* folders.
+ */
 export function expandRunStores(paths: string[]): string[] {
   return paths.flatMap((p) => {
     try {
@@ -228,7 +236,9 @@ export function expandRunStores(paths: string[]): string[] {
     } catch {
       return [p]; // loadRun names the missing path
     }
-    const runs = looksLikeMlflow(p) ? listMlflowRuns(p) : [];
+    const wandb = findWandbRuns(p);
+    if (wandb.length > 1) return wandb;
+    const runs = wandb.length === 0 && looksLikeMlflow(p) ? listMlflowRuns(p) : [];
     return runs.length > 1 ? runs.map((r) => r.dir) : [p];
   });
 }
@@ -341,6 +351,8 @@ export async function listRuns(roots: string[], now = Date.now(), maxRuns = 2000
     const own = entries.find((e) => e.isFile() && RUN_LOG_NAMES.has(e.name));
     if (own) found.push({ log: path.join(dir, own.name), runDir: dir, root });
     for (const e of entries.sort((a, b) => numericAware(a.name, b.name))) {
+      // A wandb/ folder: each of its run folders is a run (its files/ and logs/ are not searched).
+      if (e.isDirectory() && e.name === 'wandb') for (const r of findWandbRuns(path.join(dir, e.name))) if (found.length < maxRuns) found.push({ log: r, runDir: r, root });
       if (!e.isDirectory() || e.name.startsWith('.') || SKIP_DIRS.has(e.name)) continue;
       // A run folder's checkpoints repeat its log: list the run once.
       if (own && /^checkpoint-\d+$/.test(e.name)) continue;
@@ -377,7 +389,7 @@ export async function listRuns(roots: string[], now = Date.now(), maxRuns = 2000
       const maxSteps = f.log.endsWith('trainer_state.json') ? plannedSteps(f.log) : null;
       const short = maxSteps !== null && lastStep < maxSteps;
       const status = short ? (now - modified < STALLED_AFTER_MS ? 'running' : 'stalled') : 'finished';
-      out.push({ name: source.format === 'mlflow' ? source.run : name, path: f.runDir, log: f.log, format: source.format, group, status, last_step: lastStep, max_steps: maxSteps, modified, headline });
+      out.push({ name: source.format === 'mlflow' || source.format === 'wandb' ? source.run : name, path: f.runDir, log: f.log, format: source.format, group, status, last_step: lastStep, max_steps: maxSteps, modified, headline });
     } catch (err) {
       out.push({ name, path: f.runDir, log: f.log, format: 'unknown', group, status: 'finished', last_step: 0, max_steps: null, modified, headline: {}, error: (err as Error).message });
     }

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isGzip, openBytes, logicalName, statOrThrow, asIngestError } from './source';
 import { looksLikeMlflow } from './mlflow';
+import { looksLikeWandb, looksLikeWandbLog } from './wandb';
 import { findEventFiles, isEventFileName, looksLikeTfRecord } from './tfevents';
 import { expandGlob, isParquetName, looksLikeParquetFolder } from './parquet';
 import { refuseLfsPointer } from './folders';
@@ -56,7 +57,7 @@ export function summaryError(file: string, text: string): IngestError {
   const keys = new Set(entries.map(([k]) => k));
   const hint =
     name === 'wandb-summary.json' || keys.has('_wandb')
-      ? "W&B keeps the run's history in wandb-history.jsonl / run.history(), one row per step"
+      ? "W&B keeps the run's history in wandb-history.jsonl or the run folder's run-<id>.wandb log, one row per step: pass the run folder (wandb/run-.../)"
       : /(^|_)(all|train|eval|predict|test)_results\.json$/.test(name)
         ? 'the step-by-step history of an HF Trainer run is the trainer_state.json beside it (or in a checkpoint-*/ folder)'
         : [...keys].some((k) => k.startsWith('results_')) && keys.has('num_concurrent_requests')
@@ -153,6 +154,7 @@ export async function detectFormat(file: string): Promise<DataFormat> {
   if (isParquetName(file) && expandGlob(file)) return 'parquet';
   const st = statOrThrow(file);
   if (st.isDirectory()) {
+    if (looksLikeWandb(file)) return 'wandb';
     if (looksLikeMlflow(file)) return 'mlflow';
     if (findEventFiles(file).length > 0) return 'tfevents';
     if (looksLikeParquetFolder(file)) return 'parquet';
@@ -163,6 +165,7 @@ export async function detectFormat(file: string): Promise<DataFormat> {
   const name = path.basename(logicalName(file));
   if (/\.(ya?ml|toml|py|md)$/.test(name)) throw new IngestError(file, 'is a config or source file, not a data file (expected JSONL, CSV/TSV, JSON, trainer_state.json or an MLflow run folder)');
   if (name.endsWith('trainer_state.json')) return 'trainer_state';
+  if (!isGzip(file) && (name.endsWith('.wandb') || looksLikeWandbLog(firstBytes(file, 7)))) return 'wandb';
   if (isParquetName(name) || (!isGzip(file) && firstBytes(file, 4).toString('latin1') === 'PAR1')) return 'parquet';
   if (isEventFileName(name) || (!isGzip(file) && looksLikeTfRecord(firstBytes(file, 12)))) return 'tfevents';
   if (name.endsWith('.jsonl') || name.endsWith('.ndjson')) return 'jsonl';

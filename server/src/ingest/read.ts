@@ -10,6 +10,7 @@ import { readJsonArray, readTrainerState } from './json-array';
 import { openMlflowRun, readMlflowMetrics } from './mlflow';
 import { openTfEvents, readTfEvents } from './tfevents';
 import { parquetFiles, readParquet } from './parquet';
+import { openWandbRun, readWandb, wandbParams } from './wandb';
 import { resolveDataPath } from './folders';
 import { IngestError, SkipLog, type DataFormat, type SourceRow } from './rows';
 
@@ -22,7 +23,7 @@ export interface IngestOptions {
   columnNames?: string[];
   /** Whether a CSV/TSV has a header row (default: decided from the first row). */
   header?: boolean;
-  /** The run of a store holding several (an MLflow store): its run id or name (CLI `--run`). */
+  /** The run of a folder holding several (an MLflow store, a wandb/ folder): its run id or name (CLI `--run`). */
   run?: string;
   /** Called every PROGRESS_EVERY rows and at the end. */
   onProgress?: (rowsRead: number, bytesRead: number) => void;
@@ -31,7 +32,7 @@ export interface IngestOptions {
 export const PROGRESS_EVERY = 10_000;
 
 /** Formats whose folder can hold several runs, one of which `run` picks. */
-const RUN_STORES = new Set<DataFormat>(['mlflow']);
+const RUN_STORES = new Set<DataFormat>(['mlflow', 'wandb']);
 
 export interface DataSource {
   file: string;
@@ -40,6 +41,8 @@ export interface DataSource {
   run: string;
   /** Run parameters (MLflow params/), when the format has them. */
   params?: Record<string, string>;
+  /** Settings the run recorded, typed, with where each was recorded (W&B config; filled as the rows are read). */
+  recorded?: Record<string, { value: string | number | boolean | null; file: string; line?: number }>;
   skipped: SkipLog;
   rows: AsyncIterable<SourceRow>;
   /** Rows yielded so far (before any analysis-specific filtering). */
@@ -69,12 +72,13 @@ export async function openDataSource(given: string, options: IngestOptions = {})
   // A run folder stands for its log (checkpoint-N/ -> trainer_state.json, version_N/ -> metrics.csv).
   const file = resolveDataPath(given);
   const format = options.format ?? (await detectFormat(file));
-  if (options.run !== undefined && !RUN_STORES.has(format)) throw new IngestError(file, `is ${format}, which holds one run: --run (option run:) names a run of an MLflow store`);
+  if (options.run !== undefined && !RUN_STORES.has(format)) throw new IngestError(file, `is ${format}, which holds one run: --run (option run:) names a run of an MLflow store or a wandb/ folder`);
   const skipped = new SkipLog();
   let bytes = 0;
   const onBytes = options.onProgress ? (n: number) => (bytes += n) : undefined;
   let run = path.basename(path.dirname(path.resolve(file)));
   let params: Record<string, string> | undefined;
+  let recorded: DataSource['recorded'];
   let inner: AsyncIterable<SourceRow>;
   switch (format) {
     case 'jsonl':
@@ -113,6 +117,22 @@ export async function openDataSource(given: string, options: IngestOptions = {})
       inner = readParquet(files, skipped, onBytes);
       break;
     }
+    case 'wandb': {
+      const wb = openWandbRun(file, options.run);
+      run = wb.name;
+      // The config arrives with the log's records: filled once they are read.
+      const filled: Record<string, string> = (params = wandbParams(wb));
+      const typed: NonNullable<DataSource['recorded']> = (recorded = {});
+      inner = (async function* () {
+        yield* readWandb(wb, skipped, onBytes);
+        Object.assign(filled, wandbParams(wb));
+        for (const [k, v] of Object.entries(wb.config)) {
+          const value = v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : JSON.stringify(v);
+          typed[k] = { value, ...(wb.configSource[k] ?? { file: wb.log ?? wb.dir }) };
+        }
+      })();
+      break;
+    }
     case 'tfevents': {
       const tf = openTfEvents(file);
       // Filled while the rows are read: text summaries (HF Trainer's args) and hparams.
@@ -128,6 +148,7 @@ export async function openDataSource(given: string, options: IngestOptions = {})
     format,
     run,
     params,
+    ...(recorded ? { recorded } : {}),
     skipped,
     rowsRead: 0,
     ...(options.columnMap ? { columnMap: options.columnMap } : {}),
