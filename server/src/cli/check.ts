@@ -6,17 +6,20 @@ import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, type CliIO } from './io';
 import { table } from './analysis-text';
 import { readPipelineText } from '../config/pipeline-file';
 import { parseYaml } from '../config/parse';
-import { checkStatus, evaluatePipeline, type CheckOutcome, type Execute } from '../engine/checks';
+import { checkStatus, evaluatePipeline, fmtValue, type AssertVerdict, type CheckOutcome, type Execute } from '../engine/checks';
 import { analyzeWithCache, displayPath } from '../engine/analyze';
 import { runAnalysis } from '../engine/run';
 import { Store } from '../engine/store';
 import { notAPipeline } from './what-file';
+import { recordCheckOutcomes } from '../engine/check-history';
 import { plural } from '../text/plural';
 
 export const CHECK_HELP = `Usage: rlhf-lens check PIPELINE... [options]
 
-Runs the checks of each Pipeline file (stages[].checks: analysis, data, options, assert) and
-prints every asserted metric with its value. Data paths are relative to the pipeline file.
+Runs the checks of each Pipeline file (stages[].checks: analysis, data, options, assert,
+baseline) and prints every asserted metric with its value. Data paths are relative to the
+pipeline file. \`max_vs_baseline: +2%\` / \`min_vs_baseline: -1%\` hold a figure to the same figure
+of the check's \`baseline:\` run or file, beyond noise.
 
 Options:
   --format text|json   output format (default text)
@@ -36,7 +39,7 @@ interface CheckReport {
   /** `connection:table` of a check with `source:` (it ran there as SQL). */
   source?: string;
   status: Status;
-  asserts: { metric: string; label: string; value: number | null; min?: number; max?: number; passed: boolean; message: string }[];
+  asserts: AssertVerdict[];
   error?: string;
   skipped_rows?: number;
 }
@@ -59,7 +62,12 @@ function report(outcome: CheckOutcome): CheckReport {
   };
 }
 
-function bound(a: { min?: number; max?: number }): string {
+function bound(a: AssertVerdict): string {
+  const vs = a.max_vs_baseline ?? a.min_vs_baseline;
+  if (vs !== undefined) {
+    const op = a.max_vs_baseline !== undefined ? '<=' : '>=';
+    return a.limit !== undefined && a.baseline !== undefined ? `${op} ${fmtValue(a.limit)} (baseline ${fmtValue(a.baseline)} ${String(vs)}${a.noise ? `, noise ${fmtValue(a.noise)}` : ''})` : `${op} baseline ${String(vs)}`;
+  }
   if (a.min !== undefined && a.max !== undefined) return `${a.min}..${a.max}`;
   return a.min !== undefined ? `>= ${a.min}` : `<= ${a.max}`;
 }
@@ -94,6 +102,7 @@ export async function runCheckCommand(argv: string[], io: CliIO): Promise<number
         return EXIT_USAGE;
       }
       const evaluation = await evaluatePipeline(read.pipeline, execute);
+      await recordCheckOutcomes(store, file, evaluation.outcomes);
       pipelines.push({ path: displayPath(file, io.cwd), checks: evaluation.outcomes.map(report) });
     }
   } finally {

@@ -46,7 +46,7 @@ export function pathExtensions(kind: ConfigKind, path: JsonPath): string[] | und
   const key = path[path.length - 1];
   if (kind === 'Pipeline' && path[0] === 'stages' && typeof path[1] === 'number') {
     if (path.length === 3 && (key === 'training' || key === 'experiment')) return KIND_FILES[key];
-    if (path.length === 5 && path[2] === 'checks' && (key === 'data' || key === 'reference')) return DATA_EXTENSIONS;
+    if (path.length === 5 && path[2] === 'checks' && (key === 'data' || key === 'reference' || key === 'baseline')) return DATA_EXTENSIONS;
     if (path.length === 4 && path[2] === 'inputs') return [''];
   }
   if (kind === 'Experiment' && path.length === 1 && key === 'data') return DATA_EXTENSIONS;

@@ -22,7 +22,15 @@ export interface CheckAssert {
   metric: string;
   min?: number;
   max?: number;
+  /** Bounds relative to the same figure of the check's `baseline:` ("+2%" or an absolute change). */
+  max_vs_baseline?: string | number;
+  min_vs_baseline?: string | number;
 }
+
+const BASELINE_BOUNDS = ['max_vs_baseline', 'min_vs_baseline'] as const;
+
+/** Whether an assert is held to the baseline (max_vs_baseline / min_vs_baseline). */
+export const againstBaseline = (a: CheckAssert): boolean => a.max_vs_baseline !== undefined || a.min_vs_baseline !== undefined;
 
 export interface PipelineCheck {
   stage: string;
@@ -36,6 +44,9 @@ export interface PipelineCheck {
   /** `source: {connection, table | query, where}` in place of `data:`: the rows live in a database (connections/). */
   source?: SourceSpecValue;
   referenceFile?: string;
+  /** `baseline:` as written (an earlier run folder or file) and resolved; asserts with *_vs_baseline compare with it. */
+  baseline?: string;
+  baselineFile?: string;
   options: Record<string, unknown>;
   asserts: CheckAssert[];
   /** `on_fail: warn` turns a failure into a warning on the dashboard. */
@@ -84,12 +95,19 @@ function stateOf(c: Record<string, unknown>, check: PipelineCheck): CheckState {
       return { kind: 'invalid', reason: (err as Error).message };
     }
     if (!descriptor.connections) return { kind: 'invalid', reason: `the ${check.analysis} analysis does not run on a connection (source:); give it a data: file` };
+    if (c['baseline'] !== undefined || check.asserts.some(againstBaseline)) return { kind: 'invalid', reason: 'baseline: compares data files; a check on a connection (source:) has none' };
     if (Object.values(source!).some((v) => v.includes('${{'))) return { kind: 'deferred', reason: 'the source uses an expression; it is known only when the pipeline runs' };
     check.source = source;
     if (check.asserts.length === 0) return { kind: 'invalid', reason: 'no assert' };
     return { kind: 'runnable' };
   }
   if (typeof c['data'] !== 'string') return { kind: 'invalid', reason: 'no data file (data:, or source: on a connection)' };
+  const baselined = check.asserts.filter(againstBaseline);
+  if (baselined.length && c['baseline'] === undefined) return { kind: 'invalid', reason: `${baselined[0]!.metric}: ${baselined[0]!.max_vs_baseline !== undefined ? 'max' : 'min'}_vs_baseline needs baseline: on the check (an earlier run folder or file)` };
+  if (c['baseline'] !== undefined && !check.baselineFile) {
+    if (typeof c['baseline'] !== 'string') return { kind: 'invalid', reason: 'baseline: must be a path (an earlier run folder or file)' };
+    return { kind: 'deferred', reason: 'the baseline path uses an expression; it is known only when the pipeline runs' };
+  }
   if (!check.dataFile) return { kind: 'deferred', reason: 'the data path uses an expression; it is known only when the pipeline runs' };
   if (c['reference'] !== undefined && !check.referenceFile) return { kind: 'deferred', reason: 'the reference path uses an expression; it is known only when the pipeline runs' };
   if (check.asserts.length === 0) return { kind: 'invalid', reason: 'no assert' };
@@ -110,6 +128,7 @@ export function pipelineChecks(pipeline: unknown, pipelineFile: string): Pipelin
             metric,
             ...(isRecord(b) && typeof b['min'] === 'number' ? { min: b['min'] } : {}),
             ...(isRecord(b) && typeof b['max'] === 'number' ? { max: b['max'] } : {}),
+            ...Object.fromEntries(BASELINE_BOUNDS.filter((k) => isRecord(b) && (typeof b[k] === 'string' || typeof b[k] === 'number')).map((k) => [k, (b as Record<string, unknown>)[k]])),
           }))
         : [];
       const check: PipelineCheck = {
@@ -125,6 +144,8 @@ export function pipelineChecks(pipeline: unknown, pipelineFile: string): Pipelin
       if (typeof c['on_fail'] === 'string') check.onFail = c['on_fail'];
       check.dataFile = resolvePath(c['data'], baseDir);
       check.referenceFile = resolvePath(c['reference'], baseDir);
+      if (typeof c['baseline'] === 'string') check.baseline = c['baseline'];
+      check.baselineFile = resolvePath(c['baseline'], baseDir);
       check.state = stateOf(c, check);
       if (check.state.kind !== 'runnable') check.problem = check.state.reason;
       out.push(check);

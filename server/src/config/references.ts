@@ -50,6 +50,7 @@ export function fileReferences(doc: ConfigDocument): FileReference[] {
           if (!check) return;
           add(['stages', i, 'checks', k, 'data'], check['data']);
           add(['stages', i, 'checks', k, 'reference'], check['reference']);
+          add(['stages', i, 'checks', k, 'baseline'], check['baseline']);
         });
       }
     });

@@ -52,6 +52,7 @@ const PATTERN_NAMES: Record<string, string> = {
   '^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|KB|MB|GB|TB|PB)$': 'a memory quantity such as "512Mi", "16Gi" or "80GB"',
   '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$': 'a lowercase DNS label: letters a-z, digits and "-", starting and ending with a letter or digit',
   '^[a-z0-9][a-z0-9_-]*$': 'an id of lowercase letters, digits, "-" and "_", starting with a letter or digit',
+  '^\\s*[+-]?[0-9]+(\\.[0-9]+)?([eE][+-]?[0-9]+)?\\s*%?\\s*$': 'a change such as "+2%", "-1%" or an absolute number such as 0.01',
   '^[A-Za-z_][A-Za-z0-9_]*$': 'an identifier of letters, digits and "_", not starting with a digit',
   '^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$': 'an ISO date such as "2026-11-01"',
 };

@@ -5,7 +5,8 @@
  * and dashboards. Runs analyses only through the `execute` function given.
  */
 import * as path from 'node:path';
-import { pipelineChecks, type Pipeline, type PipelineCheck } from '../config/pipeline-file';
+import { againstBaseline, pipelineChecks, type Pipeline, type PipelineCheck } from '../config/pipeline-file';
+import { baselineVerdicts } from './baseline-checks';
 import type { AnalysisOutcome } from './run';
 import { parseRunOptions, OptionError, type AnalysisName } from './options';
 import type { AnalyzeRequest } from './analyze';
@@ -31,6 +32,12 @@ export interface AssertVerdict {
   value: number | null;
   min?: number;
   max?: number;
+  /** Baseline asserts (engine/baseline-checks.ts): the bound as written, the baseline's figure, the limit it gives and the noise (sd of the difference). */
+  max_vs_baseline?: string | number;
+  min_vs_baseline?: string | number;
+  baseline?: number;
+  limit?: number;
+  noise?: number;
   passed: boolean;
   /** e.g. "ece 0.031 <= 0.05" or "krippendorff_alpha 0.41 < min 0.6". */
   message: string;
@@ -66,6 +73,8 @@ export interface CheckOutcome {
   error?: string;
   /** What kind of failure `error` is (control flow branches on this, never on the message). */
   errorKind?: CheckErrorKind;
+  /** The key of the check the error is about, when not its data (`baseline`). */
+  errorField?: 'baseline';
   outcome?: AnalysisOutcome;
   passed: boolean;
 }
@@ -79,12 +88,23 @@ export function evaluateCheck(check: PipelineCheck, outcome: AnalysisOutcome): C
   const verdicts: AssertVerdict[] = [];
   const unknown: string[] = [];
   for (const a of check.asserts) {
+    // Baseline-only asserts are judged by engine/baseline-checks.ts.
+    if (a.min === undefined && a.max === undefined && againstBaseline(a)) continue;
     const ms = measure(check.analysis as AnalysisName, outcome.result, a.metric);
     if (!ms) unknown.push(a.metric);
     else for (const m of ms) verdicts.push(judge(a, m));
   }
   const error = unknown.length ? `${check.analysis} reports no metric ${unknown.map((u) => `"${u}"`).join(', ')}` : undefined;
   return { check, verdicts, outcome, passed: !error && verdicts.every((v) => v.passed), ...(error ? { error, errorKind: 'metric' as const } : {}) };
+}
+
+/** A check's outcome with its baseline verdicts added (after its own, in assert order). */
+function withBaseline(own: CheckOutcome, extra: { verdicts: AssertVerdict[]; unknown: string[] }): CheckOutcome {
+  const order = new Map(own.check.asserts.map((a, i) => [a.metric, i]));
+  const verdicts = [...own.verdicts, ...extra.verdicts].sort((x, y) => (order.get(x.metric) ?? 0) - (order.get(y.metric) ?? 0));
+  const unknown = extra.unknown.map((u) => `"${u}"`);
+  const error = own.error ?? (unknown.length ? `${own.check.analysis} reports no metric ${unknown.join(', ')}` : undefined);
+  return { ...own, verdicts, passed: !error && verdicts.every((v) => v.passed), ...(error ? { error, errorKind: 'metric' as const } : {}) };
 }
 
 /**
@@ -130,7 +150,15 @@ export function checkRequest(check: PipelineCheck, pipelineFile: string): Analyz
 export async function evaluateOne(check: PipelineCheck, pipelineFile: string, execute: Execute, signal?: AbortSignal): Promise<CheckOutcome> {
   if (check.state.kind !== 'runnable') return { check, verdicts: [], error: check.state.reason, errorKind: check.state.kind, passed: false };
   try {
-    return evaluateCheck(check, await execute(checkRequest(check, pipelineFile), signal));
+    const request = checkRequest(check, pipelineFile);
+    const own = evaluateCheck(check, await execute(request, signal));
+    if (!check.asserts.some(againstBaseline)) return own;
+    try {
+      return withBaseline(own, await baselineVerdicts(check, own.outcome!, request, execute, signal));
+    } catch (err) {
+      // The check's own asserts stand; the baseline's failure is its error, placed on `baseline:`.
+      return { ...own, error: `baseline ${check.baseline}: ${(err as Error).message}`, errorKind: errorKindOf(err), errorField: 'baseline', passed: false };
+    }
   } catch (err) {
     return { check, verdicts: [], error: (err as Error).message, errorKind: errorKindOf(err), passed: false };
   }

@@ -6,6 +6,8 @@ import * as path from 'node:path';
 import { analyzeWithCache, requestKey, type AnalyzeRequest, type AnalyzeResponse } from './analyze';
 import { JobRunner, type JobHooks } from './jobs';
 import { Store } from './store';
+import { recordCheckOutcomes } from './check-history';
+import type { CheckOutcome } from './checks';
 
 export interface AnalysisServiceOptions {
   workerFile: string;
@@ -40,6 +42,11 @@ export class AnalysisService {
     const store = await this.store();
     const key = await requestKey(request);
     return analyzeWithCache(request, (req) => this.jobs.run(req, key, hooks), store, key);
+  }
+
+  /** Keeps a pipeline's check outcomes in the store (engine/check-history.ts). */
+  async recordChecks(pipelineFile: string, outcomes: readonly CheckOutcome[]): Promise<void> {
+    await recordCheckOutcomes(await this.store(), pipelineFile, outcomes);
   }
 
   dispose(): void {

@@ -48,6 +48,19 @@ CREATE TABLE IF NOT EXISTS run_summaries (
   created_at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS run_summaries_path ON run_summaries (path, id);
+CREATE TABLE IF NOT EXISTS check_results (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  pipeline TEXT NOT NULL,
+  stage TEXT NOT NULL,
+  check_index INTEGER NOT NULL,
+  analysis TEXT NOT NULL,
+  input_hash TEXT NOT NULL,
+  config_hash TEXT NOT NULL,
+  status TEXT NOT NULL,
+  verdicts_json TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS check_results_check ON check_results (pipeline, stage, check_index, id);
 CREATE TABLE IF NOT EXISTS summaries (
   input_hash TEXT PRIMARY KEY,
   path TEXT NOT NULL,
@@ -109,6 +122,21 @@ export interface RunSummaryRecord {
   configHash: string;
   /** The run's `compare` entry: steps and per-metric figures; and its hyperparameters. */
   summary: Record<string, unknown>;
+}
+
+/** A pipeline check's verdicts, kept with the hashes of what it read and of how it was configured. */
+export interface CheckResultRecord {
+  /** The pipeline file, absolute. */
+  pipeline: string;
+  stage: string;
+  checkIndex: number;
+  analysis: string;
+  /** sha256 of the check's data, reference and baseline (a run's log) files. */
+  inputHash: string;
+  /** sha256 of the check's analysis, paths, options and asserts (canonical JSON). */
+  configHash: string;
+  status: 'passed' | 'failed' | 'error';
+  verdicts: unknown[];
 }
 
 /** Writes `data` to `file` so that `file` is either the old or the new content, never a mix. */
@@ -272,6 +300,45 @@ export class Store {
       configHash: String(v[4]),
       summary: JSON.parse(String(v[5])) as Record<string, unknown>,
       createdAt: String(v[6]),
+    }));
+  }
+
+  /** Records a check's verdicts unless its latest record has the same hashes and status. Returns whether a row was added. */
+  putCheckResult(r: CheckResultRecord): boolean {
+    const latest = this.checkResults(r.pipeline, r.stage, r.checkIndex, 1)[0];
+    if (latest && latest.inputHash === r.inputHash && latest.configHash === r.configHash && latest.status === r.status) return false;
+    this.db.run('INSERT INTO check_results (pipeline, stage, check_index, analysis, input_hash, config_hash, status, verdicts_json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)', [
+      r.pipeline,
+      r.stage,
+      r.checkIndex,
+      r.analysis,
+      r.inputHash,
+      r.configHash,
+      r.status,
+      JSON.stringify(r.verdicts),
+      new Date().toISOString(),
+    ]);
+    this.persist();
+    return true;
+  }
+
+  /** A check's recorded results, newest first. */
+  checkResults(pipeline: string, stage: string, checkIndex: number, limit = 50): (CheckResultRecord & { id: number; createdAt: string })[] {
+    const res = this.db.exec(
+      'SELECT id, pipeline, stage, check_index, analysis, input_hash, config_hash, status, verdicts_json, created_at FROM check_results WHERE pipeline = ? AND stage = ? AND check_index = ? ORDER BY id DESC LIMIT ?',
+      [pipeline, stage, checkIndex, limit],
+    );
+    return (res[0]?.values ?? []).map((v) => ({
+      id: Number(v[0]),
+      pipeline: String(v[1]),
+      stage: String(v[2]),
+      checkIndex: Number(v[3]),
+      analysis: String(v[4]),
+      inputHash: String(v[5]),
+      configHash: String(v[6]),
+      status: String(v[7]) as CheckResultRecord['status'],
+      verdicts: JSON.parse(String(v[8])) as unknown[],
+      createdAt: String(v[9]),
     }));
   }
 

@@ -67,7 +67,7 @@ function diagnosticsFor(doc: ConfigDocument, outcomes: Iterable<CheckOutcome>): 
     const base = o.check.path;
     if (o.error) {
       out.push({
-        range: doc.valueRange(o.check.data !== undefined ? [...base, 'data'] : o.check.source ? [...base, 'source'] : [...base, 'analysis']),
+        range: doc.valueRange(o.errorField ? [...base, o.errorField] : o.check.data !== undefined ? [...base, 'data'] : o.check.source ? [...base, 'source'] : [...base, 'analysis']),
         severity: DiagnosticSeverity.Warning,
         code: 'check/error',
         codeDescription: { href: ruleDocUri('check/error') },
@@ -149,11 +149,13 @@ export function registerChecks(ctx: ServerContext, service: AnalysisService): Ch
     state.sourced = new Map(outcomes.filter((o) => o.check.source && !superseded(o)).map((o) => [sourceSignature(o.check), o]));
     state.abort = undefined;
     refresh();
+    // Opened, saved or its files changed: keep the verdicts in the run history (not on every keystroke).
+    if (fresh) service.recordChecks(read.pipeline.file, outcomes).catch((err: unknown) => ctx.connection.console.error(`rlhf-lens: recording checks of ${uri} failed: ${(err as Error).message}`));
     return true;
   };
 
   const watchData = (uri: string, checks: PipelineCheck[]): fs.FSWatcher[] => {
-    const files = new Set(checks.flatMap((c) => [c.dataFile, c.referenceFile].filter((f): f is string => !!f)));
+    const files = new Set(checks.flatMap((c) => [c.dataFile, c.referenceFile, c.baselineFile].filter((f): f is string => !!f)));
     const out: fs.FSWatcher[] = [];
     for (const f of files) {
       try {
@@ -243,6 +245,7 @@ export function registerChecks(ctx: ServerContext, service: AnalysisService): Ch
     }
     states.set(params.uri, state);
     refresh();
+    await service.recordChecks(read.pipeline.file, outcomes).catch((err: unknown) => ctx.connection.console.error(`rlhf-lens: recording checks failed: ${(err as Error).message}`));
     return outcomes.map(toCheckResult);
   });
 

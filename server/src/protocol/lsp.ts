@@ -99,7 +99,8 @@ export interface CheckResult {
   checkIndex: number;
   analysis: string;
   passed: boolean;
-  asserts: { metric: string; label: string; value: number | null; min?: number; max?: number; passed: boolean; message: string }[];
+  /** Baseline asserts add max_vs_baseline / min_vs_baseline, baseline, limit and noise (docs/engine.md#baselines). */
+  asserts: { metric: string; label: string; value: number | null; min?: number; max?: number; max_vs_baseline?: string | number; min_vs_baseline?: string | number; baseline?: number; limit?: number; noise?: number; passed: boolean; message: string }[];
   error?: string;
 }
 

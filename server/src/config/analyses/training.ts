@@ -1,6 +1,7 @@
 /** The `training` analysis: curves and alerts of a training run's logs (docs/analyses.md#training). */
 import type { TrainingResult } from '../../analysis/types';
 import { arrayOf, literal, nullable, num, object, recordOf, series, str } from '../../protocol/check';
+import { lowerIsBetter } from '../../analysis/compare';
 import { defineAnalysis, field, int, m, metricNumber, opt, real, topLevelMetric } from './descriptor';
 
 export const trainingResult = object({
@@ -24,8 +25,8 @@ export const trainingAnalysis = defineAnalysis<TrainingResult>({
   ],
   metrics: [m('steps', 'Last logged step.'), m('alerts', 'Number of alerts raised.')],
   metricPattern: {
-    pattern: /^[^\s]+\.(count|first|last|min|max|min_step|max_step)$/,
-    description: 'any logged series as NAME.STAT, STAT one of count, first, last, min, max, min_step, max_step such as loss.last',
+    pattern: /^[^\s]+\.(count|first|last|min|max|min_step|max_step|best)$/,
+    description: 'any logged series as NAME.STAT, STAT one of count, first, last, min, max, min_step, max_step, best (min for losses, else max) such as loss.last',
   },
   measure(result, metric) {
     if (metric === 'alerts') return [{ label: metric, value: Array.isArray(result.alerts) ? result.alerts.length : null }];
@@ -33,7 +34,9 @@ export const trainingAnalysis = defineAnalysis<TrainingResult>({
     if (dot > 0) {
       const s = field(result.metrics, metric.slice(0, dot));
       if (s === undefined) return undefined;
-      const v = field(s, metric.slice(dot + 1));
+      const stat = metric.slice(dot + 1);
+      // best: as `compare` ranks runs, the smallest value of a loss-like metric, else the largest.
+      const v = field(s, stat === 'best' ? (lowerIsBetter(metric.slice(0, dot)) ? 'min' : 'max') : stat);
       return v === undefined ? undefined : [{ label: metric, value: metricNumber(v) }];
     }
     return topLevelMetric(result as unknown as Record<string, unknown>, metric);
