@@ -4,7 +4,7 @@
  * hyperparameters that differ between runs. Pure: the runs arrive as series and recorded
  * hyperparameters (engine/runs.ts reads them).
  */
-import { AnalysisError, type MetricSeries } from './types';
+import { AnalysisError, lowerIsBetter, type MetricSeries } from './types';
 
 /** A recorded hyperparameter value and where it was read, so a view can open the line. */
 export interface HyperparameterValue {
@@ -64,12 +64,7 @@ export interface CompareResult {
   hyperparameter_sources: Record<string, Record<string, { file: string; line: number | null } | null>>;
 }
 
-/** Metrics where smaller is better: losses, perplexity, errors, divergences, runtimes. */
-const LOWER_IS_BETTER = /(loss|perplexity|ppl|error|err|wer|cer|kl|mse|mae|rmse|nll|runtime|regret)([_/.]|$)/i;
-
-export function lowerIsBetter(metric: string): boolean {
-  return LOWER_IS_BETTER.test(metric.split('/').pop() ?? metric) || LOWER_IS_BETTER.test(metric);
-}
+export { lowerIsBetter };
 
 export function metricAt(s: MetricSeries, step: number | undefined): Omit<CompareMetric, 'best' | 'best_step'> | null {
   let count = 0;

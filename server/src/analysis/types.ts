@@ -431,3 +431,10 @@ export interface BootstrapInterval {
   iterations: number;
   seed: number;
 }
+
+/** Metrics where smaller is better: losses, perplexity, errors, divergences, runtimes (`best` of compare and of training checks). */
+const LOWER_IS_BETTER = /(loss|perplexity|ppl|error|err|wer|cer|kl|mse|mae|rmse|nll|runtime|regret)([_/.]|$)/i;
+
+export function lowerIsBetter(metric: string): boolean {
+  return LOWER_IS_BETTER.test(metric.split('/').pop() ?? metric) || LOWER_IS_BETTER.test(metric);
+}

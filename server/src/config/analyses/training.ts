@@ -1,7 +1,6 @@
 /** The `training` analysis: curves and alerts of a training run's logs (docs/analyses.md#training). */
-import type { TrainingResult } from '../../analysis/types';
+import { lowerIsBetter, type TrainingResult } from '../../analysis/types';
 import { arrayOf, literal, nullable, num, object, recordOf, series, str } from '../../protocol/check';
-import { lowerIsBetter } from '../../analysis/compare';
 import { defineAnalysis, field, int, m, metricNumber, opt, real, topLevelMetric } from './descriptor';
 
 export const trainingResult = object({
