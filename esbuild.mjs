@@ -47,6 +47,9 @@ const configs = [
     format: 'cjs',
     // The native engine stays outside the bundles (loaded from node_modules, or absent: see engine/duckdb/engine.ts).
     external: ['vscode', '@duckdb/node-api'],
+    // import() becomes require(): bin/rlhf-lens.js runs the CLI bundle through vm.Script (its compile
+    // cache), where a real dynamic import would need Node's experimental vm loader.
+    supported: { 'dynamic-import': false },
     // sql.js and its wasm are loaded at run time from beside the bundle.
     mainFields: ['module', 'main'],
   })),

@@ -28,8 +28,6 @@ function compiled() {
     return undefined;
   }
   const vm = require('node:vm');
-  const loader = vm.constants && vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER;
-  if (!loader) return undefined;
   const st = fs.statSync(cli);
   const dir = cacheDir();
   const cacheFile = path.join(dir, `cli-${process.version}-${process.arch}-${st.size}-${Math.round(st.mtimeMs)}.bin`);
@@ -39,7 +37,8 @@ function compiled() {
   } catch {
     cachedData = undefined;
   }
-  const script = new vm.Script(Module.wrap(fs.readFileSync(cli, 'utf8')), { filename: cli, cachedData, importModuleDynamically: loader });
+  // No importModuleDynamically: the bundle holds no import() (esbuild.mjs turns them into require()).
+  const script = new vm.Script(Module.wrap(fs.readFileSync(cli, 'utf8')), { filename: cli, cachedData });
   const mod = new Module(cli, module);
   mod.filename = cli;
   mod.paths = Module._nodeModulePaths(path.dirname(cli));

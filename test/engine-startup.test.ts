@@ -35,10 +35,16 @@ test('the CLI keeps a compile cache in the user cache folder, and answers the sa
   const first = cli(['analyze', 'calibration', PREDS, '--format', 'json'], env);
   assert.equal(first.code, 0, first.stderr);
   assert.equal(first.stdout, plain.stdout);
+  assert.equal(first.stderr, '', 'nothing on stderr (no experimental-feature warning)');
   const files = fs.readdirSync(dir);
   assert.equal(files.length, 1, files.join(', '));
   const again = cli(['analyze', 'calibration', PREDS, '--format', 'json'], env);
   assert.equal(again.stdout, plain.stdout);
+  assert.equal(again.stderr, '');
+  // The builtin JSONL reader's stream-chain does import('node:string_decoder'): bundled as require().
+  const builtin = spawnSync(process.execPath, [CLI, 'analyze', 'calibration', PREDS, '--format', 'json'], { encoding: 'utf8', env: { ...process.env, ...env, RLHF_LENS_ENGINE: 'builtin' } });
+  assert.equal(builtin.stderr, '');
+  assert.equal(builtin.stdout, plain.stdout);
   assert.deepEqual(fs.readdirSync(dir), files, 'reused, not rewritten under another name');
   // A cache V8 refuses (damaged, another V8) is replaced; the command runs as usual.
   fs.writeFileSync(path.join(dir, files[0]!), 'not a code cache');
