@@ -15,9 +15,9 @@ export const COMPARE_HELP = `Usage: rlhf-lens compare RUN... [options]
 
 Compares training runs. A RUN is a log file (trainer_state.json, Lightning metrics.csv, a JSONL
 or CSV log) or a folder holding one (a run's output folder, its latest checkpoint-N or version_N,
-an MLflow run folder); an MLflow store (mlruns/) stands for each of its runs. Hyperparameters come
-from what each run recorded: MLflow params, the TrainingArguments fields of trainer_state.json,
-and configs saved beside the log (hparams.yaml, training_args.yaml/json, args.yaml, config.yaml,
+an MLflow run folder, a TensorBoard event file or a folder of them); an MLflow store (mlruns/)
+stands for each of its runs. Hyperparameters come from what each run recorded: MLflow params,
+TensorBoard hparams, the TrainingArguments fields of trainer_state.json, and configs saved beside the log (hparams.yaml, training_args.yaml/json, args.yaml, config.yaml,
 adapter_config.json, *.training.yaml).
 
 Options:

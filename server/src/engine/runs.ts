@@ -13,6 +13,7 @@ import { openDataSource } from '../ingest/read';
 import { IngestError } from '../ingest/rows';
 import { listMlflowRuns, looksLikeMlflow, openMlflowRun } from '../ingest/mlflow';
 import { findWandbRuns } from '../ingest/wandb';
+import { findEventFiles, isEventFileName } from '../ingest/tfevents';
 import { loadTraining } from './inputs';
 import { compareRuns, type CompareOptions, type CompareResult, type CompareRunInput, type HyperparameterValue } from '../analysis/compare';
 import type { MetricSeries } from '../analysis/types';
@@ -34,7 +35,7 @@ const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
 export interface RunLog {
   /** The file (or MLflow run folder) holding the series. */
   log: string;
-  kind: 'trainer_state' | 'mlflow' | 'metrics_csv' | 'log' | 'wandb';
+  kind: 'trainer_state' | 'mlflow' | 'metrics_csv' | 'tfevents' | 'log' | 'wandb';
 }
 
 const numericAware = (a: string, b: string) => a.localeCompare(b, undefined, { numeric: true });
@@ -52,13 +53,22 @@ export function findRunLog(p: string): RunLog {
   }
   if (st.isFile()) {
     const base = path.basename(p);
-    return { log: p, kind: base.endsWith('trainer_state.json') ? 'trainer_state' : base === 'metrics.csv' ? 'metrics_csv' : base.endsWith('.wandb') ? 'wandb' : 'log' };
+    return { log: p, kind: base.endsWith('trainer_state.json') ? 'trainer_state' : base === 'metrics.csv' ? 'metrics_csv' : base.endsWith('.wandb') ? 'wandb' : isEventFileName(base) ? 'tfevents' : 'log' };
   }
   // A W&B run folder (or a wandb/ folder of one run): its run-<id>.wandb log.
   if (findWandbRuns(p).length > 0) return { log: p, kind: 'wandb' };
+  const hasEventFiles = (dir: string) => {
+    try {
+      return fs.readdirSync(dir).some(isEventFileName);
+    } catch {
+      return false;
+    }
+  };
   const search = (dir: string, depth: number): RunLog | undefined => {
     if (fs.existsSync(path.join(dir, 'trainer_state.json'))) return { log: path.join(dir, 'trainer_state.json'), kind: 'trainer_state' };
     if (fs.existsSync(path.join(dir, 'metrics')) && looksLikeMlflow(dir)) return { log: dir, kind: 'mlflow' };
+    // The folder given holds event files itself (a Lightning version_N/, a SummaryWriter log_dir): a TensorBoard run, as ingest reads it.
+    if (depth === 0 && hasEventFiles(dir)) return { log: dir, kind: 'tfevents' };
     if (fs.existsSync(path.join(dir, 'metrics.csv'))) return { log: path.join(dir, 'metrics.csv'), kind: 'metrics_csv' };
     if (depth >= 3) return undefined;
     const subdirs = fs
@@ -77,7 +87,9 @@ export function findRunLog(p: string): RunLog {
   const found = search(p, 0);
   if (found) return found;
   if (looksLikeMlflow(p)) return { log: p, kind: 'mlflow' };
-  throw new IngestError(p, 'holds no training log (trainer_state.json, MLflow run, Lightning metrics.csv) up to three folders down');
+  // Event files in subfolders (Keras train/ and validation/): one run, their tags prefixed by the subfolder.
+  if (findEventFiles(p).length > 0) return { log: p, kind: 'tfevents' };
+  throw new IngestError(p, 'holds no training log (trainer_state.json, MLflow run, Lightning metrics.csv, TensorBoard event files) up to three folders down');
 }
 
 /** Flattens a YAML mapping to dotted keys with the line of each key. Lists of scalars become JSON text. */
@@ -200,6 +212,10 @@ export async function loadRun(p: string): Promise<LoadedRun> {
     const run = openMlflowRun(log);
     for (const [k, v] of Object.entries(run.params)) hyperparameters[k] = { value: v, file: path.join(run.dir, 'params', k), line: 1 };
     hyperparameters = { ...configHyperparameters(run.dir), ...hyperparameters };
+  } else if (kind === 'tfevents') {
+    hyperparameters = tensorboardHyperparameters(source.recorded ?? {}, source.params ?? {}, log);
+    const dir = fs.statSync(log).isDirectory() ? log : path.dirname(log);
+    for (const [k, v] of Object.entries(configHyperparameters(dir))) if (!(k in hyperparameters)) hyperparameters[k] = v;
   } else {
     if (kind === 'trainer_state') hyperparameters = trainerStateHyperparameters(log);
     const beside = configHyperparameters(path.dirname(log));
@@ -211,8 +227,52 @@ export async function loadRun(p: string): Promise<LoadedRun> {
   }
   const isDir = fs.statSync(abs).isDirectory();
   const base = path.basename(abs);
-  const name = kind === 'mlflow' || kind === 'wandb' ? source.run : isDir ? base : /^(trainer_state\.json|metrics\.csv)$/.test(base) ? path.basename(path.dirname(abs)) : base.replace(/(\.gz)?$/, '').replace(/\.[^.]+$/, '').replace(/_?trainer_state$/, '') || base;
+  const name = kind === 'mlflow' || kind === 'wandb' ? source.run : kind === 'tfevents' && !isDir ? eventFileRunName(abs) : isDir ? base : /^(trainer_state\.json|metrics\.csv)$/.test(base) ? path.basename(path.dirname(abs)) : base.replace(/(\.gz)?$/, '').replace(/\.[^.]+$/, '').replace(/_?trainer_state$/, '') || base;
   return { name, source: abs, log, format: source.format, series: training.series, hyperparameters };
+}
+
+/**
+ * A TensorBoard run's hyperparameters: the hparams plugin's values (session_start_info, as
+ * Lightning's TensorBoardLogger and tf.summary / hp.hparams write them) first, then the
+ * TrainingArguments JSON an HF Trainer writes as the `args/text_summary` text. Event files are
+ * binary: the source names the file, without a line.
+ */
+function tensorboardHyperparameters(hparams: NonNullable<Awaited<ReturnType<typeof openDataSource>>['recorded']>, params: Record<string, string>, log: string): Record<string, HyperparameterValue> {
+  const out: Record<string, HyperparameterValue> = {};
+  for (const [k, v] of Object.entries(hparams)) out[k] = { value: v.value, file: v.file };
+  const args = Object.entries(params).find(([k]) => k === 'args/text_summary' || k.endsWith('/args/text_summary'));
+  if (args) {
+    try {
+      const parsed = JSON.parse(args[1]) as unknown;
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+        for (const [k, v] of Object.entries(parsed as Record<string, unknown>)) {
+          if (k in out) continue;
+          const where = isFile(log) ? { file: log } : {};
+          if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[k] = { value: v, ...where };
+          else if (Array.isArray(v) && v.every((x) => x === null || typeof x !== 'object')) out[k] = { value: JSON.stringify(v), ...where };
+        }
+      }
+    } catch {
+      // Not JSON (older Trainers wrote a repr): no hyperparameters from it.
+    }
+  }
+  return out;
+}
+
+function isFile(p: string): boolean {
+  try {
+    return fs.statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** A lone event file's run name: the part before `.events.out.tfevents` when it has one, else its folder (TensorBoard names runs by folder). */
+function eventFileRunName(file: string): string {
+  const base = path.basename(file);
+  const at = base.indexOf('events.out.tfevents');
+  const prefix = at > 0 ? base.slice(0, at).replace(/[._-]+$/, '') : '';
+  return prefix || path.basename(path.dirname(file));
 }
 
 /** Names made unique: a repeated name gets " (2)", " (3)"... in argument order. */
@@ -326,7 +386,7 @@ const SKIP_DIRS = new Set(['node_modules', '.git', '.venv', 'venv', '__pycache__
 export const STALLED_AFTER_MS = 30 * 60 * 1000;
 
 /** The headline metrics shown beside a run, when it logs them. */
-const HEADLINE = ['loss', 'eval_loss', 'rewards/accuracies', 'rewards/margins', 'objective/kl', 'eval_accuracy'];
+const HEADLINE = ['loss', 'eval_loss', 'rewards/accuracies', 'rewards/margins', 'objective/kl', 'eval_accuracy', 'train/loss', 'eval/loss', 'val_loss', 'epoch_loss'];
 
 /**
  * Every training run under `roots` (trainer_state.json outside checkpoint-N folders when the run
@@ -336,7 +396,8 @@ const HEADLINE = ['loss', 'eval_loss', 'rewards/accuracies', 'rewards/margins', 
  */
 export async function listRuns(roots: string[], now = Date.now(), maxRuns = 2000): Promise<RunEntry[]> {
   const found: { log: string; runDir: string; root: string }[] = [];
-  const visit = (dir: string, root: string, depth: number) => {
+  // inRun: below a folder already listed by its trainer_state.json / metrics.csv (an HF output's runs/<date>/ event files repeat it).
+  const visit = (dir: string, root: string, depth: number, inRun = false) => {
     if (found.length >= maxRuns || depth > 8) return;
     let entries: fs.Dirent[];
     try {
@@ -350,13 +411,15 @@ export async function listRuns(roots: string[], now = Date.now(), maxRuns = 2000
     }
     const own = entries.find((e) => e.isFile() && RUN_LOG_NAMES.has(e.name));
     if (own) found.push({ log: path.join(dir, own.name), runDir: dir, root });
+    // A folder of TensorBoard event files is a run, as TensorBoard lists runs (Keras train/ and validation/ are two).
+    else if (!inRun && entries.some((e) => isEventFileName(e.name) && (e.isFile() || (e.isSymbolicLink() && isFile(path.join(dir, e.name)))))) found.push({ log: dir, runDir: dir, root });
     for (const e of entries.sort((a, b) => numericAware(a.name, b.name))) {
       // A wandb/ folder: each of its run folders is a run (its files/ and logs/ are not searched).
       if (e.isDirectory() && e.name === 'wandb') for (const r of findWandbRuns(path.join(dir, e.name))) if (found.length < maxRuns) found.push({ log: r, runDir: r, root });
       if (!e.isDirectory() || e.name.startsWith('.') || SKIP_DIRS.has(e.name)) continue;
       // A run folder's checkpoints repeat its log: list the run once.
       if (own && /^checkpoint-\d+$/.test(e.name)) continue;
-      visit(path.join(dir, e.name), root, depth + 1);
+      visit(path.join(dir, e.name), root, depth + 1, inRun || !!own);
     }
   };
   for (const root of roots) visit(root, root, 0);

@@ -41,7 +41,7 @@ export interface DataSource {
   run: string;
   /** Run parameters (MLflow params/), when the format has them. */
   params?: Record<string, string>;
-  /** Settings the run recorded, typed, with where each was recorded (W&B config; filled as the rows are read). */
+  /** Settings the run recorded, typed, with where each was recorded (W&B config, TensorBoard hparams; filled as the rows are read). */
   recorded?: Record<string, { value: string | number | boolean | null; file: string; line?: number }>;
   skipped: SkipLog;
   rows: AsyncIterable<SourceRow>;
@@ -137,6 +137,8 @@ export async function openDataSource(given: string, options: IngestOptions = {})
       const tf = openTfEvents(file);
       // Filled while the rows are read: text summaries (HF Trainer's args) and hparams.
       params = tf.params;
+      // TensorBoard's hparams plugin values (session_start_info), typed, with the event file of each.
+      recorded = tf.hparams;
       if (tf.files.length > 1 || tf.files[0]!.file !== file) run = path.basename(path.resolve(file));
       inner = readTfEvents(tf, skipped, onBytes);
       break;

@@ -27,7 +27,7 @@ export interface DecodedEvent {
   wallTime: number;
   scalars: [string, number][];
   texts: [string, string][];
-  hparams: [string, string][];
+  hparams: [string, HparamValue][];
   /** Tags of summaries that are not scalars (histograms, images, ...), with their kind. */
   ignored: [string, string][];
 }
@@ -127,23 +127,26 @@ function decodeTensor(r: ProtoReader): Tensor {
   return { dtype, elements, numbers, strings };
 }
 
-/** google.protobuf.Value (hparams values) as text. */
-function protoValueText(r: ProtoReader): string {
-  let out = '';
+/** A hyperparameter value as TensorBoard's hparams plugin records it (google.protobuf.Value). */
+export type HparamValue = string | number | boolean | null;
+
+/** google.protobuf.Value (hparams values): number, string, bool or null. */
+function protoValue(r: ProtoReader): HparamValue {
+  let out: HparamValue = '';
   for (let t = r.tag(); t; t = r.tag()) {
-    if (t.field === 2 && t.wire === WIRE_I64) out = String(r.double());
+    if (t.field === 2 && t.wire === WIRE_I64) out = r.double();
     else if (t.field === 3 && t.wire === WIRE_LEN) out = r.string();
-    else if (t.field === 4) out = r.varint() ? 'true' : 'false';
+    else if (t.field === 4) out = r.varint() !== 0;
     else if (t.field === 1) {
       r.varint();
-      out = 'null';
+      out = null;
     } else r.skip(t.wire);
   }
   return out;
 }
 
 /** HParamsPluginData.session_start_info.hparams (map<string, Value>). */
-function decodeHparams(content: Uint8Array, out: [string, string][]): void {
+function decodeHparams(content: Uint8Array, out: [string, HparamValue][]): void {
   const r = new ProtoReader(content);
   for (let t = r.tag(); t; t = r.tag()) {
     if (t.field !== 3 || t.wire !== WIRE_LEN) {
@@ -158,10 +161,10 @@ function decodeHparams(content: Uint8Array, out: [string, string][]): void {
       }
       const entry = start.message();
       let k = '';
-      let v = '';
+      let v: HparamValue = '';
       for (let e = entry.tag(); e; e = entry.tag()) {
         if (e.field === 1) k = entry.string();
-        else if (e.field === 2 && e.wire === WIRE_LEN) v = protoValueText(entry.message());
+        else if (e.field === 2 && e.wire === WIRE_LEN) v = protoValue(entry.message());
         else entry.skip(e.wire);
       }
       if (k) out.push([k, v]);
@@ -311,13 +314,15 @@ export interface TfEventsRun {
   files: { file: string; prefix: string }[];
   /** Text summaries and hparams, filled while reading. */
   params: Record<string, string>;
+  /** The hparams plugin's values alone (session_start_info.hparams), typed, with the event file that recorded each. */
+  hparams: Record<string, { value: HparamValue; file: string }>;
   /** Non-scalar summaries seen, by kind (filled while reading). */
   ignored: Map<string, Set<string>>;
 }
 
 export function openTfEvents(target: string): TfEventsRun {
   const st = fs.statSync(target);
-  if (!st.isDirectory()) return { files: [{ file: target, prefix: '' }], params: {}, ignored: new Map() };
+  if (!st.isDirectory()) return { files: [{ file: target, prefix: '' }], params: {}, hparams: {}, ignored: new Map() };
   const files = findEventFiles(target);
   if (files.length === 0) throw new IngestError(target, 'has no TensorBoard event files (events.out.tfevents.*)');
   return {
@@ -326,6 +331,7 @@ export function openTfEvents(target: string): TfEventsRun {
       return { file, prefix: rel ? `${rel}/` : '' };
     }),
     params: {},
+    hparams: {},
     ignored: new Map(),
   };
 }
@@ -369,7 +375,11 @@ export async function* readTfEvents(run: TfEventsRun, skipped: SkipLog, onBytes?
             continue;
           }
           for (const [k, v] of ev.texts) run.params[prefix + k] = v;
-          for (const [k, v] of ev.hparams) run.params[k] = v;
+          for (const [k, v] of ev.hparams) {
+            run.params[k] = v === null ? 'null' : String(v);
+            // The first file to record a hyperparameter names it (Lightning's test file repeats the fit file's).
+            if (!(k in run.hparams)) run.hparams[k] = { value: v, file };
+          }
           for (const [tag, kind] of ev.ignored) {
             let set = run.ignored.get(kind);
             if (!set) run.ignored.set(kind, (set = new Set()));
