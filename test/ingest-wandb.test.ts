@@ -18,6 +18,7 @@ import { WandbLogWriter, rec } from './support/wandb-writer';
 import { runCli } from './support/cli';
 import { ROOT } from './support/lsp';
 import * as zlib from 'node:zlib';
+import { contentHash } from '../server/src/engine/hash';
 
 const REAL_WANDB = path.resolve(ROOT, '..', 'shared', 'fixtures', 'real', 'wandb');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rlhf-lens-wandb-'));
@@ -208,6 +209,20 @@ test('a run folder without a .wandb log: files/wandb-history.jsonl, config.yaml 
   assert.deepEqual(source.params, { learning_rate: '0.0003', model: 'gpt2' });
   assert.deepEqual(source.recorded!['learning_rate'], { value: 0.0003, file: path.join(dir, 'files', 'config.yaml'), line: 7 });
   assert.equal(cliJson(['analyze', 'training', dir, '--format', 'json']).metrics['loss']!.last, 0.6);
+});
+
+test('the content hash of a run folder covers its log and files/ config, history and summary, not its media', async () => {
+  const { dir, log } = runFolder(path.join(tmp, 'hash'), 'run-20261201_101010-hash1', trlRun(5));
+  const before = await contentHash([dir]);
+  fs.mkdirSync(path.join(dir, 'files', 'media', 'images'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'files', 'media', 'images', 'sample_0.png'), Buffer.alloc(1000));
+  fs.writeFileSync(path.join(dir, 'files', 'output.log'), 'console text\n');
+  assert.equal(await contentHash([dir]), before);
+  fs.writeFileSync(path.join(dir, 'files', 'config.yaml'), 'wandb_version: 1\nbeta:\n  value: 0.2\n');
+  const withConfig = await contentHash([dir]);
+  assert.notEqual(withConfig, before);
+  fs.appendFileSync(log, Buffer.from([0, 0, 0, 0, 0, 0, 0]));
+  assert.notEqual(await contentHash([dir]), withConfig);
 });
 
 test('following a W&B run folder: history records appended to its log become points', async () => {

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { IngestError } from '../ingest/rows';
 import { expandGlob } from '../ingest/parquet';
 import { resolveDataPath } from '../ingest/folders';
+import { wandbInputFiles } from '../ingest/wandb';
 
 async function hashFileInto(h: Hash, file: string): Promise<void> {
   try {
@@ -35,7 +36,11 @@ function filesOf(p: string, rel: string, out: { rel: string; file: string; st: f
     return;
   }
   const st = statOrThrow(p);
-  if (st.isDirectory()) {
+  const wandb = st.isDirectory() ? wandbInputFiles(p) : undefined;
+  if (wandb) {
+    // A W&B run is its log and files/ config, history and summary, not its media and artifacts.
+    for (const f of wandb) filesOf(f, `${rel}/${path.relative(p, f).split(path.sep).join('/')}`, out);
+  } else if (st.isDirectory()) {
     for (const name of fs.readdirSync(p).sort()) filesOf(path.join(p, name), `${rel}/${name}`, out);
   } else if (st.isFile()) out.push({ rel, file: p, st });
 }

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { isGzip, openBytes, logicalName, statOrThrow, asIngestError } from './source';
 import { looksLikeMlflow } from './mlflow';
 import { looksLikeWandb, looksLikeWandbLog } from './wandb';
+import { isArrowName, looksLikeArrowFile, looksLikeArrowFolder } from './arrow';
 import { findEventFiles, isEventFileName, looksLikeTfRecord } from './tfevents';
 import { expandGlob, isParquetName, looksLikeParquetFolder } from './parquet';
 import { refuseLfsPointer } from './folders';
@@ -146,18 +147,20 @@ export function folderError(dir: string): IngestError {
   const lightning = here.some((e) => e.name === 'hparams.yaml' || e.name === 'lightning_logs' || /^version_\d+$/.test(e.name) || e.name.endsWith('.ckpt')) || versions.some((d) => list(d).some((e) => e.name.endsWith('.ckpt')));
   if (lightning) return new IngestError(dir, "is a PyTorch Lightning log or checkpoint folder without a metrics.csv (checkpoints hold no history); log with Lightning's CSVLogger and pass its lightning_logs/version_N/metrics.csv");
   if (has('config.json') && here.some((e) => /\.(safetensors|bin)$/.test(e.name))) return new IngestError(dir, 'is a saved model folder (config.json and weights), which holds no training history; pass the trainer_state.json of the run that produced it');
-  return new IngestError(dir, 'is a folder, not a data file, and holds no MLflow run (a run folder with metrics/), TensorBoard event files, Parquet files, HF Trainer checkpoint (trainer_state.json) or Lightning metrics.csv; pass a data file');
+  return new IngestError(dir, 'is a folder, not a data file, and holds no MLflow run (a run folder with metrics/), W&B run (wandb/run-*/), TensorBoard event files, Parquet or Arrow files, HF Trainer checkpoint (trainer_state.json) or Lightning metrics.csv; pass a data file');
 }
 
 export async function detectFormat(file: string): Promise<DataFormat> {
   // A glob of part files (data/train-*.parquet): the shell would expand it into many arguments.
   if (isParquetName(file) && expandGlob(file)) return 'parquet';
+  if (isArrowName(file) && expandGlob(file)) return 'arrow';
   const st = statOrThrow(file);
   if (st.isDirectory()) {
     if (looksLikeWandb(file)) return 'wandb';
     if (looksLikeMlflow(file)) return 'mlflow';
     if (findEventFiles(file).length > 0) return 'tfevents';
     if (looksLikeParquetFolder(file)) return 'parquet';
+    if (looksLikeArrowFolder(file)) return 'arrow';
     throw folderError(file);
   }
   refuseLfsPointer(file);
@@ -167,6 +170,7 @@ export async function detectFormat(file: string): Promise<DataFormat> {
   if (name.endsWith('trainer_state.json')) return 'trainer_state';
   if (!isGzip(file) && (name.endsWith('.wandb') || looksLikeWandbLog(firstBytes(file, 7)))) return 'wandb';
   if (isParquetName(name) || (!isGzip(file) && firstBytes(file, 4).toString('latin1') === 'PAR1')) return 'parquet';
+  if (isArrowName(name) || (!isGzip(file) && looksLikeArrowFile(firstBytes(file, 6)))) return 'arrow';
   if (isEventFileName(name) || (!isGzip(file) && looksLikeTfRecord(firstBytes(file, 12)))) return 'tfevents';
   if (name.endsWith('.jsonl') || name.endsWith('.ndjson')) return 'jsonl';
   if (name.endsWith('.tsv')) return 'tsv';

@@ -11,6 +11,7 @@ import { openMlflowRun, readMlflowMetrics } from './mlflow';
 import { openTfEvents, readTfEvents } from './tfevents';
 import { parquetFiles, readParquet } from './parquet';
 import { openWandbRun, readWandb, wandbParams } from './wandb';
+import { arrowFiles, readArrow } from './arrow';
 import { resolveDataPath } from './folders';
 import { IngestError, SkipLog, type DataFormat, type SourceRow } from './rows';
 
@@ -115,6 +116,12 @@ export async function openDataSource(given: string, options: IngestOptions = {})
       const files = parquetFiles(file);
       if (files.length > 1 || files[0] !== file) run = path.basename(path.resolve(file)).replace(/[*?].*$/, '') || run;
       inner = readParquet(files, skipped, onBytes);
+      break;
+    }
+    case 'arrow': {
+      const files = arrowFiles(file);
+      if (files.length > 1 || files[0] !== file) run = path.basename(path.resolve(file)).replace(/[*?].*$/, '') || run;
+      inner = readArrow(files, skipped, onBytes);
       break;
     }
     case 'wandb': {

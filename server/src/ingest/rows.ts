@@ -60,6 +60,6 @@ export class IngestError extends Error {
 }
 
 /** Data formats the readers understand. */
-export type DataFormat = 'jsonl' | 'csv' | 'tsv' | 'json' | 'trainer_state' | 'mlflow' | 'tfevents' | 'parquet' | 'wandb';
+export type DataFormat = 'jsonl' | 'csv' | 'tsv' | 'json' | 'trainer_state' | 'mlflow' | 'tfevents' | 'parquet' | 'wandb' | 'arrow';
 
-export const DATA_FORMATS: readonly DataFormat[] = ['jsonl', 'csv', 'tsv', 'json', 'trainer_state', 'mlflow', 'tfevents', 'parquet', 'wandb'];
+export const DATA_FORMATS: readonly DataFormat[] = ['jsonl', 'csv', 'tsv', 'json', 'trainer_state', 'mlflow', 'tfevents', 'parquet', 'wandb', 'arrow'];

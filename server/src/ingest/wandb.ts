@@ -339,6 +339,18 @@ export function findWandbRuns(target: string): string[] {
   return runFoldersOf(path.join(target, 'wandb'));
 }
 
+/**
+ * The files a W&B source's result depends on (its runs' logs and files/ config, history and summary),
+ * for the content hash: a run folder also holds media, code and artifacts that do not change it.
+ * Undefined when `target` is not a folder of W&B runs.
+ */
+export function wandbInputFiles(target: string): string[] | undefined {
+  if (isFile(target)) return undefined;
+  const runs = findWandbRuns(target);
+  if (runs.length === 0) return undefined;
+  return runs.flatMap((dir) => [logOf(dir), ...['config.yaml', 'wandb-history.jsonl', 'wandb-summary.json'].map((n) => path.join(dir, 'files', n))].filter((f): f is string => !!f && isFile(f)));
+}
+
 export function looksLikeWandb(target: string): boolean {
   return findWandbRuns(target).length > 0;
 }
