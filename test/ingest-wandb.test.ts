@@ -12,7 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { openDataSource } from '../server/src/ingest/read';
 import { WandbScanner, crc32 } from '../server/src/ingest/wandb';
-import { listRuns, compareRunPaths } from '../server/src/engine/runs';
+import { listRuns, compareRunPaths, STALLED_AFTER_MS } from '../server/src/engine/runs';
 import { TrainingFollower, type TrainingUpdate } from '../server/src/engine/follow';
 import { WandbLogWriter, rec } from './support/wandb-writer';
 import { runCli } from './support/cli';
@@ -194,6 +194,11 @@ test('a wandb/ folder of several runs: listed without --run, picked by id, folde
   // The Runs view lists each run of the wandb/ folder, by its name.
   const listed = await listRuns([path.dirname(root)]);
   assert.deepEqual(listed.map((r) => [r.name, r.format, r.error]).sort(), [['lively-sun-7', 'wandb', undefined], ['second', 'wandb', undefined]]);
+  // Status: the first log has its exit record (finished); the second has none and was just written (running),
+  // and would be stalled once its log is older than STALLED_AFTER_MS.
+  assert.deepEqual(Object.fromEntries(listed.map((r) => [r.name, r.status])), { 'lively-sun-7': 'finished', second: 'running' });
+  const later = await listRuns([path.dirname(root)], Date.now() + STALLED_AFTER_MS + 60_000);
+  assert.deepEqual(Object.fromEntries(later.map((r) => [r.name, r.status])), { 'lively-sun-7': 'finished', second: 'stalled' });
 });
 
 test('a run folder without a .wandb log: files/wandb-history.jsonl, config.yaml (with lines) and wandb-summary.json', async () => {

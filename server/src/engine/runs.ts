@@ -12,7 +12,7 @@ import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Node } from 'y
 import { openDataSource } from '../ingest/read';
 import { IngestError } from '../ingest/rows';
 import { listMlflowRuns, looksLikeMlflow, openMlflowRun } from '../ingest/mlflow';
-import { findWandbRuns } from '../ingest/wandb';
+import { findWandbRuns, wandbInputFiles } from '../ingest/wandb';
 import { findEventFiles, isEventFileName } from '../ingest/tfevents';
 import { loadTraining } from './inputs';
 import { compareRuns, type CompareOptions, type CompareResult, type CompareRunInput, type HyperparameterValue } from '../analysis/compare';
@@ -429,7 +429,8 @@ export async function listRuns(roots: string[], now = Date.now(), maxRuns = 2000
     const name = path.basename(f.runDir);
     let modified = 0;
     try {
-      modified = fs.statSync(f.log).mtimeMs;
+      // A W&B run folder changes when its .wandb log does (the folder's own mtime does not).
+      modified = Math.max(fs.statSync(f.log).mtimeMs, ...(wandbInputFiles(f.log) ?? []).map((x) => fs.statSync(x).mtimeMs));
     } catch {
       /* listed with the error below */
     }
@@ -451,7 +452,9 @@ export async function listRuns(roots: string[], now = Date.now(), maxRuns = 2000
       }
       const maxSteps = f.log.endsWith('trainer_state.json') ? plannedSteps(f.log) : null;
       const short = maxSteps !== null && lastStep < maxSteps;
-      const status = short ? (now - modified < STALLED_AFTER_MS ? 'running' : 'stalled') : 'finished';
+      // A W&B run has ended when its log has the exit record; without it, it is running or stalled by its log's age.
+      const unfinished = source.format === 'wandb' ? source.finished === false : short;
+      const status = unfinished ? (now - modified < STALLED_AFTER_MS ? 'running' : 'stalled') : 'finished';
       out.push({ name: source.format === 'mlflow' || source.format === 'wandb' ? source.run : name, path: f.runDir, log: f.log, format: source.format, group, status, last_step: lastStep, max_steps: maxSteps, modified, headline });
     } catch (err) {
       out.push({ name, path: f.runDir, log: f.log, format: 'unknown', group, status: 'finished', last_step: 0, max_steps: null, modified, headline: {}, error: (err as Error).message });

@@ -42,6 +42,8 @@ export interface DataSource {
   run: string;
   /** Run parameters (MLflow params/), when the format has them. */
   params?: Record<string, string>;
+  /** Whether the run has ended, where the format says (a W&B log's exit record), once the rows are read. */
+  finished?: boolean;
   /** Settings the run recorded, typed, with where each was recorded (W&B config, TensorBoard hparams; filled as the rows are read). */
   recorded?: Record<string, { value: string | number | boolean | null; file: string; line?: number }>;
   skipped: SkipLog;
@@ -80,6 +82,7 @@ export async function openDataSource(given: string, options: IngestOptions = {})
   let run = path.basename(path.dirname(path.resolve(file)));
   let params: Record<string, string> | undefined;
   let recorded: DataSource['recorded'];
+  let setFinished = (_finished: boolean): void => undefined;
   let inner: AsyncIterable<SourceRow>;
   switch (format) {
     case 'jsonl':
@@ -132,6 +135,8 @@ export async function openDataSource(given: string, options: IngestOptions = {})
       const typed: NonNullable<DataSource['recorded']> = (recorded = {});
       inner = (async function* () {
         yield* readWandb(wb, skipped, onBytes);
+        // A log without an exit record is a run still going (or killed); files/-only runs are finished.
+        setFinished(!wb.log || wb.exitCode !== undefined);
         Object.assign(filled, wandbParams(wb));
         for (const [k, v] of Object.entries(wb.config)) {
           const value = v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : JSON.stringify(v);
@@ -181,5 +186,6 @@ export async function openDataSource(given: string, options: IngestOptions = {})
       },
     },
   };
+  setFinished = (finished) => void (source.finished = finished);
   return source;
 }

@@ -18,9 +18,9 @@ const SAMPLE_ROWS = 200;
 
 export type { DataFileInfo };
 
-const DATA_FILE = /\.(jsonl|ndjson|csv|tsv)(\.gz)?$|\.parquet$/i;
+const DATA_FILE = /\.(jsonl|ndjson|csv|tsv)(\.gz)?$|\.(parquet|arrow)$/i;
 
-/** Data files the view lists: JSONL, CSV, TSV (gzipped or not), Parquet, trainer_state.json. */
+/** Data files the view lists: JSONL, CSV, TSV (gzipped or not), Parquet, Arrow (HF datasets), trainer_state.json. */
 export function isDataFile(abs: string): boolean {
   return DATA_FILE.test(abs) || path.basename(abs) === 'trainer_state.json';
 }
