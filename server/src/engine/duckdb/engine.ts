@@ -16,12 +16,18 @@ export interface Engine {
   /** All rows of a query as plain objects (bigint made number). For small aggregate results. */
   rows(sql: string): Promise<Record<string, unknown>[]>;
   /**
-   * Streams a query's chunks in the file's row order: one callback per chunk with its row count and
-   * column getters. It runs on one DuckDB thread: measured, a multi-threaded scan of read_json with
-   * CASE projections returned 2048-row chunks out of file order despite preserve_insertion_order, and
-   * calibration's bootstrap depends on the order. Aggregates (`rows`) use every thread.
+   * Whether DuckDB keeps a query's rows in file order on every thread: it does for a projection or
+   * filter over one table function (preserve_insertion_order, on by default; DuckDB's "order
+   * preservation" page), not once the plan holds a join, an aggregate, a sort or a window. A
+   * measured case: an `IN (...)` list is planned as a MARK join, which returned 2048-row chunks
+   * out of file order (calibration's bootstrap depends on the order). Asked of the plan (EXPLAIN).
    */
-  scan(sql: string, onChunk: (rowCount: number, column: (i: number) => { getItem(i: number): unknown }) => void): Promise<void>;
+  keepsOrder(sql: string): Promise<boolean>;
+  /**
+   * A query's chunks in file order: one callback per chunk with its row count and column getters.
+   * `ordered` (from keepsOrder): on every thread; else on one thread, which keeps the order.
+   */
+  scan(sql: string, ordered: boolean, onChunk: (rowCount: number, column: (i: number) => { getItem(i: number): unknown }) => void): Promise<void>;
 }
 
 let loading: Promise<Engine | undefined> | undefined;
@@ -39,19 +45,30 @@ export function engineDisabled(): boolean {
 }
 
 /**
- * Files smaller than this are read by the built-in readers: they take milliseconds there, less than
- * loading the engine. RLHF_LENS_ENGINE=duckdb uses the engine for every size (tests).
+ * When the engine reads a file by default (RLHF_LENS_ENGINE unset), from bench/engine.ts and the wide-row
+ * measurements in docs/engine.md ("Measured"): text files (JSONL, CSV/TSV) of at least 8 MiB whose lines
+ * average at most 256 bytes (narrow rows: scores, labels, ids, where DuckDB's typed scan is several
+ * times faster than a JSON.parse a line); Parquet files of at least 1 MiB (columnar: DuckDB reads only
+ * the needed columns). Smaller files take milliseconds on the built-in readers, less than loading the
+ * engine; on wide rows (a 1 KB prompt beside two scores) the built-in reader measured as fast and
+ * 70 MB smaller. RLHF_LENS_ENGINE=duckdb uses the engine for every file, =builtin never.
  */
 export const FAST_PATH_MIN_BYTES = 8 * 1024 * 1024;
+export const FAST_PATH_MIN_PARQUET_BYTES = 1024 * 1024;
+export const FAST_PATH_MAX_LINE_BYTES = 256;
+
+export type EngineChoice = 'duckdb' | 'builtin';
 
 /**
- * Opt-in for now (RLHF_LENS_ENGINE=duckdb). Since the fast path reads only the needed columns, a
- * 212 MB JSONL of long prompts peaks at about 260 MB through it (was 529 MB), under the 300 MB
- * streaming guarantee, with the same results; but on such wide rows it is not faster than the
- * built-in reader, and it costs 60-90 MB more everywhere. See docs/engine.md, "Session 3".
+ * Whether to read a file through the engine. `lineBytes` is the average line length of the file's
+ * first lines (text formats), measured by the caller only once the size qualifies.
  */
-export function engineWanted(_bytes: number): boolean {
-  return process.env['RLHF_LENS_ENGINE'] === 'duckdb';
+export function engineWanted(format: 'jsonl' | 'csv' | 'tsv' | 'parquet', bytes: number, lineBytes: () => number): boolean {
+  const mode = process.env['RLHF_LENS_ENGINE'];
+  if (mode === 'duckdb') return true;
+  if (mode === 'builtin') return false;
+  if (format === 'parquet') return bytes >= FAST_PATH_MIN_PARQUET_BYTES;
+  return bytes >= FAST_PATH_MIN_BYTES && lineBytes() <= FAST_PATH_MAX_LINE_BYTES;
 }
 
 function plain(v: unknown): unknown {
@@ -88,19 +105,23 @@ export function engine(): Promise<Engine | undefined> {
           return out;
         });
       },
-      async scan(sql, onChunk) {
+      async keepsOrder(sql) {
+        const plan = (await this.rows(`EXPLAIN ${sql}`)).map((r) => String(r['explain_value'] ?? '')).join('\n');
+        return !/JOIN|AGGREGATE|ORDER|WINDOW|SAMPLE|UNION|LIMIT|TOP_N|DISTINCT/.test(plan);
+      },
+      async scan(sql, ordered, onChunk) {
         try {
-          // Materialised inside DuckDB (17 bytes a row here), so the query runs on its own thread while
+          // Materialised inside DuckDB (17 bytes a row here), so the query runs on its own threads while
           // the caller's thread does other work (the JSONL byte scan), then is copied out chunk by chunk.
           // One statement string, so the query is under way before this function first yields.
-          const result = await connection.run(`SET threads = 1; ${sql}`);
+          const result = await connection.run(ordered ? sql : `SET threads = 1; ${sql}`);
           for (;;) {
             const chunk = await result.fetchChunk();
             if (!chunk || chunk.rowCount === 0) break;
             onChunk(chunk.rowCount, (i) => chunk.getColumnVector(i) as unknown as { getItem(i: number): unknown });
           }
         } finally {
-          await connection.run(`SET threads = ${THREADS}`);
+          if (!ordered) await connection.run(`SET threads = ${THREADS}`);
         }
       },
     };

@@ -19,6 +19,7 @@
  */
 import * as fs from 'node:fs';
 import { engine, engineUnavailableReason, engineWanted, ident, lit, type Engine } from './engine';
+import { KIND, scanJsonl, type JsonlFacts } from './jsonl-scan';
 import { parquetFiles } from '../../ingest/parquet';
 import type { DataSource } from '../../ingest/read';
 import type { AbInput, AbMetricInput, CalibrationInput } from '../../analysis/types';
@@ -32,51 +33,6 @@ const MAX_OBJECT = 16 * 1024 * 1024;
 /** The error a check raises inside a query: the fast path declines (the built-in reader runs). */
 const DECLINE = `error('rlhf-lens: not for the fast path')`;
 
-/** A JSONL prelude that needs no parse: a trailing comma (DuckDB accepts it, JSON.parse does not), a null value, a BOM. */
-interface JsonlBytes {
-  unsafe: boolean;
-  hasNull: boolean;
-}
-
-/** `}` or `]` right after a comma, or after a blank that may follow one: where a trailing comma can be. */
-const CLOSERS = [',}', ',]', ' }', ' ]', '\t}', '\t]', '\r}', '\r]'].map((s) => Buffer.from(s, 'latin1'));
-
-/**
- * One pass over the bytes with native substring searches (inside strings too: a false alarm only
- * costs the fast path). A line break inside an object makes both readers fail that line, so a
- * trailing comma is `,` then spaces, tabs or CRs, then `}` or `]`.
- */
-function scanJsonl(file: string): JsonlBytes {
-  const fd = fs.openSync(file, 'r');
-  try {
-    const size = 4 << 20;
-    const buf = Buffer.allocUnsafe(size);
-    let pos = 0;
-    let hasNull = false;
-    for (;;) {
-      // Chunks overlap by 3 bytes, so a needle across a chunk boundary is found.
-      const n = fs.readSync(fd, buf, 0, size, Math.max(0, pos - 3));
-      const start = pos === 0 ? 0 : 3;
-      if (n <= start) return { unsafe: false, hasNull };
-      if (pos === 0 && n >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) return { unsafe: true, hasNull };
-      const view = buf.subarray(0, n);
-      for (const needle of CLOSERS) {
-        for (let i = view.indexOf(needle); i !== -1; i = view.indexOf(needle, i + 1)) {
-          if (needle[0] === 44) return { unsafe: true, hasNull };
-          // Walk back over the blanks; a comma there is a trailing comma. Reaching the chunk start: assume one.
-          let k = i;
-          while (k > 0 && (view[k - 1] === 32 || view[k - 1] === 9 || view[k - 1] === 13)) k--;
-          if (k === 0 || view[k - 1] === 44) return { unsafe: true, hasNull };
-        }
-      }
-      if (!hasNull && view.indexOf('null') !== -1) hasNull = true;
-      pos += n - start;
-    }
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
 type Format = 'jsonl' | 'csv' | 'parquet';
 
 /** How the query reads one field (after `--column` mapping) of the file. */
@@ -89,8 +45,44 @@ interface Source {
   present(field: string): string;
   /** SQL type of the field's column (Parquet), or VARCHAR. */
   type(field: string): string | undefined;
-  /** Rules out what the engine would read differently (JSONL: trailing commas, null values), while `query` runs. */
-  after?: (query: Promise<unknown>) => Promise<boolean>;
+  /**
+   * Rules out what the engine would read differently (JSONL: trailing commas, null values, a typed
+   * column holding another kind of value), while `query` runs. 'untyped': the typed columns chosen
+   * from the file's first lines do not fit the whole file; read it again as text (`retry`).
+   */
+  after?: (query: Promise<unknown>) => Promise<boolean | 'untyped'>;
+  /** The whole file's facts, for the second attempt. */
+  retry?: JsonlFacts;
+}
+
+/** How much of a JSONL file is looked at to choose column types before the query starts. */
+const SAMPLE_BYTES = 256 << 10;
+
+/**
+ * A JSONL key's DuckDB type from the kinds of value it holds: DOUBLE when only numbers, BOOLEAN when
+ * only true/false (parsed natively, exactly as JSON.parse reads them); else VARCHAR, the value's
+ * text, checked and cast in SQL as the built-in reader would read it.
+ */
+function jsonlTypes(keys: string[], facts: JsonlFacts, map: Record<string, string>, typed: boolean, text: string[]): Map<string, string> {
+  const types = new Map<string, string>();
+  for (const k of keys) {
+    const kind = facts.kinds.get(k) ?? 0;
+    types.set(k, !typed || facts.escapedKey || text.includes(k) ? 'VARCHAR' : kind === KIND.number ? 'DOUBLE' : kind === KIND.boolean ? 'BOOLEAN' : 'VARCHAR');
+  }
+  // A field and its mapped column are read through one coalesce(): same type, or DuckDB would cast one.
+  for (const [f, c] of Object.entries(map)) {
+    if (types.has(f) && types.has(c) && types.get(f) !== types.get(c)) {
+      types.set(f, 'VARCHAR');
+      types.set(c, 'VARCHAR');
+    }
+  }
+  return types;
+}
+
+function fits(type: string, kind: number): boolean {
+  if (type === 'DOUBLE') return (kind & ~KIND.number) === 0;
+  if (type === 'BOOLEAN') return (kind & ~KIND.boolean) === 0;
+  return true;
 }
 
 function fold(names: Iterable<string>): boolean {
@@ -113,7 +105,8 @@ function columnsOf(fields: string[], map: Record<string, string>): string[] {
   return [...out];
 }
 
-async function open(db: Engine, source: DataSource, fields: string[]): Promise<Source | undefined> {
+/** `text`: fields read as text whatever they hold (the A/B variant: its text is the group's name). */
+async function open(db: Engine, source: DataSource, fields: string[], retry?: JsonlFacts, text: string[] = []): Promise<Source | undefined> {
   const file = source.file;
   const map = source.columnMap ?? {};
   const keys = columnsOf(fields, map);
@@ -121,28 +114,45 @@ async function open(db: Engine, source: DataSource, fields: string[]): Promise<S
   if (!fold(keys)) return undefined;
   switch (source.format) {
     case 'jsonl': {
-      if (keys.some((k) => /["\\]/.test(k) || k === '')) return undefined;
-      const from = `read_json(${lit(file)}, format='newline_delimited', records=true, columns={${keys.map((k) => `${lit(k)}: 'VARCHAR'`).join(', ')}}, maximum_object_size=${MAX_OBJECT})`;
-      // Where the built-in reader sees a key with a null value, DuckDB sees NULL, as for a missing key:
-      // with no null value in the file (no "null" in its bytes) the two agree; else one parse says.
+      if (keys.some((k) => /["\\\u0000-\u001f]/.test(k) || k === '')) return undefined;
+      // Column types from the first lines (or, on the second attempt, from the whole file): the query
+      // starts at once, and the whole file's scan, running meanwhile, confirms them.
+      const guess = retry ?? scanJsonl(file, keys, { limit: SAMPLE_BYTES });
+      if (guess.unsafe) return undefined;
+      const types = jsonlTypes(keys, guess, map, !retry, columnsOf(text, map));
+      const from = `read_json(${lit(file)}, format='newline_delimited', records=true, columns={${keys.map((k) => `${lit(k)}: ${lit(types.get(k)!)}`).join(', ')}}, maximum_object_size=${MAX_OBJECT})`;
       const raw = (f: string) => (map[f] !== undefined && map[f] !== f ? `coalesce(${ident(map[f]!)}, ${ident(f)})` : ident(f));
-      return {
+      const jsonl: Source = {
         format: 'jsonl',
         from,
         value: raw,
         present: (f) => `(${raw(f)} IS NOT NULL)`,
-        type: () => 'VARCHAR',
+        type: (f) => types.get(map[f] !== undefined && types.has(map[f]!) ? map[f]! : f),
         async after(query) {
-          // The byte scan runs on this thread while DuckDB's query runs on its own.
-          const bytes = scanJsonl(file);
-          if (bytes.unsafe) return false;
-          if (!bytes.hasNull) return true;
+          // The byte scan runs on this thread while DuckDB's query runs on its own threads.
+          const facts = retry ?? scanJsonl(file, keys, { maxLine: MAX_OBJECT + 2 });
+          if (facts.unsafe) return false;
+          jsonl.retry = facts;
+          // Where the built-in reader sees a key with a null value, DuckDB sees NULL, as for a missing key;
+          // NaN, Infinity and numbers past the double range it reads as NULL too: the built-in reader
+          // takes those files.
+          for (const k of keys) if ((facts.kinds.get(k) ?? 0) & (KIND.null | KIND.other)) return false;
+          if (!facts.escapedKey) {
+            // Every occurrence of every declared key was seen.
+            for (const k of keys) if (!fits(types.get(k)!, facts.kinds.get(k) ?? 0)) return 'untyped';
+            return true;
+          }
+          // A key spelled with escapes: its kinds are unknown. Text columns only, and no null value of a
+          // declared key (one DuckDB pass over the file, when it holds "null" at all).
+          if ([...types.values()].some((t) => t !== 'VARCHAR')) return 'untyped';
+          if (!facts.hasNull) return true;
           await query;
           const paths = keys.map((k) => lit(`$."${k}"`)).join(', ');
           const [r] = await db.rows(`SELECT count(*) AS n FROM read_ndjson_objects(${lit(file)}, maximum_object_size=${MAX_OBJECT}) WHERE list_contains(json_type(json, [${paths}]), 'NULL')`);
           return r !== undefined && r['n'] === 0;
         },
       };
+      return jsonl;
     }
     case 'csv':
     case 'tsv':
@@ -191,11 +201,24 @@ async function open(db: Engine, source: DataSource, fields: string[]): Promise<S
   }
 }
 
+/** Whether a column holds a value's text (CSV cells, JSONL values read as VARCHAR), else typed (Parquet, typed JSONL). */
+function isText(s: Source, type: string | undefined): boolean {
+  return s.format !== 'parquet' && type === 'VARCHAR';
+}
+
+/**
+ * SQL: 1 where `e` is one of `yes`, 0 where one of `no`, else NULL. A CASE, not `IN (...)`: DuckDB
+ * plans an IN list as a join, and a join does not keep the rows in file order.
+ */
+function oneOf(e: string, yes: string[], no: string[]): string {
+  return `(CASE ${e} ${yes.map((v) => `WHEN ${lit(v)} THEN 1`).join(' ')} ${no.map((v) => `WHEN ${lit(v)} THEN 0`).join(' ')} END)`;
+}
+
 /** SQL: the field as a finite DOUBLE (in `range` if given), or the query declines. */
 function num(s: Source, field: string, range?: [number, number]): string {
   const t = s.type(field);
   let d: string;
-  if (s.format === 'parquet') {
+  if (!isText(s, t)) {
     if (!t || !NUMERIC.test(t)) return `${DECLINE}::DOUBLE`;
     d = `${s.value(field)}::DOUBLE`;
   } else {
@@ -216,14 +239,14 @@ function flagOf(s: Source, field: string): string {
   const x = s.value(field);
   const t = s.type(field);
   let v: string;
-  if (s.format === 'parquet') {
+  if (!isText(s, t)) {
     if (t === 'BOOLEAN') v = `${x}::UTINYINT`;
     else if (t && NUMERIC.test(t)) v = `(CASE ${x}::DOUBLE WHEN 1 THEN 1 WHEN 0 THEN 0 END)`;
     else return `${DECLINE}::UTINYINT`;
   } else {
     // CSV cells are strings, read as flag() does (trimmed, lower case); JSONL texts only where string and non-string agree.
     const e = s.format === 'csv' ? `lower(trim(${x}))` : x;
-    v = `(CASE WHEN ${e} IN (${JSON_TRUE.map(lit).join(', ')}) THEN 1 WHEN ${e} IN (${JSON_FALSE.map(lit).join(', ')}) THEN 0 END)`;
+    v = oneOf(e, JSON_TRUE, JSON_FALSE);
   }
   return `(CASE WHEN ${v} IS NULL THEN ${DECLINE} ELSE ${v} END)::UTINYINT`;
 }
@@ -248,10 +271,29 @@ function sizeOf(source: DataSource): number {
   }
 }
 
+/** Average bytes a line over the first 64 KiB (the whole first line if longer). */
+export function averageLineBytes(file: string): number {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(64 << 10);
+    const n = fs.readSync(fd, buf, 0, buf.length, 0);
+    let lines = 0;
+    let last = -1;
+    for (let i = buf.indexOf(10); i !== -1 && i < n; i = buf.indexOf(10, i + 1)) {
+      lines++;
+      last = i;
+    }
+    return lines === 0 ? Infinity : (last + 1) / lines;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 async function connect(source: DataSource): Promise<Engine | undefined> {
-  if (!engineWanted(sizeOf(source))) return undefined;
   if (/\.(gz|zst)$/i.test(source.file)) return undefined;
-  if (!['jsonl', 'csv', 'tsv', 'parquet'].includes(source.format)) return undefined;
+  const format = source.format;
+  if (format !== 'jsonl' && format !== 'csv' && format !== 'tsv' && format !== 'parquet') return undefined;
+  if (!engineWanted(format, sizeOf(source), () => averageLineBytes(source.file))) return undefined;
   const db = await engine();
   if (!db) {
     // Said once per process (the CLI's stderr, the language server's output through the worker's).
@@ -307,43 +349,60 @@ export async function fastCalibration(source: DataSource): Promise<CalibrationIn
   try {
     const db = await connect(source);
     if (!db) return undefined;
-    const s = await open(db, source, SHAPES);
-    if (!s) return undefined;
-    const p = (f: string) => s.present(f);
-    // The row's shape as the built-in reader decides it (calibrationShape); every row must have the first one's.
-    const shape = `CASE WHEN ${p('chosen_score')} OR ${p('rejected_score')} THEN 1 WHEN ${p('probs')} OR ${p('logits')} THEN 2 WHEN ${p('confidence')} OR ${p('correct')} THEN 3 WHEN ${p('prob')} THEN 4 ELSE 0 END`;
-    const a = `CASE shape WHEN 1 THEN ${num(s, 'chosen_score')} WHEN 3 THEN ${num(s, 'confidence', [0, 1])} WHEN 4 THEN ${num(s, 'prob', [0, 1])} ELSE ${DECLINE}::DOUBLE END`;
-    const b = `CASE shape WHEN 1 THEN ${num(s, 'rejected_score')} WHEN 3 THEN ${flagOf(s, 'correct')}::DOUBLE WHEN 4 THEN ${flagOf(s, 'label')}::DOUBLE ELSE ${DECLINE}::DOUBLE END`;
-    const sql = `SELECT shape::UTINYINT AS shape, ${a} AS a, ${b} AS b FROM (SELECT *, ${shape} AS shape FROM ${s.from})`;
-    const xs: Float64Array[] = [];
-    const ys: Float64Array[] = [];
-    let kind = -1;
-    let n = 0;
-    let mixed = false;
-    let reported = 0;
-    const query = settle(
-      db.scan(sql, (count, column) => {
-        const sh = values(column(0), count, Uint8Array);
-        if (kind < 0) kind = sh[0]!;
-        for (let i = 0; i < count; i++) if (sh[i] !== kind) mixed = true;
-        xs.push(values(column(1), count, Float64Array) as Float64Array);
-        ys.push(values(column(2), count, Float64Array) as Float64Array);
-        n += count;
-        if (n - reported >= 100_000) source.reportProgress?.((reported = n));
-      }),
-    );
-    const vouched = await (s.after?.(query) ?? true);
-    if (!(await query) || !vouched || mixed || n === 0) return undefined;
-    const x = concat(xs, n, Float64Array);
-    finish(source, n);
-    if (kind === 1) return { kind: 'pairs', chosen: x, rejected: concat(ys, n, Float64Array) };
-    const flags = Uint8Array.from(concat(ys, n, Float64Array));
-    if (kind === 3) return { kind: 'top-label', confidence: x, correct: flags };
-    if (kind === 4) return { kind: 'binary', prob: x, label: flags };
+    let retry: JsonlFacts | undefined;
+    // A second attempt only when the typed columns chosen from the first lines did not fit the whole file.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const s = await open(db, source, SHAPES, retry);
+      if (!s) return undefined;
+      const got = await calibrationFrom(db, source, s);
+      if (got !== 'untyped') return got;
+      retry = s.retry;
+    }
     return undefined;
   } catch {
     return undefined;
   }
+}
+
+async function calibrationFrom(db: Engine, source: DataSource, s: Source): Promise<CalibrationInput | undefined | 'untyped'> {
+  const p = (f: string) => s.present(f);
+  // The row's shape as the built-in reader decides it (calibrationShape); every row must have the first one's.
+  const shape = `CASE WHEN ${p('chosen_score')} OR ${p('rejected_score')} THEN 1 WHEN ${p('probs')} OR ${p('logits')} THEN 2 WHEN ${p('confidence')} OR ${p('correct')} THEN 3 WHEN ${p('prob')} THEN 4 ELSE 0 END`;
+  const a = `CASE shape WHEN 1 THEN ${num(s, 'chosen_score')} WHEN 3 THEN ${num(s, 'confidence', [0, 1])} WHEN 4 THEN ${num(s, 'prob', [0, 1])} ELSE ${DECLINE}::DOUBLE END`;
+  const b = `CASE shape WHEN 1 THEN ${num(s, 'rejected_score')} WHEN 3 THEN ${flagOf(s, 'correct')}::DOUBLE WHEN 4 THEN ${flagOf(s, 'label')}::DOUBLE ELSE ${DECLINE}::DOUBLE END`;
+  const sql = `SELECT shape::UTINYINT AS shape, ${a} AS a, ${b} AS b FROM (SELECT *, ${shape} AS shape FROM ${s.from})`;
+  const xs: Float64Array[] = [];
+  const ys: (Float64Array | Uint8Array)[] = [];
+  let kind = -1;
+  let n = 0;
+  let mixed = false;
+  let reported = 0;
+  const ordered = await db.keepsOrder(sql);
+  const query = settle(
+    db.scan(sql, ordered, (count, column) => {
+      const sh = values(column(0), count, Uint8Array);
+      if (kind < 0) kind = sh[0]!;
+      for (let i = 0; i < count; i++) if (sh[i] !== kind) mixed = true;
+      xs.push(values(column(1), count, Float64Array) as Float64Array);
+      // Flags are kept as bytes from the first chunk on (a tenth of the memory at 10M rows).
+      const y = values(column(2), count, Float64Array) as Float64Array;
+      ys.push(kind === 1 ? y : Uint8Array.from(y));
+      n += count;
+      if (n - reported >= 100_000) source.reportProgress?.((reported = n));
+    }),
+  );
+  const vouched = await (s.after?.(query) ?? true);
+  const ran = await query;
+  if (vouched === 'untyped') return 'untyped';
+  if (!ran || !vouched || mixed || n === 0) return undefined;
+  const x = concat(xs, n, Float64Array);
+  xs.length = 0;
+  finish(source, n);
+  if (kind === 1) return { kind: 'pairs', chosen: x, rejected: concat(ys as Float64Array[], n, Float64Array) };
+  const flags = concat(ys as Uint8Array[], n, Uint8Array);
+  if (kind === 3) return { kind: 'top-label', confidence: x, correct: flags };
+  if (kind === 4) return { kind: 'binary', prob: x, label: flags };
+  return undefined;
 }
 
 export interface FastAbMetric {
@@ -357,42 +416,55 @@ export async function fastAb(source: DataSource, metrics: FastAbMetric[], varian
   try {
     const db = await connect(source);
     if (!db) return undefined;
-    const s = await open(db, source, [variantField, 'n', 'successes', ...metrics.map((m) => m.column)]);
-    if (!s) return undefined;
-    const vt = s.type(variantField);
-    if (s.format === 'parquet' && !(vt === 'VARCHAR' || vt === 'BOOLEAN' || (vt && INTEGER.test(vt)))) return undefined;
-    // A row with n and successes is an aggregated row; a row without a variant is skipped: both decline.
-    const v = `CASE WHEN (${s.present('n')} AND ${s.present('successes')}) OR NOT ${s.present(variantField)} THEN ${DECLINE} ELSE ${s.value(variantField)}::VARCHAR END`;
-    const selects = [`${v} AS v`, 'count(*) AS units'];
-    metrics.forEach((m, i) => {
-      if (m.type === 'binomial') selects.push(`sum(${flagOf(s, m.column)})::BIGINT AS s${i}`);
-      else selects.push(`avg(${num(s, m.column)}) AS mean${i}`, `var_samp(${num(s, m.column)}) AS var${i}`);
-    });
-    let groups: Record<string, unknown>[] = [];
-    const query = settle(db.rows(`SELECT ${selects.join(', ')} FROM ${s.from} GROUP BY 1`).then((g) => void (groups = g)));
-    const vouched = await (s.after?.(query) ?? true);
-    if (!(await query) || !vouched) return undefined;
-    if (!groups.length || !groups.every((g) => sameKey(s.format, vt, g['v']))) return undefined;
-    const units: Record<string, number> = {};
-    let n = 0;
-    const out: AbMetricInput[] = metrics.map((m) => (m.type === 'binomial' ? { name: m.name, type: 'binomial', byVariant: {} } : { name: m.name, type: 'continuous', byVariant: {} }) as AbMetricInput);
-    for (const g of groups) {
-      const variant = String(g['v']);
-      const count = Number(g['units']);
-      units[variant] = count;
-      n += count;
-      metrics.forEach((m, i) => {
-        const target = out[i]!;
-        if (m.type === 'binomial') (target.byVariant as Record<string, { n: number; successes: number }>)[variant] = { n: count, successes: Number(g[`s${i}`]) };
-        else (target.byVariant as Record<string, { n: number; mean: number; variance: number }>)[variant] = { n: count, mean: Number(g[`mean${i}`]), variance: count > 1 ? Number(g[`var${i}`]) : 0 };
-      });
+    let retry: JsonlFacts | undefined;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const s = await open(db, source, [variantField, 'n', 'successes', ...metrics.map((m) => m.column)], retry, [variantField]);
+      if (!s) return undefined;
+      const got = await abFrom(db, source, s, metrics, variantField);
+      if (got !== 'untyped') return got;
+      retry = s.retry;
     }
-    finish(source, n);
-    // Binomial metrics first, as the built-in loader lists them, then the Experiment's order.
-    const ordered = [...out.filter((m) => m.type === 'binomial'), ...out.filter((m) => m.type === 'continuous')];
-    ordered.sort((x, y) => metrics.findIndex((m) => m.name === x.name) - metrics.findIndex((m) => m.name === y.name));
-    return { units, metrics: ordered };
+    return undefined;
   } catch {
     return undefined;
   }
+}
+
+async function abFrom(db: Engine, source: DataSource, s: Source, metrics: FastAbMetric[], variantField: string): Promise<AbInput | undefined | 'untyped'> {
+  const vt = s.type(variantField);
+  if (s.format === 'parquet' && !(vt === 'VARCHAR' || vt === 'BOOLEAN' || (vt && INTEGER.test(vt)))) return undefined;
+  // A row with n and successes is an aggregated row; a row without a variant is skipped: both decline.
+  const v = `CASE WHEN (${s.present('n')} AND ${s.present('successes')}) OR NOT ${s.present(variantField)} THEN ${DECLINE} ELSE ${s.value(variantField)}::VARCHAR END`;
+  const selects = [`${v} AS v`, 'count(*) AS units'];
+  metrics.forEach((m, i) => {
+    if (m.type === 'binomial') selects.push(`sum(${flagOf(s, m.column)})::BIGINT AS s${i}`);
+    else selects.push(`avg(${num(s, m.column)}) AS mean${i}`, `var_samp(${num(s, m.column)}) AS var${i}`);
+  });
+  let groups: Record<string, unknown>[] = [];
+  // Aggregated on every thread (the order of the rows does not matter to sums).
+  const query = settle(db.rows(`SELECT ${selects.join(', ')} FROM ${s.from} GROUP BY 1`).then((g) => void (groups = g)));
+  const vouched = await (s.after?.(query) ?? true);
+  const ran = await query;
+  if (vouched === 'untyped') return 'untyped';
+  if (!ran || !vouched) return undefined;
+  if (!groups.length || !groups.every((g) => sameKey(s.format, vt, g['v']))) return undefined;
+  const units: Record<string, number> = {};
+  let n = 0;
+  const out: AbMetricInput[] = metrics.map((m) => (m.type === 'binomial' ? { name: m.name, type: 'binomial', byVariant: {} } : { name: m.name, type: 'continuous', byVariant: {} }) as AbMetricInput);
+  for (const g of groups) {
+    const variant = String(g['v']);
+    const count = Number(g['units']);
+    units[variant] = count;
+    n += count;
+    metrics.forEach((m, i) => {
+      const target = out[i]!;
+      if (m.type === 'binomial') (target.byVariant as Record<string, { n: number; successes: number }>)[variant] = { n: count, successes: Number(g[`s${i}`]) };
+      else (target.byVariant as Record<string, { n: number; mean: number; variance: number }>)[variant] = { n: count, mean: Number(g[`mean${i}`]), variance: count > 1 ? Number(g[`var${i}`]) : 0 };
+    });
+  }
+  finish(source, n);
+  // Binomial metrics first, as the built-in loader lists them, then the Experiment's order.
+  const ordered = [...out.filter((m) => m.type === 'binomial'), ...out.filter((m) => m.type === 'continuous')];
+  ordered.sort((x, y) => metrics.findIndex((m) => m.name === x.name) - metrics.findIndex((m) => m.name === y.name));
+  return { units, metrics: ordered };
 }

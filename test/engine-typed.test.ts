@@ -1,0 +1,149 @@
+/**
+ * The engine's typed JSONL path and its default (engine/duckdb/): the byte scan that lets a key be read
+ * as a typed DuckDB column (jsonl-scan.ts), the second attempt as text when the file's first lines
+ * chose a type its later lines do not fit, the multi-threaded scan keeping file order, and which files
+ * the engine reads when RLHF_LENS_ENGINE is unset. Every case compares with the built-in reader.
+ */
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { runAnalysis } from '../server/src/engine/run';
+import { engine, engineWanted, FAST_PATH_MIN_BYTES } from '../server/src/engine/duckdb/engine';
+import { averageLineBytes, fastStats } from '../server/src/engine/duckdb/fast';
+import { KIND, scanJsonl } from '../server/src/engine/duckdb/jsonl-scan';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rlhf-typed-'));
+
+async function withEngine<T>(mode: 'duckdb' | 'builtin' | undefined, f: () => Promise<T>): Promise<T> {
+  const before = process.env['RLHF_LENS_ENGINE'];
+  if (mode) process.env['RLHF_LENS_ENGINE'] = mode;
+  else delete process.env['RLHF_LENS_ENGINE'];
+  try {
+    return await f();
+  } finally {
+    if (before === undefined) delete process.env['RLHF_LENS_ENGINE'];
+    else process.env['RLHF_LENS_ENGINE'] = before;
+  }
+}
+
+function write(name: string, lines: string[]): string {
+  const file = path.join(tmp, name);
+  fs.writeFileSync(file, lines.join('\n') + '\n');
+  return file;
+}
+
+test('the byte scan: kinds of each declared key at any depth, strings skipped, escapes and trailing commas seen', () => {
+  const file = write('kinds.jsonl', [
+    '{"a": 1, "b": true, "c": "x, }", "d": null, "e": [1, 2]}',
+    '{"a": -0.5e-3, "b": false, "c": "say \\"a\\": true", "f": {"a": 2}}',
+    '{"g": NaN, "h": 1e400, "i": 123456789012345678901234567890}',
+    '{"note": "\\u00e9t\\u00e9 \\"ok\\"", "a":3}',
+  ]);
+  const f = scanJsonl(file, ['a', 'b', 'c', 'd', 'e', 'g', 'h', 'i', 'absent']);
+  assert.equal(f.unsafe, false, 'a comma before } inside a string is not a trailing comma');
+  assert.equal(f.escapedKey, false, 'escapes in values only');
+  assert.equal(f.hasNull, true);
+  assert.equal(f.kinds.get('a'), KIND.number, 'the nested "a" is a number too; "a" inside a string is not a key');
+  assert.equal(f.kinds.get('b'), KIND.boolean);
+  assert.equal(f.kinds.get('c'), KIND.string);
+  assert.equal(f.kinds.get('d'), KIND.null);
+  assert.equal(f.kinds.get('e'), KIND.nested);
+  assert.equal(f.kinds.get('g'), KIND.other, 'NaN');
+  assert.equal(f.kinds.get('h'), KIND.other, 'past the double range');
+  assert.equal(f.kinds.get('i'), KIND.number);
+  assert.equal(f.kinds.get('absent'), 0);
+  assert.equal(scanJsonl(write('comma.jsonl', ['{"a": [1, 2, ]}']), ['a']).unsafe, true);
+  assert.equal(scanJsonl(write('comma2.jsonl', ['{"a": 1 ,\t}']), ['a']).unsafe, true);
+  assert.equal(scanJsonl(write('escaped.jsonl', ['{"\\u0061": true}']), ['a']).escapedKey, true);
+  const bom = path.join(tmp, 'bom.jsonl');
+  fs.writeFileSync(bom, '\ufeff{"a": 1}\n');
+  assert.equal(scanJsonl(bom, ['a']).unsafe, true);
+  // A line longer than the read buffer, and a file without a final newline.
+  const long = write('long.jsonl', [`{"pad": "${'y'.repeat(5 << 20)}", "a": true}`, '{"a": "s"}']);
+  fs.appendFileSync(long, '{"a": null}');
+  assert.equal(scanJsonl(long, ['a']).kinds.get('a'), KIND.boolean | KIND.string | KIND.null);
+  // The first lines only (what the column types are chosen from).
+  assert.equal(scanJsonl(long, ['a'], { limit: 1024 }).kinds.get('a'), 0);
+});
+
+function narrow(i: number): string {
+  return JSON.stringify({ id: i, confidence: ((i * 7919) % 1000) / 1000, correct: i % 3 === 0 });
+}
+
+test('typed columns from the first lines; a later line of another kind: read again as text, or declined with the exact skip', async (t) => {
+  if (!(await engine())) return t.skip('the DuckDB engine does not load on this platform');
+  // Past the 256 KiB the types are chosen from.
+  const head = Array.from({ length: 6000 }, (_, i) => narrow(i));
+  assert.ok(head.join('\n').length > 256 << 10);
+  const cases: [string, string, boolean, string?][] = [
+    ['a quoted number', '{"id": 1, "confidence": "0.25", "correct": "yes"}', true],
+    ['a flag written 1', '{"id": 1, "confidence": 0.25, "correct": 1}', true],
+    ['a boolean confidence', '{"id": 1, "confidence": true, "correct": true}', false, '"confidence" is boolean'],
+    ['a flag 0.5', '{"id": 1, "confidence": 0.5, "correct": 0.5}', false, '"correct" is number'],
+    ['a null', '{"id": 1, "confidence": null, "correct": true}', false, '"confidence" is null'],
+    ['an escaped key', '{"id": 1, "conf\\u0069dence": true, "correct": true}', false, '"confidence" is boolean'],
+  ];
+  for (const [what, extra, fast, reason] of cases) {
+    const file = write(`late-${what.replace(/\W+/g, '-')}.jsonl`, [...head, extra, ...head.slice(0, 100)]);
+    const used = fastStats.used;
+    const viaEngine = await withEngine('duckdb', () => runAnalysis('calibration', file, { bootstrap: 5, seed: 2 }));
+    assert.equal(fastStats.used - used, fast ? 1 : 0, `${what}: fast path ${fast ? 'used' : 'declined'}`);
+    const builtin = await withEngine('builtin', () => runAnalysis('calibration', file, { bootstrap: 5, seed: 2 }));
+    assert.deepEqual(viaEngine.skipped, builtin.skipped, what);
+    if (reason) {
+      assert.equal(viaEngine.skipped.first[0]!.line, head.length + 1, what);
+      assert.ok(viaEngine.skipped.first[0]!.reason.includes(reason), `${what}: ${viaEngine.skipped.first[0]!.reason}`);
+    }
+    for (const k of ['n', 'ece', 'adaptive_ece', 'brier', 'nll'] as const) {
+      const a = viaEngine.result[k] as number;
+      const b = builtin.result[k] as number;
+      assert.ok(Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(b)), `${what} ${k}: ${a} vs ${b}`);
+    }
+    assert.deepEqual(viaEngine.result['ece_ci'], builtin.result['ece_ci'], `${what}: the bootstrap saw the rows in the same order`);
+  }
+});
+
+test('the scan keeps file order on every thread; an IN list (planned as a join) would not, and is never in its SQL', async (t) => {
+  const db = await engine();
+  if (!db) return t.skip('the DuckDB engine does not load on this platform');
+  const file = write('order.jsonl', Array.from({ length: 5000 }, (_, i) => narrow(i)));
+  const rel = `read_json('${file}', format='newline_delimited', columns={'id': 'DOUBLE', 'correct': 'VARCHAR'})`;
+  assert.equal(await db.keepsOrder(`SELECT id FROM ${rel}`), true);
+  assert.equal(await db.keepsOrder(`SELECT id, correct IN ('true', '1', 'yes', 'y', 't', '1.0') AS k FROM ${rel}`), false);
+  const ids: number[] = [];
+  await db.scan(`SELECT id FROM ${rel}`, true, (count, column) => {
+    for (let i = 0; i < count; i++) ids.push(Number(column(0).getItem(i)));
+  });
+  assert.deepEqual(ids, Array.from({ length: 5000 }, (_, i) => i));
+});
+
+test('by default the engine reads large narrow files and Parquet; small files and wide rows stay on the built-in reader', async (t) => {
+  await withEngine(undefined, async () => {
+    assert.equal(engineWanted('jsonl', FAST_PATH_MIN_BYTES - 1, () => 60), false, 'small');
+    assert.equal(engineWanted('jsonl', FAST_PATH_MIN_BYTES, () => 60), true, 'large and narrow');
+    assert.equal(engineWanted('csv', 50 << 20, () => 1100), false, 'wide rows');
+    assert.equal(engineWanted('parquet', 2 << 20, () => Infinity), true, 'Parquet of 2 MiB');
+    assert.equal(engineWanted('parquet', 100 << 10, () => Infinity), false, 'small Parquet');
+  });
+  await withEngine('builtin', async () => assert.equal(engineWanted('jsonl', 1 << 30, () => 60), false));
+  await withEngine('duckdb', async () => assert.equal(engineWanted('jsonl', 10, () => 5000), true));
+  if (!(await engine())) return t.skip('the DuckDB engine does not load on this platform');
+  // A real file just over 8 MiB of rows of about 240 bytes: read by the engine without RLHF_LENS_ENGINE, same figures.
+  const lines: string[] = [];
+  const pad = 'p'.repeat(180);
+  for (let i = 0, size = 0; size <= FAST_PATH_MIN_BYTES; i++) {
+    const l = narrow(i).replace('{', `{"pad": "${pad}", `);
+    lines.push(l);
+    size += l.length + 1;
+  }
+  const file = write('default.jsonl', lines);
+  assert.ok(averageLineBytes(file) < 256);
+  const used = fastStats.used;
+  const byDefault = await withEngine(undefined, () => runAnalysis('calibration', file, {}));
+  assert.equal(fastStats.used, used + 1, 'read by the engine by default');
+  const builtin = await withEngine('builtin', () => runAnalysis('calibration', file, {}));
+  assert.equal(byDefault.result['n'], builtin.result['n']);
+  assert.ok(Math.abs((byDefault.result['ece'] as number) - (builtin.result['ece'] as number)) < 1e-12);
+});
