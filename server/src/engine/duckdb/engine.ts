@@ -7,6 +7,7 @@
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { isMainThread } from 'node:worker_threads';
 
 type Api = typeof import('@duckdb/node-api');
 type Connection = import('@duckdb/node-api').DuckDBConnection;
@@ -52,6 +53,12 @@ export function engineDisabled(): boolean {
  * the needed columns). Smaller files take milliseconds on the built-in readers, less than loading the
  * engine; on wide rows (a 1 KB prompt beside two scores) the built-in reader measured as fast and
  * 70 MB smaller. RLHF_LENS_ENGINE=duckdb uses the engine for every file, =builtin never.
+ *
+ * By default only on a process's main thread (the CLI): the language server runs analyses in a worker
+ * thread and cancels one (or stops it at its time budget) by terminating the thread, and terminating a
+ * thread while a DuckDB query runs in it aborts the whole process (Napi::Error from the addon's
+ * teardown, found by test/faults.test.ts). There it needs RLHF_LENS_ENGINE=duckdb until a job can
+ * interrupt its query before the thread is stopped.
  */
 export const FAST_PATH_MIN_BYTES = 8 * 1024 * 1024;
 export const FAST_PATH_MIN_PARQUET_BYTES = 1024 * 1024;
@@ -67,6 +74,7 @@ export function engineWanted(format: 'jsonl' | 'csv' | 'tsv' | 'parquet', bytes:
   const mode = process.env['RLHF_LENS_ENGINE'];
   if (mode === 'duckdb') return true;
   if (mode === 'builtin') return false;
+  if (!isMainThread) return false;
   if (format === 'parquet') return bytes >= FAST_PATH_MIN_PARQUET_BYTES;
   return bytes >= FAST_PATH_MIN_BYTES && lineBytes() <= FAST_PATH_MAX_LINE_BYTES;
 }
