@@ -1,8 +1,9 @@
 /**
  * The data engine side by side, on the same generated files (bench/out/, gitignored):
  *
- *   - ours, end to end: `rlhf-lens analyze ...` as a process (start, read, analyse, print), with the
- *     DuckDB fast path and with the built-in readers (RLHF_LENS_ENGINE=builtin);
+ *   - ours, end to end: `rlhf-lens analyze ...` as a process (start, read, analyse, print), as a user
+ *     runs it (RLHF_LENS_ENGINE unset: these files are large and narrow, so the DuckDB path) and with
+ *     the built-in readers (RLHF_LENS_ENGINE=builtin);
  *   - pandas, end to end: Debian's /usr/bin/python3 reading the same file and computing the same figure;
  *   - DuckDB alone: an equivalent aggregate query (ECE bins; per-variant counts, means and variances),
  *     its query time and its time as a fresh process (start + load + query).
@@ -10,10 +11,11 @@
  * Cases: calibration `{id, confidence, correct}` and an A/B test `{variant, user_id, success, latency_ms}`
  * as JSONL and Parquet, 1M rows. `--big` adds 10M rows (JSONL ~600 MB and Parquet): time and peak RSS.
  *
- *   npm run build && node --import tsx bench/engine.ts [--rows N] [--big]
+ *   npm run build && node --import tsx bench/engine.ts [--rows N] [--big | --big-only]
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { mulberry32 } from '../server/src/analysis/stats/random';
 
@@ -92,15 +94,19 @@ metrics:
 function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv, check: (stdout: string) => number): Measure | string {
   const t = performance.now();
   const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 256 * 1024 * 1024 });
+  // GNU time's line is the last of stderr; the CLI writes nothing else there on success.
   const seconds = (performance.now() - t) / 1000;
   if (r.status !== 0) return (r.stderr.split('\n').find((l) => /rror/.test(l)) ?? r.stderr).trim().slice(0, 200);
   const rssKb = Number(r.stderr.trim().split('\n').pop());
   return { seconds, rssMb: rssKb / 1024, check: check(r.stdout) };
 }
 
-function ours(analysis: 'calibration' | 'ab', file: string, experiment: string, engine: 'duckdb' | 'builtin'): Measure | string {
+function ours(analysis: 'calibration' | 'ab', file: string, experiment: string, engine: 'default' | 'builtin'): Measure | string {
   const args = [CLI, 'analyze', analysis, file, '--format', 'json', ...(analysis === 'ab' ? ['--experiment', experiment] : [])];
-  return timed(process.execPath, args, { RLHF_LENS_ENGINE: engine }, (out) => {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  if (engine === 'default') delete env['RLHF_LENS_ENGINE'];
+  else env['RLHF_LENS_ENGINE'] = engine;
+  return timed(process.execPath, args, env, (out) => {
     const r = JSON.parse(out) as Record<string, unknown>;
     return analysis === 'calibration' ? (r['ece'] as number) : (r['metrics'] as { results: { p_value: number }[] }[])[0]!.results[0]!.p_value;
   });
@@ -174,10 +180,10 @@ const rss = (m: Measure | string | undefined) => (m === undefined || typeof m ==
 async function table(rows: number, withPandas: boolean): Promise<void> {
   const f = await generate(rows);
   console.log(`\n${rows.toLocaleString('en-US')} rows (calibration JSONL ${(fs.statSync(f.cal!).size / 2 ** 20).toFixed(0)} MB, Parquet ${(fs.statSync(f.calParquet!).size / 2 ** 20).toFixed(0)} MB)`);
-  console.log('case                    ours (DuckDB path)  peak RSS   ours (built-in)  peak RSS    pandas  peak RSS   DuckDB query  DuckDB process   vs pandas  vs DuckDB process');
+  console.log('case                    ours (default)      peak RSS   ours (built-in)  peak RSS    pandas  peak RSS   DuckDB query  DuckDB process   vs pandas  vs DuckDB process');
   const notes: string[] = [];
   for (const [analysis, file] of [['calibration', f.cal], ['calibration', f.calParquet], ['ab', f.ab], ['ab', f.abParquet]] as const) {
-    const fast = ours(analysis, file!, f.experiment!, 'duckdb');
+    const fast = ours(analysis, file!, f.experiment!, 'default');
     // At 10M rows the built-in readers take minutes; the point there is the engine's time and memory.
     const builtin = withPandas ? ours(analysis, file!, f.experiment!, 'builtin') : undefined;
     const py = withPandas ? pandas(analysis, file!) : undefined;
@@ -187,6 +193,7 @@ async function table(rows: number, withPandas: boolean): Promise<void> {
     const ratio = (a: Measure | string | undefined, b: Measure | string | undefined) => (typeof a === 'object' && typeof b === 'object' ? `${(b.seconds / a.seconds).toFixed(2)}x` : '-');
     if (typeof fast === 'object' && typeof builtin === 'object' && Math.abs(fast.check - builtin.check) > 1e-9 * Math.max(1, Math.abs(builtin.check))) notes.push(`${analysis}: the fast path and the built-in readers DISAGREE (${fast.check} vs ${builtin.check})`);
     if (analysis === 'calibration' && typeof fast === 'object' && typeof py === 'object' && Math.abs(fast.check - py.check) > 1e-9) notes.push(`${analysis}: ECE differs from pandas (${fast.check} vs ${py.check})`);
+    if (typeof fast === 'object' && fast.rssMb >= 1024) notes.push(`${analysis} ${path.extname(file!)}: peak RSS ${fast.rssMb.toFixed(0)} MB is over 1 GiB`);
     console.log(
       [
         `${analysis} ${path.extname(file!).slice(1)}`.padEnd(22),
@@ -206,13 +213,41 @@ async function table(rows: number, withPandas: boolean): Promise<void> {
   for (const n of notes) console.log(`  note: ${n}`);
 }
 
+/** The CLI's fixed cost: `rlhf-lens --version`, median of 5 (after one run that fills the compile cache). */
+function startup(): string {
+  spawnSync(process.execPath, [CLI, '--version']);
+  const times: number[] = [];
+  for (let k = 0; k < 5; k++) {
+    const t = performance.now();
+    spawnSync(process.execPath, [CLI, '--version']);
+    times.push((performance.now() - t) / 1000);
+  }
+  const bare: number[] = [];
+  for (let k = 0; k < 5; k++) {
+    const t = performance.now();
+    spawnSync(process.execPath, ['-e', '0']);
+    bare.push((performance.now() - t) / 1000);
+  }
+  const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  return `rlhf-lens --version ${median(times).toFixed(3)} s (node -e 0: ${median(bare).toFixed(3)} s)`;
+}
+
+const load = () => os.loadavg().map((x) => x.toFixed(1)).join(' ');
+
 async function main(): Promise<void> {
   if (!fs.existsSync(path.join(ROOT, 'dist', 'server', 'cli.js'))) throw new Error('run "npm run build" first');
   const i = process.argv.indexOf('--rows');
   const rows = i > 0 ? Number(process.argv[i + 1]) : 1_000_000;
-  await table(rows, true);
-  if (process.argv.includes('--big')) await table(10_000_000, false);
-  console.log('\n"vs pandas": pandas time / ours (higher is better). "vs DuckDB process": ours / DuckDB as a fresh process (lower is better).');
+  if (process.argv.includes('--generate-only')) {
+    await generate(rows);
+    if (process.argv.includes('--big')) await generate(10_000_000);
+    return;
+  }
+  console.log(`load average ${load()} on ${os.cpus().length} cores; ${startup()}`);
+  if (!process.argv.includes('--big-only')) await table(rows, true);
+  if (process.argv.includes('--big') || process.argv.includes('--big-only')) await table(10_000_000, false);
+  console.log(`\nload average at the end ${load()}`);
+  console.log('"vs pandas": pandas time / ours (higher is better; target >= 5x). "vs DuckDB process": ours / DuckDB as a fresh process (lower is better; target <= 1.5x).');
 }
 
 void main().catch((e: Error) => {
