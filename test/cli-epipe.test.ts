@@ -86,6 +86,7 @@ const CASES: { name: string; args: string[]; code: number; stream?: 'stdout' | '
   { name: 'compare', args: ['compare', path.join(EX, 'runs', 'rm-llama8b-lora'), path.join(EX, 'runs', 'rm-llama8b-lora-r32')], code: 0 },
   { name: 'compare --format json', args: ['compare', path.join(EX, 'runs', 'rm-llama8b-lora'), path.join(EX, 'runs', 'rm-llama8b-lora-r32'), '--format', 'json'], code: 0 },
   { name: 'compare --help', args: ['compare', '--help'], code: 0 },
+  { name: 'compare-evals', args: ['compare-evals', path.join(ROOT, 'test', 'fixtures', 'paired', 'policy_a.jsonl'), path.join(ROOT, 'test', 'fixtures', 'paired', 'policy_b.jsonl'), '--key', 'prompt_id', '--metric', 'win', '--format', 'json'], code: 0 },
   { name: 'report', args: ['report', EX, '--out', path.join(tmp, 'report.html')], code: 0 },
   { name: 'report --help', args: ['report', '--help'], code: 0 },
   { name: 'lsp --help', args: ['lsp', '--help'], code: 0 },

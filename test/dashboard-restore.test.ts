@@ -30,3 +30,11 @@ test('setData carries the descriptor through the message contract', () => {
   assert.deepEqual((m as { restore?: unknown }).restore, restore);
   assert.throws(() => HostMessage({ type: 'setData', view: 'calibration', data: { title: 't', generated_at: '2026-01-01T00:00:00Z' }, restore: { file: 3 } }));
 });
+
+test('a run comparison restores with every compared run, each inside the workspace', () => {
+  const runs = [path.join(ROOT, 'runs/a'), path.join(ROOT, 'runs/b')];
+  const state = { restore: { kind: 'compare', view: 'compare', file: runs[0], runs: runs.join('\n') } };
+  assert.deepEqual(descriptorFromState(state, [ROOT]), { kind: 'compare', view: 'compare', file: runs[0], runs });
+  assert.match(descriptorFromState({ restore: { kind: 'compare', view: 'compare', file: runs[0], runs: `${runs[0]}\n/etc` } }, [ROOT]) as string, /\/etc is not inside the workspace/);
+  assert.match(descriptorFromState({ restore: { kind: 'compare', view: 'compare', file: runs[0] } }, [ROOT]) as string, /needs its runs/);
+});

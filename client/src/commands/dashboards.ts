@@ -13,6 +13,7 @@ import type { DashboardData, HostMessage, ViewName } from '../../../server/src/p
 import { DashboardPanel, type DashboardSource } from '../panels/dashboard-panel';
 import { registerDashboardSerializers, type DashboardDescriptor } from '../panels/dashboard-restore';
 import { AnalysisStatus } from '../status';
+import { compareSource } from '../panels/compare-source';
 
 /** Code lenses pass `{uri, stageId, checkIndex}`; menus pass a Uri; the palette passes nothing. */
 type CommandArg = vscode.Uri | { uri?: string; stageId?: string } | undefined;
@@ -161,6 +162,10 @@ export function registerDashboardCommands(context: vscode.ExtensionContext, getC
           return { subject: `agreement:${d.file}`, source: single(d.file, 'agreement') };
         case 'latency':
           return { subject: `latency:${d.file}`, source: single(d.file, 'latency', { group_by: 'adapter_id' }) };
+        case 'compare': {
+          const runs = d.runs ?? [d.file];
+          return { subject: runs.join(path.delimiter), source: compareSource(client, runs, runs.map((r) => path.basename(r)).join(' vs ')) };
+        }
         case 'drift': {
           const reference = d.reference ?? d.file;
           const column = d.column ?? 'score';
@@ -170,7 +175,7 @@ export function registerDashboardCommands(context: vscode.ExtensionContext, getC
     })();
     const restore: Record<string, string> = {};
     for (const [k, v] of Object.entries(d)) if (typeof v === 'string') restore[k] = v;
-    return { subject: built.subject, source: { ...built.source, restore } };
+    return { subject: built.subject, source: { ...built.source, restore: built.source.restore ?? restore } };
   };
   const open = (d: DashboardDescriptor): void => {
     const { subject, source } = sourceFor(d);

@@ -7,15 +7,17 @@ import { resolveInWorkspace } from './workspace-paths';
 
 /** What a dashboard shows: enough to compute it again. */
 export interface DashboardDescriptor {
-  kind: 'pipeline' | 'calibration' | 'ab' | 'training' | 'agreement' | 'latency' | 'drift';
+  kind: 'pipeline' | 'calibration' | 'ab' | 'training' | 'agreement' | 'latency' | 'drift' | 'compare';
   view: ViewName;
   file: string;
   stageId?: string;
   reference?: string;
   column?: string;
+  /** The run comparison: every compared run (folder or log), in order; `file` is the first. */
+  runs?: string[];
 }
 
-const KINDS = new Set<DashboardDescriptor['kind']>(['pipeline', 'calibration', 'ab', 'training', 'agreement', 'latency', 'drift']);
+const KINDS = new Set<DashboardDescriptor['kind']>(['pipeline', 'calibration', 'ab', 'training', 'agreement', 'latency', 'drift', 'compare']);
 
 /** The descriptor in a restored webview state, or why there is none usable. */
 export function descriptorFromState(state: unknown, roots: readonly string[]): DashboardDescriptor | string {
@@ -33,6 +35,18 @@ export function descriptorFromState(state: unknown, roots: readonly string[]): D
     const reference = inside(d['reference']);
     if (!reference) return `${String(d['reference'])} is not inside the workspace folders`;
     out.reference = reference;
+  }
+  if (out.kind === 'compare') {
+    // The runs are newline-separated (compare-source.ts); every one must lie inside the workspace.
+    const listed = typeof d['runs'] === 'string' ? d['runs'].split('\n') : [];
+    if (listed.length === 0 || listed.length > 100) return 'a run comparison needs its runs (1 to 100)';
+    const runs: string[] = [];
+    for (const r of listed) {
+      const p = inside(r);
+      if (!p) return `${r} is not inside the workspace folders`;
+      runs.push(p);
+    }
+    out.runs = runs;
   }
   return out;
 }

@@ -7,7 +7,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { CompareMethods, CompareSection, ListRunsResult, type RunEntry } from '../../../server/src/protocol/compare';
+import { CompareMethods, ListRunsResult, type RunEntry } from '../../../server/src/protocol/compare';
+import { compareSource } from '../panels/compare-source';
 import { DashboardPanel } from '../panels/dashboard-panel';
 import { plural } from '../../../server/src/text/plural';
 
@@ -111,15 +112,10 @@ export function registerRunsView(context: vscode.ExtensionContext, getClient: ()
     if (!client) throw new Error('the language server is not running');
     const paths = runs.map((r) => r.path);
     const title = runs.map((r) => r.name).join(' vs ');
-    DashboardPanel.show(context, 'compare', paths.join(path.delimiter), {
-      load: async (options) => {
-        const section = CompareSection(await client.sendRequest(CompareMethods.compareRuns, { paths, ...(options.step !== undefined ? { step: options.step } : {}), ...(options.smoothing !== undefined ? { smoothing: options.smoothing } : {}) }));
-        return { title: `Run comparison: ${title}`, generated_at: new Date().toISOString(), compare: section };
-      },
-    }, client.outputChannel);
+    DashboardPanel.show(context, 'compare', paths.join(path.delimiter), compareSource(() => client, paths, title), client.outputChannel);
   };
 
-  const watcher = vscode.workspace.createFileSystemWatcher('**/{trainer_state.json,metrics.csv,meta.yaml}');
+  const watcher = vscode.workspace.createFileSystemWatcher('**/{trainer_state.json,metrics.csv,meta.yaml,*.tfevents.*}');
   context.subscriptions.push(
     view,
     watcher,

@@ -32,6 +32,10 @@ const COMMANDS: Record<string, Command> = {
   },
   check: { summary: 'run the checks of pipeline files and fail when an assert does not hold', load: async () => import('./check').then((m) => ({ help: m.CHECK_HELP, run: m.runCheckCommand })) },
   compare: { summary: 'compare training runs: metrics at the last, best and a chosen step, hyperparameters that differ', load: async () => import('./compare').then((m) => ({ help: m.COMPARE_HELP, run: m.runCompare })) },
+  'compare-evals': {
+    summary: 'compare one per-row metric of two eval files joined on a key: exact McNemar or paired t-test, paired bootstrap',
+    load: async () => import('./compare-evals').then((m) => ({ help: m.COMPARE_EVALS_HELP, run: m.runCompareEvals })),
+  },
   report: { summary: 'write the phase dashboard of a pipeline as one offline HTML file', load: async () => import('./report').then((m) => ({ help: m.REPORT_HELP, run: m.runReport })) },
   lsp: {
     summary: 'start the language server (stdio, node-ipc or socket)',
