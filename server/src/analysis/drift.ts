@@ -79,31 +79,43 @@ function binCounts(sorted: Float64Array, edges: number[]): number[] {
   return counts;
 }
 
-function numericDrift(reference: Float64Array, current: Float64Array, threshold: number): DriftResult {
-  const ref = sortedCopy(reference);
-  const cur = sortedCopy(current);
-  const edges: number[] = [];
-  for (let q = 1; q <= 9; q++) edges.push(quantileSorted(ref, q / 10));
-  const refShares = binCounts(ref, edges).map((c) => c / ref.length);
-  const curShares = binCounts(cur, edges).map((c) => c / cur.length);
+/** What numeric drift is computed from: the reference's decile edges, both samples' counts per bin, KS and W1. */
+export interface NumericDriftSummary {
+  /** The 9 inner edges: the reference's deciles (numpy's linear interpolation). */
+  edges: number[];
+  /** Rows per bin (10 bins, bin k holds edges[k-1] < x <= edges[k]). */
+  referenceCounts: number[];
+  currentCounts: number[];
+  n_reference: number;
+  n_current: number;
+  ks_statistic: number;
+  wasserstein: number;
+}
+
+/**
+ * Numeric drift from its summary: the pure finish shared by rows in memory (numericDrift below) and
+ * aggregate SQL on a connection (sql/drift.ts), so both give the same figures from the same counts.
+ */
+export function numericDriftFromSummary(s: NumericDriftSummary, threshold: number): DriftResult {
+  const refShares = s.referenceCounts.map((c) => c / s.n_reference);
+  const curShares = s.currentCounts.map((c) => c / s.n_current);
   const bins: DriftBin[] = refShares.map((r, k) => ({
-    lower: k === 0 ? null : edges[k - 1]!,
-    upper: k === edges.length ? null : edges[k]!,
+    lower: k === 0 ? null : s.edges[k - 1]!,
+    upper: k === s.edges.length ? null : s.edges[k]!,
     reference_share: r,
     current_share: curShares[k]!,
   }));
-  const d = ksStatistic(ref, cur);
   // scipy's ks_2samp(method='asymp'): the one-sample distribution at the effective size n1 n2 / (n1 + n2).
-  const en = Math.max(1, roundHalfEven((ref.length * cur.length) / (ref.length + cur.length)));
+  const en = Math.max(1, roundHalfEven((s.n_reference * s.n_current) / (s.n_reference + s.n_current)));
   const index = psi(refShares, curShares);
   return {
     kind: 'numeric',
-    n_reference: ref.length,
-    n_current: cur.length,
+    n_reference: s.n_reference,
+    n_current: s.n_current,
     psi: index,
-    ks_statistic: d,
-    ks_p_value: kolmogorovSmirnovSf(en, d),
-    wasserstein: wasserstein1(ref, cur),
+    ks_statistic: s.ks_statistic,
+    ks_p_value: kolmogorovSmirnovSf(en, s.ks_statistic),
+    wasserstein: s.wasserstein,
     js_distance: jensenShannonDistance(refShares, curShares),
     chi2: null,
     chi2_p_value: null,
@@ -111,6 +123,20 @@ function numericDrift(reference: Float64Array, current: Float64Array, threshold:
     threshold,
     bins,
   };
+}
+
+/** The levels of the reference's decile edges. */
+export const DRIFT_DECILES = [1, 2, 3, 4, 5, 6, 7, 8, 9].map((q) => q / 10);
+
+function numericDrift(reference: Float64Array, current: Float64Array, threshold: number): DriftResult {
+  const ref = sortedCopy(reference);
+  const cur = sortedCopy(current);
+  const edges: number[] = [];
+  for (const q of DRIFT_DECILES) edges.push(quantileSorted(ref, q));
+  return numericDriftFromSummary(
+    { edges, referenceCounts: binCounts(ref, edges), currentCounts: binCounts(cur, edges), n_reference: ref.length, n_current: cur.length, ks_statistic: ksStatistic(ref, cur), wasserstein: wasserstein1(ref, cur) },
+    threshold,
+  );
 }
 
 function categoricalDrift(reference: string[], current: string[], threshold: number): DriftResult {
@@ -131,9 +157,13 @@ function categoricalDrift(reference: string[], current: string[], threshold: num
   };
   count(reference, refCounts, curCounts);
   count(current, curCounts, refCounts);
-  const categories = [...index.keys()];
-  const nr = reference.length;
-  const nc = current.length;
+  return categoricalDriftFromCounts([...index.keys()], refCounts, curCounts, threshold);
+}
+
+/** Categorical drift from the rows per category of each sample (shared with sql/drift.ts). */
+export function categoricalDriftFromCounts(categories: string[], refCounts: number[], curCounts: number[], threshold: number): DriftResult {
+  const nr = refCounts.reduce((s, x) => s + x, 0);
+  const nc = curCounts.reduce((s, x) => s + x, 0);
   // Chi-square test of homogeneity on the 2 x K table, no continuity correction.
   let chi2 = 0;
   const total = nr + nc;

@@ -48,8 +48,11 @@ Options:
   --db PATH              keep results in this SQLite file and reuse them when inputs are unchanged
                          (default: in memory, nothing kept)
   --source CONN:TABLE    run on a table of a connection from .rlhf-lens.yaml instead of a FILE
-                         (ab, latency, calibration): aggregate SQL runs there, only sums come back
+                         (ab, latency, calibration, drift): aggregate SQL runs there, only sums come back
   --where SQL            with --source: a filter, e.g. --where "ts >= '2026-11-01'"
+  --reference CONN:TABLE drift with --source: the reference table (same connection)
+  --reference-where SQL  drift with --source: the reference's filter (alone: the --source table
+                         under this filter, e.g. last week against --where this week)
   --show-sql             with a connection: print every query sent (JSON output always has "sql")
   --help                 show this help
 
@@ -78,6 +81,7 @@ const SPEC = {
   option: { value: true, repeat: true },
   source: { value: true },
   where: { value: true },
+  'reference-where': { value: true },
   'show-sql': {},
   help: {},
 } as const;
@@ -158,6 +162,7 @@ export async function runAnalyze(argv: string[], io: CliIO): Promise<number> {
     return runAnalyzeSource(analysis, args.options['source'], args, io, runOptionsRecord(args));
   }
   if (args.options['where'] !== undefined) throw new UsageError('--where needs --source');
+  if (args.options['reference-where'] !== undefined) throw new UsageError('--reference-where needs --source');
   if (extra.length) throw new UsageError(`one FILE at a time (also got ${extra.join(' ')})`);
   const record = runOptionsRecord(args);
   const target = analysis === 'drift' ? driftFiles(file, record) : file;
@@ -223,7 +228,18 @@ async function runAnalyzeSource(analysis: AnalysisName, arg: string, args: Parse
     if (!parsed) throw new UsageError(`--source must be CONNECTION:TABLE (e.g. prod-logs:ab_exposures), got ${JSON.stringify(arg)}`);
     const where = typeof args.options['where'] === 'string' ? args.options['where'] : undefined;
     const spec: SourceSpec = { connection: parsed.connection, table: parsed.table, ...(where ? { where } : {}) };
-    const options = parseRunOptions(record, io.cwd, analysis);
+    // drift: the reference is a table of the connection and/or a filter, not a file.
+    const refWhere = typeof args.options['reference-where'] === 'string' ? args.options['reference-where'] : undefined;
+    const refArg = record['reference'];
+    delete record['reference'];
+    let reference: { connection?: string; table?: string; where?: string } | undefined;
+    if (refArg !== undefined || refWhere !== undefined) {
+      if (analysis !== 'drift') throw new UsageError('--reference and --reference-where are for drift');
+      const ref = typeof refArg === 'string' ? parseSourceArg(refArg) : undefined;
+      if (refArg !== undefined && !ref) throw new UsageError(`with --source, --reference must be CONNECTION:TABLE (the reference table on the same connection), got ${JSON.stringify(refArg)}`);
+      reference = { ...(ref ? { connection: ref.connection, table: ref.table } : {}), ...(refWhere ? { where: refWhere } : {}) };
+    }
+    const options = { ...parseRunOptions(record, io.cwd, analysis), ...(reference ? { reference_source: reference } : {}) };
     const loaded = loadConnections(io.cwd);
     for (const p of loaded.problems) io.err(`rlhf-lens analyze: ${p}\n`);
     const ctx = { connections: loaded.connections, ...(loaded.file ? { settingsFile: loaded.file } : {}) };

@@ -47,6 +47,8 @@ export interface PipelineCheck {
   /** `baseline:` as written (an earlier run folder or file) and resolved; asserts with *_vs_baseline compare with it. */
   baseline?: string;
   baselineFile?: string;
+  /** drift with `source:`: `reference: {table | query, where}` on the same connection (table/query default to the source's). */
+  referenceSource?: { connection?: string; table?: string; query?: string; where?: string };
   options: Record<string, unknown>;
   asserts: CheckAssert[];
   /** `on_fail: warn` turns a failure into a warning on the dashboard. */
@@ -98,9 +100,18 @@ function stateOf(c: Record<string, unknown>, check: PipelineCheck): CheckState {
     if (c['baseline'] !== undefined || check.asserts.some(againstBaseline)) return { kind: 'invalid', reason: 'baseline: compares data files; a check on a connection (source:) has none' };
     if (Object.values(source!).some((v) => v.includes('${{'))) return { kind: 'deferred', reason: 'the source uses an expression; it is known only when the pipeline runs' };
     check.source = source;
+    if (c['reference'] !== undefined) {
+      const r = c['reference'];
+      if (!isRecord(r)) return { kind: 'invalid', reason: 'with source:, reference: is the reference sample on the same connection: {where: ...} (the source under another filter), or {table | query, where}' };
+      const bad = Object.entries(r).find(([k, v]) => !['connection', 'table', 'query', 'where'].includes(k) || typeof v !== 'string' || v.trim() === '');
+      if (bad) return { kind: 'invalid', reason: `reference: ${['connection', 'table', 'query', 'where'].includes(bad[0]) ? `${bad[0]} must be a non-empty string` : `unknown key "${bad[0]}" (known: connection, table, query, where)`}` };
+      if (Object.values(r).some((v) => String(v).includes('${{'))) return { kind: 'deferred', reason: 'the reference uses an expression; it is known only when the pipeline runs' };
+      check.referenceSource = r as PipelineCheck['referenceSource'];
+    }
     if (check.asserts.length === 0) return { kind: 'invalid', reason: 'no assert' };
     return { kind: 'runnable' };
   }
+  if (isRecord(c['reference'])) return { kind: 'invalid', reason: 'reference: as a mapping {table | query, where} goes with source: (a check on a connection); with data:, reference: is a file' };
   if (typeof c['data'] !== 'string') return { kind: 'invalid', reason: 'no data file (data:, or source: on a connection)' };
   const baselined = check.asserts.filter(againstBaseline);
   if (baselined.length && c['baseline'] === undefined) return { kind: 'invalid', reason: `${baselined[0]!.metric}: ${baselined[0]!.max_vs_baseline !== undefined ? 'max' : 'min'}_vs_baseline needs baseline: on the check (an earlier run folder or file)` };

@@ -12,6 +12,7 @@ import { clickhouse, fromClause, SqlBuildError, type SqlSource } from '../sql/di
 import { buildAbQueries } from '../sql/ab';
 import { buildLatencyQueries } from '../sql/latency';
 import { buildCalibrationQueries } from '../sql/calibration';
+import { driftOverSql } from '../sql/drift';
 import { ClickHouseSession, SourceError, type ColumnInfo, type QueryRecord } from './clickhouse';
 import { resolveCredentials, CredentialError } from './credentials';
 import type { ConnectionConfig } from './config';
@@ -107,6 +108,24 @@ export async function openSession(spec: SourceSpec, ctx: PushdownContext): Promi
 
 const mapped = (options: RunOptions, field: string) => options.columns?.[field] ?? field;
 
+/**
+ * The reference sample of drift on a connection: `reference_source` ({table | query, where}, the
+ * connection optional and then the current one's); `{where}` alone is the current table or query
+ * under another filter (e.g. last week against this week).
+ */
+export function referenceSource(current: SourceSpec, options: RunOptions): SourceSpec {
+  const r = options.reference_source as Partial<SourceSpec> | undefined;
+  if (!r) throw new OptionError('drift on a connection needs a reference sample: reference: {where: ...} (the same table under another filter) or {table: ...} / {query: ...} on the same connection (CLI: --reference-where SQL or --reference CONNECTION:TABLE)');
+  if (r.connection !== undefined && r.connection !== current.connection) throw new OptionError(`the reference sample must be on the connection of the current one ("${current.connection}"), not "${r.connection}"`);
+  if (r.table !== undefined && r.query !== undefined) throw new OptionError('the reference sample needs at most one of table or query');
+  const own = r.table !== undefined || r.query !== undefined;
+  return {
+    connection: current.connection,
+    ...(own ? (r.table !== undefined ? { table: r.table } : { query: r.query! }) : current.table !== undefined ? { table: current.table } : { query: current.query! }),
+    ...(r.where !== undefined ? { where: r.where } : {}),
+  };
+}
+
 export async function runAbPushdown(plan: ExperimentPlan, spec: SourceSpec, options: RunOptions, ctx: PushdownContext): Promise<PushdownOutcome> {
   const label = sourceLabel(spec);
   const session = await openSession(spec, ctx);
@@ -160,7 +179,22 @@ export async function runSourcePushdown(analysis: AnalysisName, spec: SourceSpec
       const { result, rowsRead } = q.decode(await session.select(q.sql));
       return { analysis, source: label, rowsRead, skipped: { count: 0, first: [] }, result: result as unknown as Record<string, unknown>, queries: session.queries, notes: q.notes };
     }
-    throw new OptionError(`the ${analysis} analysis does not run on a connection yet (ab, latency and calibration do)`);
+    if (analysis === 'drift') {
+      if (!options.column) throw new OptionError('the drift analysis needs the column to compare (option column / --column NAME)');
+      const ref = referenceSource(spec, options);
+      const column = mapped(options, options.column);
+      const refLabel = `${sourceLabel(ref)}${ref.where ? ` (where ${ref.where})` : ''}`;
+      const curLabel = `${label}${spec.where ? ` (where ${spec.where})` : ''}`;
+      const refColumns = ref.table === spec.table && ref.query === spec.query ? columns : await sourceColumns(session, ref);
+      requireColumns(label, columns, [{ column, what: 'drift (current sample)' }]);
+      requireColumns(sourceLabel(ref), refColumns, [{ column, what: 'drift (reference sample)' }]);
+      const typeOf = (cols: ColumnInfo[]) => cols.find((c) => c.name === column)!.type;
+      const o = await driftOverSql(clickhouse, ref, spec, { column, referenceType: typeOf(refColumns), currentType: typeOf(columns), threshold: options.threshold ?? 0.2 }, (sql) => session.select(sql), { reference: refLabel, current: curLabel });
+      const count = o.skipped.reference + o.skipped.current;
+      const skipped = count ? { count, first: [{ line: 0, reason: `${o.skipped.reference} reference and ${o.skipped.current} current rows have no usable "${column}" (NULL, blank or not finite)` }] } : { count: 0, first: [] };
+      return { analysis, source: label, rowsRead: o.rowsRead, skipped, result: o.result as unknown as Record<string, unknown>, queries: session.queries, notes: [`reference: ${refLabel}; current: ${curLabel}`] };
+    }
+    throw new OptionError(`the ${analysis} analysis does not run on a connection yet (ab, latency, calibration and drift do)`);
   } catch (err) {
     if (err instanceof SqlBuildError) throw new OptionError(`${label}: ${err.message}`);
     throw err;

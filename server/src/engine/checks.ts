@@ -142,7 +142,7 @@ export type Execute = (request: AnalyzeRequest, signal?: AbortSignal) => Promise
 export function checkRequest(check: PipelineCheck, pipelineFile: string): AnalyzeRequest {
   const options = parseRunOptions(checkOptions(check), path.dirname(pipelineFile), check.analysis);
   // On a connection: the pipeline file stands for the data file (its folder finds .rlhf-lens.yaml).
-  if (check.source) return { analysis: check.analysis, file: pipelineFile, options: { ...options, source: check.source } };
+  if (check.source) return { analysis: check.analysis, file: pipelineFile, options: { ...options, source: check.source, ...(check.referenceSource ? { reference_source: check.referenceSource } : {}) } };
   return { analysis: check.analysis, file: check.dataFile!, options };
 }
 

@@ -47,6 +47,8 @@ export interface RunOptions {
   header?: boolean;
   /** A pipeline check's `source:` in place of its data file: the analysis runs on that connection (connections/pushdown.ts). */
   source?: SourceSpecValue;
+  /** drift on a connection: the reference sample ({table | query, where}, on the source's connection). */
+  reference_source?: { connection?: string; table?: string; query?: string; where?: string };
   /** Test hook, honoured only when RLHF_LENS_TEST_HOOKS=1: the worker exits mid-job. */
   crash_worker?: boolean;
   /** Options of analyses added through the registry. */

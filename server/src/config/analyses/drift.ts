@@ -24,6 +24,7 @@ export const driftAnalysis = defineAnalysis<DriftResult>({
   name: 'drift',
   description: 'Distribution drift of a column between a reference and a current sample.',
   inputs: 'two samples (reference and current) with the compared column',
+  connections: true,
   options: [
     opt('column', 'Column to compare.', text),
     opt('threshold', 'PSI at or above which the data has drifted (default 0.2).', real(0, 1e6)),
