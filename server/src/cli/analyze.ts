@@ -48,7 +48,7 @@ Options:
   --db PATH              keep results in this SQLite file and reuse them when inputs are unchanged
                          (default: in memory, nothing kept)
   --source CONN:TABLE    run on a table of a connection from .rlhf-lens.yaml instead of a FILE
-                         (ab, latency, calibration, drift): aggregate SQL runs there, only sums come back
+                         (ab, latency, calibration, drift, uncertainty): aggregate SQL runs there, only sums come back
   --where SQL            with --source: a filter, e.g. --where "ts >= '2026-11-01'"
   --reference CONN:TABLE drift with --source: the reference table (same connection)
   --reference-where SQL  drift with --source: the reference's filter (alone: the --source table

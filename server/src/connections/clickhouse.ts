@@ -23,7 +23,13 @@ export interface QueryRecord {
 
 /** A failure reading from a connection: named by `connection:table` like a file is by its path. */
 export class SourceError extends IngestError {
-  constructor(label: string, reason: string, readonly kind: 'unreachable' | 'auth' | 'column' | 'table' | 'cancelled' | 'timeout' | 'query' = 'query') {
+  constructor(
+    label: string,
+    reason: string,
+    readonly kind: 'unreachable' | 'auth' | 'column' | 'table' | 'cancelled' | 'timeout' | 'query' = 'query',
+    /** kind 'column': the column the source does not have (the editor puts its diagnostic on the key naming it). */
+    readonly column?: string,
+  ) {
     super(label, reason);
     this.name = 'SourceError';
   }

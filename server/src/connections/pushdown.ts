@@ -13,6 +13,8 @@ import { buildAbQueries } from '../sql/ab';
 import { buildLatencyQueries } from '../sql/latency';
 import { buildCalibrationQueries } from '../sql/calibration';
 import { driftOverSql } from '../sql/drift';
+import { uncertaintyCandidatesOverSql } from '../sql/uncertainty';
+import { selectUncertain } from '../analysis/uncertainty';
 import { ClickHouseSession, SourceError, type ColumnInfo, type QueryRecord } from './clickhouse';
 import { resolveCredentials, CredentialError } from './credentials';
 import type { ConnectionConfig } from './config';
@@ -65,18 +67,37 @@ export function connectionOf(spec: SourceSpec, ctx: PushdownContext): Connection
   return conn;
 }
 
-/** Columns by source, from the server's metadata, kept 60 s (diagnostics ask often). */
+/**
+ * Columns by connection and source (table or query), from the server's own metadata
+ * (`SELECT * FROM <source> LIMIT 0`: the answer's header, no rows read), kept 60 s so the checks of
+ * one evaluation on the same table ask once. A column found missing in a cached entry is looked up
+ * again before it is reported (the table may have changed since): a stale cache never reports a
+ * column missing, and a server error about a column drops the entry.
+ */
 const metadataCache = new Map<string, { at: number; columns: ColumnInfo[] }>();
 const METADATA_TTL_MS = 60_000;
 
-export async function sourceColumns(session: ClickHouseSession, spec: SourceSpec): Promise<ColumnInfo[]> {
+const metadataKey = (session: ClickHouseSession, spec: SourceSpec) => `${session.conn.name}|${session.conn.url}|${session.conn.database}|${fromClause(clickhouse, spec).from}`;
+
+export async function sourceColumns(session: ClickHouseSession, spec: SourceSpec, fresh = false): Promise<ColumnInfo[] & { cached?: boolean }> {
   const { from } = fromClause(clickhouse, spec);
-  const key = `${session.conn.url}|${session.conn.database}|${from}`;
+  const key = metadataKey(session, spec);
   const hit = metadataCache.get(key);
-  if (hit && Date.now() - hit.at < METADATA_TTL_MS) return hit.columns;
-  const columns = await session.columns(spec.query !== undefined ? `${from} AS src` : from);
+  if (!fresh && hit && Date.now() - hit.at < METADATA_TTL_MS) return Object.assign([...hit.columns], { cached: true });
+  let columns: ColumnInfo[];
+  try {
+    columns = await session.columns(spec.query !== undefined ? `${from} AS src` : from);
+  } catch (err) {
+    metadataCache.delete(key);
+    throw err;
+  }
   metadataCache.set(key, { at: Date.now(), columns });
   return columns;
+}
+
+/** A server error about a column: what the cache said is not to be trusted. */
+function forgetOnColumnError(session: ClickHouseSession, spec: SourceSpec, err: unknown): void {
+  if (err instanceof SourceError && err.kind === 'column') metadataCache.delete(metadataKey(session, spec));
 }
 
 /** Only for the tests: forget cached metadata. */
@@ -84,14 +105,31 @@ export function clearMetadataCache(): void {
   metadataCache.clear();
 }
 
-function requireColumns(label: string, have: ColumnInfo[], needed: { column: string; what: string }[]): void {
+/** The first needed column the source lacks, as the error users see (with a suggestion and the columns there are). */
+export function missingColumn(label: string, have: ColumnInfo[], needed: { column: string; what: string }[]): SourceError | undefined {
   const names = have.map((c) => c.name);
   for (const n of needed) {
     if (!names.includes(n.column)) {
       const s = didYouMean(n.column, names);
-      throw new SourceError(label, `${n.what} reads column "${n.column}", which the source does not have${s ? ` (did you mean "${s}"?)` : ''}; its columns: ${names.slice(0, 20).join(', ')}${names.length > 20 ? ', ...' : ''}`, 'column');
+      return new SourceError(label, `${n.what} reads column "${n.column}", which the source does not have${s ? ` (did you mean "${s}"?)` : ''}; its columns: ${names.slice(0, 20).join(', ')}${names.length > 20 ? ', ...' : ''}`, 'column', n.column);
     }
   }
+  return undefined;
+}
+
+function requireColumns(label: string, have: ColumnInfo[], needed: { column: string; what: string }[]): void {
+  const err = missingColumn(label, have, needed);
+  if (err) throw err;
+}
+
+/**
+ * `columns` (from sourceColumns) checked for `needed`: a column missing from cached metadata is
+ * looked up afresh first; returns the columns the check passed on.
+ */
+async function ensureColumns(session: ClickHouseSession, spec: SourceSpec, label: string, columns: ColumnInfo[] & { cached?: boolean }, needed: { column: string; what: string }[]): Promise<ColumnInfo[]> {
+  if (columns.cached && missingColumn(label, columns, needed)) columns = await sourceColumns(session, spec, true);
+  requireColumns(label, columns, needed);
+  return columns;
 }
 
 export async function openSession(spec: SourceSpec, ctx: PushdownContext): Promise<ClickHouseSession> {
@@ -130,8 +168,7 @@ export async function runAbPushdown(plan: ExperimentPlan, spec: SourceSpec, opti
   const label = sourceLabel(spec);
   const session = await openSession(spec, ctx);
   try {
-    const columns = await sourceColumns(session, spec);
-    requireColumns(label, columns, [
+    await ensureColumns(session, spec, label, await sourceColumns(session, spec), [
       { column: mapped(options, 'variant'), what: 'the variant' },
       ...plan.metrics.flatMap((m) => [
         { column: mapped(options, m.column), what: `metric "${m.name}"` },
@@ -147,6 +184,7 @@ export async function runAbPushdown(plan: ExperimentPlan, spec: SourceSpec, opti
     const skipped = first.skippedUnits ? { count: first.skippedUnits, first: [{ line: 0, reason: `${first.skippedUnits} rows have no variant (NULL or empty)` }] } : { count: 0, first: [] };
     return { analysis: 'ab', source: label, rowsRead, skipped, result: result as unknown as Record<string, unknown>, queries: session.queries, notes: [] };
   } catch (err) {
+    forgetOnColumnError(session, spec, err);
     if (err instanceof SqlBuildError) throw new OptionError(`${label}: ${err.message}`);
     throw err;
   } finally {
@@ -159,11 +197,11 @@ export async function runSourcePushdown(analysis: AnalysisName, spec: SourceSpec
   const label = sourceLabel(spec);
   const session = await openSession(spec, ctx);
   try {
-    const columns = await sourceColumns(session, spec);
+    let columns = await sourceColumns(session, spec);
     const names = columns.map((c) => c.name);
     if (analysis === 'latency') {
       const groupBy = options.group_by;
-      requireColumns(label, columns, [
+      columns = await ensureColumns(session, spec, label, columns, [
         { column: mapped(options, 'timestamp'), what: 'latency' },
         { column: mapped(options, 'latency_ms'), what: 'latency' },
         ...(groupBy ? [{ column: groupBy, what: '--group-by' }] : []),
@@ -185,17 +223,42 @@ export async function runSourcePushdown(analysis: AnalysisName, spec: SourceSpec
       const column = mapped(options, options.column);
       const refLabel = `${sourceLabel(ref)}${ref.where ? ` (where ${ref.where})` : ''}`;
       const curLabel = `${label}${spec.where ? ` (where ${spec.where})` : ''}`;
-      const refColumns = ref.table === spec.table && ref.query === spec.query ? columns : await sourceColumns(session, ref);
-      requireColumns(label, columns, [{ column, what: 'drift (current sample)' }]);
-      requireColumns(sourceLabel(ref), refColumns, [{ column, what: 'drift (reference sample)' }]);
+      columns = await ensureColumns(session, spec, label, columns, [{ column, what: 'drift (current sample)' }]);
+      const refColumns = ref.table === spec.table && ref.query === spec.query ? columns : await ensureColumns(session, ref, sourceLabel(ref), await sourceColumns(session, ref), [{ column, what: 'drift (reference sample)' }]);
       const typeOf = (cols: ColumnInfo[]) => cols.find((c) => c.name === column)!.type;
       const o = await driftOverSql(clickhouse, ref, spec, { column, referenceType: typeOf(refColumns), currentType: typeOf(columns), threshold: options.threshold ?? 0.2 }, (sql) => session.select(sql), { reference: refLabel, current: curLabel });
       const count = o.skipped.reference + o.skipped.current;
       const skipped = count ? { count, first: [{ line: 0, reason: `${o.skipped.reference} reference and ${o.skipped.current} current rows have no usable "${column}" (NULL, blank or not finite)` }] } : { count: 0, first: [] };
       return { analysis, source: label, rowsRead: o.rowsRead, skipped, result: o.result as unknown as Record<string, unknown>, queries: session.queries, notes: [`reference: ${refLabel}; current: ${curLabel}`] };
     }
-    throw new OptionError(`the ${analysis} analysis does not run on a connection yet (ab, latency, calibration and drift do)`);
+    if (analysis === 'uncertainty') {
+      const logits = names.includes(mapped(options, 'logits'));
+      const values = mapped(options, logits ? 'logits' : 'probs');
+      const embedding = names.includes(mapped(options, 'embedding')) ? mapped(options, 'embedding') : undefined;
+      const method = options.method ?? 'entropy';
+      columns = await ensureColumns(session, spec, label, columns, [
+        { column: mapped(options, 'id'), what: 'uncertainty (the row id)' },
+        { column: values, what: 'uncertainty (probs or logits)' },
+        ...(method === 'diversity' ? [{ column: mapped(options, 'embedding'), what: 'diversity selection' }] : []),
+      ]);
+      const top = options.top ?? 10;
+      const c = await uncertaintyCandidatesOverSql(clickhouse, spec, { id: mapped(options, 'id'), values, logits, embedding, method, top, poolFactor: 5 }, (sql) => session.select(sql), label);
+      // The candidates, scored and ranked by the same function as a file's rows.
+      const result = selectUncertain(
+        {
+          ids: c.rows.map((r) => r.id),
+          values: Float64Array.from(c.rows.flatMap((r) => r.values)),
+          classes: c.classes,
+          logits,
+          ...(embedding && c.rows.length ? { embeddings: { values: Float64Array.from(c.rows.flatMap((r) => r.embedding!)), dim: c.rows[0]!.embedding!.length } } : {}),
+        },
+        { method, top },
+      );
+      return { analysis, source: label, rowsRead: c.rowsRead, skipped: { count: 0, first: [] }, result: result as unknown as Record<string, unknown>, queries: session.queries, notes: [`${c.rows.length} candidate rows of ${c.rowsRead} pulled for the top ${top}; ties broken by id`] };
+    }
+    throw new OptionError(`the ${analysis} analysis does not run on a connection yet (ab, latency, calibration, drift and uncertainty do)`);
   } catch (err) {
+    forgetOnColumnError(session, spec, err);
     if (err instanceof SqlBuildError) throw new OptionError(`${label}: ${err.message}`);
     throw err;
   } finally {

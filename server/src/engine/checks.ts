@@ -75,6 +75,8 @@ export interface CheckOutcome {
   errorKind?: CheckErrorKind;
   /** The key of the check the error is about, when not its data (`baseline`). */
   errorField?: 'baseline';
+  /** A check on a connection: the column its source does not have (from the server's metadata). */
+  missingColumn?: string;
   outcome?: AnalysisOutcome;
   passed: boolean;
 }
@@ -160,7 +162,8 @@ export async function evaluateOne(check: PipelineCheck, pipelineFile: string, ex
       return { ...own, error: `baseline ${check.baseline}: ${(err as Error).message}`, errorKind: errorKindOf(err), errorField: 'baseline', passed: false };
     }
   } catch (err) {
-    return { check, verdicts: [], error: (err as Error).message, errorKind: errorKindOf(err), passed: false };
+    const column = (err as { column?: unknown }).column;
+    return { check, verdicts: [], error: (err as Error).message, errorKind: errorKindOf(err), ...(typeof column === 'string' ? { missingColumn: column } : {}), passed: false };
   }
 }
 

@@ -181,7 +181,7 @@ export class JobRunner {
         if (!job.settled) armBudget(budget);
       } else if (msg.type === 'progress') for (const l of job.listeners) l(msg.rowsRead);
       else if (msg.type === 'done') this.settle(job, () => job.resolve(msg.outcome));
-      else if (msg.type === 'failed') this.settle(job, () => job.reject(new JobError(msg.kind, msg.message)));
+      else if (msg.type === 'failed') this.settle(job, () => job.reject(new JobError(msg.kind, msg.message, msg.column)));
     });
     worker.on('error', (err) => this.settle(job, () => job.reject(new WorkerCrashError(`the analysis worker crashed: ${err.message}`))));
     worker.on('exit', (code) => {
@@ -231,6 +231,8 @@ export class JobError extends Error {
   constructor(
     readonly kind: ErrorKind,
     message: string,
+    /** A column the job's source (on a connection) does not have. */
+    readonly column?: string,
   ) {
     super(message);
   }

@@ -20,6 +20,7 @@ export type FromWorker =
   | { type: 'progress'; id: number; rowsRead: number }
   | { type: 'done'; id: number; outcome: AnalysisOutcome }
   | { type: 'history'; id: number; tail: HistoryTail | undefined }
-  | { type: 'failed'; id: number; kind: ErrorKind; message: string };
+  /** `column`: a column the job's source (a connection's table) does not have, for the editor's check/unknown-column. */
+  | { type: 'failed'; id: number; kind: ErrorKind; message: string; column?: string };
 
 export const TEST_HOOKS_ENV = 'RLHF_LENS_TEST_HOOKS';

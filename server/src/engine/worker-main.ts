@@ -58,7 +58,8 @@ port.on('message', (msg: ToWorker) => {
     (outcome) => post({ type: 'done', id, outcome }),
     (err: unknown) => {
       const kind = kindOf(err);
-      post({ type: 'failed', id, kind, message: kind === 'internal' ? `internal error: ${(err as Error).stack ?? String(err)}` : (err as Error).message });
+      const column = (err as { column?: unknown }).column;
+      post({ type: 'failed', id, kind, message: kind === 'internal' ? `internal error: ${(err as Error).stack ?? String(err)}` : (err as Error).message, ...(typeof column === 'string' ? { column } : {}) });
     },
   );
 });

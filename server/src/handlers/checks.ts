@@ -61,11 +61,40 @@ export function toCheckResult(outcome: CheckOutcome): CheckResult {
   };
 }
 
+/**
+ * Where a check names `column`: the `options.columns` mapping entry, `options.column` (drift),
+ * `options.group_by` (latency), else the Experiment it reads (ab's metrics name their columns there),
+ * else its `source`.
+ */
+function columnKeyPath(check: PipelineCheck, column: string): (string | number)[] {
+  const base = check.path;
+  const options = check.options;
+  const columns = options['columns'];
+  if (columns && typeof columns === 'object') {
+    const field = Object.entries(columns as Record<string, unknown>).find(([, v]) => v === column)?.[0];
+    if (field !== undefined) return [...base, 'options', 'columns', field];
+  }
+  for (const key of ['column', 'group_by']) if (options[key] === column) return [...base, 'options', key];
+  if (check.analysis === 'ab' && typeof options['experiment'] === 'string') return [...base, 'options', 'experiment'];
+  return [...base, 'source'];
+}
+
 function diagnosticsFor(doc: ConfigDocument, outcomes: Iterable<CheckOutcome>): LspDiagnostic[] {
   const out: LspDiagnostic[] = [];
   for (const o of outcomes) {
     const base = o.check.path;
-    if (o.error) {
+    if (o.error && o.missingColumn !== undefined) {
+      // From the server's own metadata, fetched when the check ran (open, save, Run Check).
+      out.push({
+        range: doc.valueRange(columnKeyPath(o.check, o.missingColumn)),
+        severity: DiagnosticSeverity.Warning,
+        code: 'check/unknown-column',
+        codeDescription: { href: ruleDocUri('check/unknown-column') },
+        source: SOURCE,
+        message: `Unknown column "${o.missingColumn}": ${o.error}`,
+        data: { column: o.missingColumn },
+      });
+    } else if (o.error) {
       out.push({
         range: doc.valueRange(o.errorField ? [...base, o.errorField] : o.check.data !== undefined ? [...base, 'data'] : o.check.source ? [...base, 'source'] : [...base, 'analysis']),
         severity: DiagnosticSeverity.Warning,

@@ -12,6 +12,7 @@ export const uncertaintyAnalysis = defineAnalysis<UncertaintyResult>({
   name: 'uncertainty',
   description: 'Active-learning selection by entropy, margin or least confidence.',
   inputs: '{id, probs} or {id, logits} rows, optional embedding',
+  connections: true,
   options: [
     opt('method', 'entropy, margin or least_confidence.', oneOf('entropy', 'margin', 'least_confidence', 'diversity')),
     opt('top', 'How many rows to select.', int(1, 1_000_000)),

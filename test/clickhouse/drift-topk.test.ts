@@ -1,5 +1,5 @@
 /**
- * Drift (and active-learning top-k) pushed down to the real two-shard ClickHouse of the harness:
+ * Drift and active-learning top-k pushed down to the real two-shard ClickHouse of the harness:
  * every pushed-down result equals the in-process analysis of the same rows pulled into JSONL files
  * (counts and bin shares exactly, statistics to 1e-9 relative); only counts come back.
  */
@@ -25,13 +25,26 @@ before(async () => {
   if (skip) return;
   cluster = await startCluster();
   await loadExposures(cluster, PER_SHARD);
+  ws = fs.mkdtempSync(path.join(os.tmpdir(), 'rlhf-lens-ch-drift-'));
   // A second table on both shards (another type for the same column name) for a reference table.
   for (let s = 0; s < 2; s++) {
     await cluster.sql(`CREATE TABLE baseline_local (user_id UInt64, sessions String, latency_ms Nullable(Float64)) ENGINE = MergeTree() ORDER BY user_id`, s);
     await cluster.sql(`INSERT INTO baseline_local SELECT user_id, toString(sessions), if(user_id % 50 = 0, NULL, latency_ms * 0.9) FROM exposures_local WHERE user_id % 3 = 0`, s);
   }
   await cluster.sql(`CREATE TABLE baseline AS baseline_local ENGINE = Distributed(lens_two_shards, default, baseline_local, user_id)`);
-  ws = fs.mkdtempSync(path.join(os.tmpdir(), 'rlhf-lens-ch-drift-'));
+  // Predictions for top-k: 3-class probabilities and logits, a 4-d embedding; every 97th row ties at
+  // the highest entropy (uniform), so the top 10 is decided by the tie order.
+  for (let s = 0; s < 2; s++) {
+    await cluster.sql(`CREATE TABLE preds_local (id UInt64, probs Array(Float64), logits Array(Float64), embedding Array(Float64)) ENGINE = MergeTree() ORDER BY id`, s);
+    await cluster.sql(
+      `INSERT INTO preds_local SELECT id, if(id % 97 = 0, [1/3, 1/3, 1/3], arrayMap(x -> x / arraySum(w), w)) AS probs, arrayMap(x -> round(log(x) * 3, 6), w) AS logits, arrayMap(k -> round((intHash64(id * 13 + k) % 1000) / 1000, 3), [1, 2, 3, 4]) AS embedding
+       FROM (SELECT number AS id, arrayMap(k -> 1 + (intHash64(number * 11 + k) % 1000) / 100, [1, 2, 3]) AS w FROM numbers(${s * 3000}, 3000))`,
+      s,
+    );
+  }
+  await cluster.sql(`CREATE TABLE preds AS preds_local ENGINE = Distributed(lens_two_shards, default, preds_local, id)`);
+  fs.writeFileSync(path.join(ws, 'preds.jsonl'), await cluster.sql('SELECT id, probs, embedding FROM preds ORDER BY id FORMAT JSONEachRow'));
+  fs.writeFileSync(path.join(ws, 'logits.jsonl'), await cluster.sql('SELECT id, logits FROM preds ORDER BY id FORMAT JSONEachRow'));
   fs.writeFileSync(path.join(ws, '.rlhf-lens.yaml'), `connections:\n  shards: {type: clickhouse, url: ${cluster.url}}\n`);
   rows = (await cluster.sql('SELECT * FROM exposures ORDER BY user_id FORMAT JSONEachRow'))
     .split('\n')
@@ -192,4 +205,27 @@ stages:
   assert.equal(checks[0]!.status, 'passed', checks[0]!.error);
   assertClose(checks[0]!.asserts[0]!.value, (local.result as any).psi, 'psi of the check', 1e-9);
   assert.match(checks[1]!.error!, /with source:, reference: is the reference sample on the same connection/);
+});
+
+test('active-learning top-k on a connection: the same rows, scores and ranks as the file, only candidates pulled', opts, async () => {
+  for (const [method, extra] of [['entropy', 25], ['margin', 10], ['least_confidence', 10], ['diversity', 8]] as const) {
+    const pushed = await runSourcePushdown('uncertainty', { connection: 'shards', query: 'SELECT id, probs, embedding FROM preds' }, { method, top: extra }, ctx);
+    const local = await runAnalysis('uncertainty', path.join(ws, 'preds.jsonl'), { method, top: extra });
+    const p = pushed.result as any;
+    const l = local.result as any;
+    assert.deepEqual(p.selected.map((s: any) => [s.id, s.rank]), l.selected.map((s: any) => [s.id, s.rank]), method);
+    p.selected.forEach((s: any, i: number) => assert.equal(s.score, l.selected[i].score, `${method} score of ${s.id}: the same function`));
+    assert.ok(pushed.queries.some((q) => /ORDER BY score DESC\nLIMIT 1 OFFSET/.test(q.sql)));
+    const pulled = pushed.queries.at(-1)!.rows;
+    assert.ok(pulled < 200, `${method}: ${pulled} candidate rows pulled of 6000`);
+  }
+  // Ties: the 25 most uncertain include every uniform row (entropy log 3); the order among them is by id.
+  const ties = (await runSourcePushdown('uncertainty', { connection: 'shards', query: 'SELECT id, probs FROM preds' }, { top: 25 }, ctx)).result as any;
+  const ids = ties.selected.map((s: any) => Number(s.id));
+  assert.deepEqual(ids, Array.from({ length: 25 }, (_, i) => i * 97), 'uniform rows first, in id order (numbers, not text: 97 before 194 before 1067)');
+  // Logits: softmaxed on the server for the selection, by the pure function for the answer.
+  const pl = await runSourcePushdown('uncertainty', { connection: 'shards', query: 'SELECT id, logits FROM preds' }, { method: 'margin', top: 10 }, ctx);
+  const ll = await runAnalysis('uncertainty', path.join(ws, 'logits.jsonl'), { method: 'margin', top: 10 });
+  assert.deepEqual(pl.result, ll.result);
+  await assert.rejects(runSourcePushdown('uncertainty', { connection: 'shards', table: 'exposures' }, {}, ctx), /uncertainty \(the row id\) reads column "id", which the source does not have/);
 });
