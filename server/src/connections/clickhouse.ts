@@ -88,7 +88,8 @@ export class ClickHouseSession {
   }
 
   private async run(sql: string, format: 'JSONEachRow' | 'JSON'): Promise<string> {
-    if (this.signal?.aborted) throw new CancelledError();
+    // Cancelled between two queries of a run: the next one is not sent, and nothing is running.
+    if (this.signal?.aborted) throw new CancelledError(`cancelled before the next query was sent to ${this.conn.name}; nothing is running there`);
     const queryId = `rlhf-lens-${randomUUID()}`;
     const controller = new AbortController();
     let reason: 'cancelled' | 'timeout' | undefined;
@@ -144,7 +145,8 @@ export class ClickHouseSession {
     }
     if (code === '47' || /Missing columns|Unknown identifier/i.test(first)) return new SourceError(this.label, `a column is missing: ${first}`, 'column');
     if (code === '60' || code === '81') return new SourceError(this.label, `${first}`, 'table');
-    if (code === '394' || /Query was cancelled/i.test(first)) return new SourceError(this.label, `the query was killed on the server: ${first}`, 'cancelled');
+    // An operator's KILL QUERY: while running (394, "Query was cancelled"), or before it started ("killed in pending state").
+    if (code === '394' || /Query was cancelled|killed in pending state/i.test(first)) return new SourceError(this.label, `the query was killed on the server: ${first}`, 'cancelled');
     return new SourceError(this.label, `${where} answered an error${code ? ` (code ${code})` : ''}: ${first}`);
   }
 
