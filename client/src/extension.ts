@@ -10,6 +10,8 @@ import { registerDashboardCommands } from './commands/dashboards';
 import { registerTemplateCommands } from './commands/templates';
 import { registerValidateWorkspace } from './commands/validate-workspace';
 import { registerRunCheck } from './commands/run-check';
+import { registerConnectionSecrets } from './commands/connection-secrets';
+import { newSecretKey, SECRET_KEY_ENV } from '../../server/src/connections/secrets';
 import { registerLanguageDetection } from './language-detection';
 import { registerTrustStatus } from './trust';
 import { registerYamlExtensionCheck } from './yaml-extension';
@@ -24,9 +26,12 @@ let client: LanguageClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const serverModule = context.asAbsolutePath(path.join('dist', 'server', 'server.js'));
+  // Connection credentials from SecretStorage travel sealed under this key (only this server process has it).
+  const secretKey = newSecretKey();
+  const env = { ...process.env, [SECRET_KEY_ENV]: secretKey.toString('base64') };
   const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc },
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6010'] } },
+    run: { module: serverModule, transport: TransportKind.ipc, options: { env } },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { env, execArgv: ['--nolazy', '--inspect=6010'] } },
   };
   const storage = context.storageUri?.fsPath ?? context.globalStorageUri.fsPath;
   const clientOptions: LanguageClientOptions = {
@@ -60,6 +65,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   registerTemplateCommands(context);
   registerValidateWorkspace(context, getClient);
   registerRunCheck(context, getClient);
+  const secrets = registerConnectionSecrets(context, getClient, secretKey);
   registerDashboardCommands(context, getClient);
   registerTrustStatus(context);
   registerStatus(context, registerViews(context, getClient));
@@ -68,6 +74,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   registerChatParticipant(context, getClient);
   registerRunsView(context, getClient);
   await client.start();
+  await secrets.send();
 }
 
 export async function deactivate(): Promise<void> {

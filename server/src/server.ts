@@ -6,7 +6,7 @@ import { createConnection, MessageType, ProposedFeatures, ShowMessageNotificatio
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_SETTINGS, readSettings, type ServerContext } from './server-context';
-import { Methods, SetTrustParams, InitializationOptions, type StatusResult } from './protocol/lsp';
+import { Methods, SetTrustParams, ConnectionSecretsParams, InitializationOptions, type StatusResult } from './protocol/lsp';
 import { MessageError } from './protocol/check';
 import { registerDiagnostics } from './handlers/diagnostics';
 import { EDITOR_CAPABILITIES, registerEditorFeatures } from './handlers/editor-features';
@@ -23,6 +23,7 @@ import { registerChatFacts } from './handlers/chat-facts';
 import { registerDashboard } from './handlers/dashboard';
 import { FileSystemFacts } from './workspace/index';
 import { ProjectSettings } from './workspace/project-settings';
+import { editorSecrets, setEditorSecrets, takeSecretKey, unsealSecrets, SecretsError } from './connections/secrets';
 
 export function startServer(): void {
   const connection = createConnection(ProposedFeatures.all);
@@ -52,8 +53,11 @@ export function startServer(): void {
   // A notification, not window.showWarningMessage: that is a request, and a client without it would reject it unhandled and stop the server.
   const warnUser = (message: string) => void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message });
   // Analyses run in worker threads (dist/server/worker.js beside this bundle), never on this thread.
+  // The key the extension sealed connection credentials with; gone from the environment from here on.
+  const secretKey = takeSecretKey();
   const analysis = new AnalysisService({
     workerFile: path.join(__dirname, 'worker.js'),
+    secrets: editorSecrets,
     onRecovered: (file, aside) => warnUser(`RLHF Lens: the results database ${file} could not be read; it was moved to ${aside} and a new one was started.`),
     onSaveFailed: (file, message) => warnUser(`RLHF Lens: could not save the results database ${file} (${message}); results are kept in memory until a write succeeds.`),
   });
@@ -123,6 +127,17 @@ export function startServer(): void {
     trusted: ctx.trusted,
     openDocuments: documents.keys().length,
   }));
+
+  connection.onNotification(Methods.connectionSecrets, (raw: unknown) => {
+    // Never logged: a refusal says why, not what was sent.
+    try {
+      if (!secretKey) throw new SecretsError('this server was started without a key for credentials');
+      setEditorSecrets(unsealSecrets(secretKey, ConnectionSecretsParams(raw).sealed));
+    } catch (err) {
+      if (err instanceof MessageError || err instanceof SecretsError) connection.console.warn(`rlhf-lens: rejected ${Methods.connectionSecrets}: ${err.message}`);
+      else throw err;
+    }
+  });
 
   connection.onNotification(Methods.setTrust, (raw: unknown) => {
     try {

@@ -23,12 +23,12 @@ export function resolveCredentials(conn: ConnectionConfig, env: NodeJS.ProcessEn
   let password = '';
   if (conn.userEnv) {
     const v = env[conn.userEnv] ?? fromSecret('user');
-    if (v === undefined) throw new CredentialError(`connection "${conn.name}": environment variable ${conn.userEnv} (user_env) is not set`);
+    if (v === undefined) throw new CredentialError(`connection "${conn.name}": environment variable ${conn.userEnv} (user_env) is not set, and the editor's secret storage has no user for it (RLHF Lens: Set Connection Password)`);
     username = v;
   } else if (fromSecret('user') !== undefined) username = fromSecret('user')!;
   if (conn.passwordEnv) {
     const v = env[conn.passwordEnv] ?? fromSecret('password');
-    if (v === undefined) throw new CredentialError(`connection "${conn.name}": environment variable ${conn.passwordEnv} (password_env) is not set`);
+    if (v === undefined) throw new CredentialError(`connection "${conn.name}": environment variable ${conn.passwordEnv} (password_env) is not set, and the editor's secret storage has no password for it (RLHF Lens: Set Connection Password)`);
     password = v;
   } else if (fromSecret('password') !== undefined) password = fromSecret('password')!;
   return { username, password };

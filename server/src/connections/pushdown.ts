@@ -275,7 +275,7 @@ export async function runOnConnection(analysis: AnalysisName, file: string, opti
   const spec = options.source as SourceSpec;
   const loaded = loadConnections(path.dirname(file));
   if (loaded.problems.length && !loaded.connections[spec.connection]) throw new OptionError(loaded.problems.join('; '));
-  const ctx: PushdownContext = { connections: loaded.connections, ...(loaded.file ? { settingsFile: loaded.file } : {}), ...(hooks.signal ? { signal: hooks.signal } : {}) };
+  const ctx: PushdownContext = { connections: loaded.connections, ...(loaded.file ? { settingsFile: loaded.file } : {}), ...(hooks.signal ? { signal: hooks.signal } : {}), ...(hooks.secrets ? { secrets: hooks.secrets } : {}) };
   let o: PushdownOutcome;
   if (analysis === 'ab') {
     if (!options.experiment) throw new OptionError('the ab analysis needs an Experiment file (option experiment) for its variants and metrics');

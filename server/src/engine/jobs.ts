@@ -66,6 +66,8 @@ export interface JobRunnerOptions {
   execArgv?: string[];
   /** Wall-clock budget per job (default ANALYSIS_TIME_BUDGET_MS). */
   timeBudgetMs?: number;
+  /** Connection credentials from the editor's SecretStorage, sent with a job that may open a connection. */
+  secrets?: () => Record<string, string>;
 }
 
 export class JobRunner {
@@ -189,7 +191,9 @@ export class JobRunner {
       this.settle(job, () => job.reject(new WorkerCrashError(`the analysis worker stopped unexpectedly (exit code ${code}); the next analysis starts a new one`)));
       this.pump();
     });
-    worker.postMessage({ type: 'run', id: job.id, request: job.request } satisfies ToWorker);
+    // Credentials only to a job that may open a connection (a check's source:, or an Experiment's).
+    const secrets = job.request.options.source !== undefined || job.request.analysis === 'ab' ? this.options.secrets?.() : undefined;
+    worker.postMessage({ type: 'run', id: job.id, request: job.request, ...(secrets && Object.keys(secrets).length ? { secrets } : {}) } satisfies ToWorker);
   }
 
   /** Completes a job once: forgets it and stops its worker (`graceful`: let it kill its query on a connection first). */

@@ -8,7 +8,8 @@ import type { HistoryTail } from './follow';
  * `history`: parse a followed trainer_state.json and send back its log_history past `from` entries (engine/follow.ts).
  */
 export type ToWorker =
-  | { type: 'run'; id: number; request: AnalyzeRequest }
+  /** `secrets`: connection credentials from the editor (in memory only; connections/secrets.ts). */
+  | { type: 'run'; id: number; request: AnalyzeRequest; secrets?: Record<string, string> }
   | { type: 'cancel'; id: number }
   | { type: 'history'; id: number; file: string; from: number };
 

@@ -17,6 +17,8 @@ export interface RunHooks {
   onProgress?: (rowsRead: number) => void;
   /** Cancels a run on a connection (the query is killed on the server). */
   signal?: AbortSignal;
+  /** Connection credentials from the editor's SecretStorage (connections/secrets.ts); never logged. */
+  secrets?: Record<string, string>;
 }
 
 export interface AnalysisOutcome {

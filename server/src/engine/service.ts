@@ -13,6 +13,8 @@ export interface AnalysisServiceOptions {
   workerFile: string;
   maxWorkers?: number;
   execArgv?: string[];
+  /** Connection credentials from the editor's SecretStorage (connections/secrets.ts). */
+  secrets?: () => Record<string, string>;
   /** Reports a database that had to be set aside (shown to the user once). */
   onRecovered?: (file: string, aside: string) => void;
   /** Reports a database write that failed (disk full): results stay in memory until a write succeeds. */
@@ -26,7 +28,7 @@ export class AnalysisService {
   storagePath: string | undefined;
 
   constructor(private readonly options: AnalysisServiceOptions) {
-    this.jobs = new JobRunner({ workerFile: options.workerFile, maxWorkers: options.maxWorkers ?? 2, execArgv: options.execArgv ?? [] });
+    this.jobs = new JobRunner({ workerFile: options.workerFile, maxWorkers: options.maxWorkers ?? 2, execArgv: options.execArgv ?? [], ...(options.secrets ? { secrets: options.secrets } : {}) });
   }
 
   private store(): Promise<Store> {

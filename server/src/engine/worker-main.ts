@@ -37,7 +37,7 @@ port.on('message', (msg: ToWorker) => {
     return;
   }
   if (msg.type !== 'run') return;
-  const { id, request } = msg;
+  const { id, request, secrets } = msg;
   const controller = new AbortController();
   running.set(id, controller);
   const post = (m: FromWorker) => port.postMessage(m);
@@ -54,6 +54,7 @@ port.on('message', (msg: ToWorker) => {
       }
     },
     signal: controller.signal,
+    ...(secrets ? { secrets } : {}),
   }).finally(() => running.delete(id)).then(
     (outcome) => post({ type: 'done', id, outcome }),
     (err: unknown) => {

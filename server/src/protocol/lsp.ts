@@ -10,6 +10,8 @@ export const Methods = {
   status: 'rlhfLens/status',
   /** Notification (client -> server): whether the workspace is trusted; analyses run only when it is. */
   setTrust: 'rlhfLens/setTrust',
+  /** Notification (client -> server): connection credentials from SecretStorage, sealed (connections/secrets.ts). */
+  connectionSecrets: 'rlhfLens/connectionSecrets',
   /** Request (client -> server): run one analysis on one data file in the background worker. */
   analyze: 'rlhfLens/analyze',
   /** Request (client -> server): follow a training log being written (trainer_state.json or JSONL); updates arrive as trainingUpdate. */
@@ -48,6 +50,10 @@ export type ValidateWorkspaceResult = Checked<typeof ValidateWorkspaceResult>;
 
 export const SetTrustParams = object({ trusted: bool });
 export type SetTrustParams = Checked<typeof SetTrustParams>;
+
+/** `sealed`: base64 of AES-256-GCM iv, tag and the JSON {connection: {user?, password?}} (connections/secrets.ts). */
+export const ConnectionSecretsParams = object({ sealed: str });
+export type ConnectionSecretsParams = Checked<typeof ConnectionSecretsParams>;
 
 export const AnalyzeParams = object({
   analysis: str,

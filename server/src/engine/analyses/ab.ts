@@ -41,7 +41,7 @@ export const abRunner = defineRunner({
     const { runAbPushdown } = await import('../../connections/pushdown');
     const { loadConnections } = await import('../../connections/load');
     const conns = loadConnections(path.dirname(experimentFile!));
-    const o = await runAbPushdown(plan, plan.source, options, { connections: conns.connections, ...(conns.file ? { settingsFile: conns.file } : {}), ...(hooks.signal ? { signal: hooks.signal } : {}) });
+    const o = await runAbPushdown(plan, plan.source, options, { connections: conns.connections, ...(conns.file ? { settingsFile: conns.file } : {}), ...(hooks.signal ? { signal: hooks.signal } : {}), ...(hooks.secrets ? { secrets: hooks.secrets } : {}) });
     return { analysis: 'ab', files: [experimentFile!], format: 'clickhouse', rowsRead: o.rowsRead, skipped: o.skipped, result: o.result, source: o.source, queries: o.queries, notes: o.notes };
   },
 });
