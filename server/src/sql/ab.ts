@@ -119,7 +119,9 @@ export function buildAbQueries(d: Dialect, source: SqlSource, plan: AbSqlPlan): 
           decode(qRows) {
             const row = qRows[0] ?? {};
             qs.forEach((q, k) => {
-              const arr = row[`q${k}`];
+              const raw = row[`q${k}`] as unknown;
+              // ClickHouse answers a JSON array; DuckDB's node client a list value {items: [...]}.
+              const arr = raw && typeof raw === 'object' && !Array.isArray(raw) && Array.isArray((raw as { items?: unknown }).items) ? (raw as { items: unknown[] }).items : raw;
               if (!Array.isArray(arr) || arr.length !== 3) throw new Error(`the quantile query answered ${JSON.stringify(arr)} for q${k}`);
               const target = metrics[q.i] as Extract<AbMetricInput, { type: 'quantile' }>;
               target.byVariant[q.v] = { n: q.n, value: num(arr[0], 'quantile'), lower: num(arr[1], 'lower'), upper: num(arr[2], 'upper') };
