@@ -4,21 +4,8 @@
  * tensor.proto), framed with the reader's frameRecord (its CRCs are checked against the real files).
  */
 import { frameRecord } from '../../server/src/ingest/tfrecord';
+import { varint, key, len, str } from './protobuf-writer';
 
-function varint(n: number): number[] {
-  const out: number[] = [];
-  let v = n;
-  if (v < 0) v += 2 ** 64;
-  while (v >= 128) {
-    out.push((v % 128) | 128);
-    v = Math.floor(v / 128);
-  }
-  out.push(v);
-  return out;
-}
-const key = (field: number, wire: number) => varint(field * 8 + wire);
-const len = (field: number, body: number[] | Uint8Array) => [...key(field, 2), ...varint(body.length), ...body];
-const str = (field: number, s: string) => len(field, [...Buffer.from(s, 'utf8')]);
 function f32(field: number, x: number): number[] {
   const b = Buffer.alloc(4);
   b.writeFloatLE(x);

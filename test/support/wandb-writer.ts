@@ -6,6 +6,7 @@
  * real files of ../shared byte for byte.
  */
 import * as zlib from 'node:zlib';
+import { len, str, int } from './protobuf-writer';
 
 const BLOCK = 32768;
 const HEADER = 7;
@@ -78,21 +79,6 @@ export class WandbLogWriter {
 }
 
 // ------------------------------------------------------------------ Record encoding (wandb_internal.proto)
-
-function varint(n: number): number[] {
-  const out: number[] = [];
-  let v = n < 0 ? n + 2 ** 64 : n;
-  while (v >= 128) {
-    out.push((v % 128) | 128);
-    v = Math.floor(v / 128);
-  }
-  out.push(v);
-  return out;
-}
-const key = (field: number, wire: number) => varint(field * 8 + wire);
-const len = (field: number, body: number[] | Uint8Array) => [...key(field, 2), ...varint(body.length), ...body];
-const str = (field: number, s: string) => len(field, [...Buffer.from(s, 'utf8')]);
-const int = (field: number, n: number) => [...key(field, 0), ...varint(n)];
 
 /** HistoryItem / ConfigItem / SummaryItem: key = 1 (or nested_key = 2, repeated), value_json = 16. */
 function itemBytes(k: string | string[], valueJson: string): number[] {

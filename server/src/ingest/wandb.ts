@@ -29,6 +29,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LineCounter, parseDocument, isMap, isScalar, type Node } from 'yaml';
 import { ProtoReader, WIRE_LEN, WIRE_VARINT } from './protobuf';
+import { crcTable } from './crc32c';
 import { parsePythonJson } from './python-json';
 import { readJsonl } from './jsonl';
 import { IngestError, type SkipLog, type SourceRow } from './rows';
@@ -44,15 +45,7 @@ const LAST = 4;
 
 // ------------------------------------------------------------------ CRC-32 (IEEE), seedable
 
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let i = 0; i < 256; i++) {
-    let c = i;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[i] = c >>> 0;
-  }
-  return t;
-})();
+const CRC_TABLE = crcTable(0xedb88320);
 
 /** zlib's crc32(buf, seed): continues a CRC-32 from `seed` (0 for a fresh one). */
 export function crc32(buf: Uint8Array, seed = 0, start = 0, end = buf.length): number {
