@@ -18,8 +18,7 @@ async function profile(source: DataSource, mode: 'full' | 'prompts'): Promise<Da
   }
   const out = p.finish();
   if (!out) {
-    const first = source.skipped.first[0];
-    throw new IngestError(source.file, `no usable rows: ${source.rowsRead} read, ${source.skipped.count} skipped${first ? ` (line ${first.line}: ${first.reason})` : ''}; ${DATA_QUALITY_NEEDS}`);
+    throw new IngestError(source.file, `no usable rows: ${source.rowsRead} read, ${source.skipped.count} skipped${source.skipped.firstExample()}; ${DATA_QUALITY_NEEDS}`);
   }
   return out;
 }

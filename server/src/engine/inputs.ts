@@ -24,9 +24,7 @@ import type {
 } from '../analysis/types';
 
 function noUsableRows(source: DataSource, needs: string): IngestError {
-  const first = source.skipped.first[0];
-  const example = first ? ` (line ${first.line}: ${first.reason})` : '';
-  return new IngestError(source.file, `no usable rows: ${source.rowsRead} read, ${source.skipped.count} skipped${example}; ${needs}`);
+  return new IngestError(source.file, `no usable rows: ${source.rowsRead} read, ${source.skipped.count} skipped${source.skipped.firstExample()}; ${needs}`);
 }
 
 // ---------------------------------------------------------------- calibration
@@ -283,11 +281,10 @@ export const MIN_SKIPPED_TO_REFUSE = 10;
 export function refuseMostlySkipped(source: DataSource, used: number, needs: string): void {
   const skipped = source.skipped.count;
   if (skipped < MIN_SKIPPED_TO_REFUSE || skipped / (skipped + used) <= MAX_SKIPPED_SHARE) return;
-  const first = source.skipped.first[0];
   const pct = Math.round((100 * skipped) / (skipped + used));
   throw new IngestError(
     source.file,
-    `${skipped} of ${skipped + used} rows (${pct}%) are unusable, more than the ${MAX_SKIPPED_SHARE * 100}% an analysis accepts; a result from the other ${used} would not be this file's answer${first ? ` (line ${first.line}: ${first.reason})` : ''}; ${needs}`,
+    `${skipped} of ${skipped + used} rows (${pct}%) are unusable, more than the ${MAX_SKIPPED_SHARE * 100}% an analysis accepts; a result from the other ${used} would not be this file's answer${source.skipped.firstExample()}; ${needs}`,
   );
 }
 

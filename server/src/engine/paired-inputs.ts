@@ -32,8 +32,7 @@ export async function loadPairedValues(source: DataSource, keyColumn: string, me
     values.set(k, x);
   }
   if (values.size === 0) {
-    const first = source.skipped.first[0];
-    throw new IngestError(source.file, `no rows with both "${keyColumn}" and "${metric}": ${source.rowsRead} read, ${source.skipped.count} skipped${first ? ` (line ${first.line}: ${first.reason})` : ''}`);
+    throw new IngestError(source.file, `no rows with both "${keyColumn}" and "${metric}": ${source.rowsRead} read, ${source.skipped.count} skipped${source.skipped.firstExample()}`);
   }
   return values;
 }

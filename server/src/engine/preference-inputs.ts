@@ -87,10 +87,8 @@ export async function loadPreferenceEval(source: DataSource, models?: readonly s
     }
   }
   if (chosen[0]!.length === 0) {
-    const first = source.skipped.first[0];
-    const example = first ? ` (line ${first.line}: ${first.reason})` : '';
     const needs = names ? `preference-eval with --models ${names.join(',')} needs ${columns.map(([c, r]) => `${c}, ${r}`).join(', ')}` : 'preference-eval needs {chosen_score, rejected_score} rows (name models with --models m1,m2 for {m1_chosen, m1_rejected, ...})';
-    throw new IngestError(source.file, `no usable rows: ${source.rowsRead} read, ${source.skipped.count} skipped${example}; ${needs}`);
+    throw new IngestError(source.file, `no usable rows: ${source.rowsRead} read, ${source.skipped.count} skipped${source.skipped.firstExample()}; ${needs}`);
   }
   return {
     models: columns.map((_, k) => ({ name: names ? names[k]! : 'model', chosen: chosen[k]!.toArray(), rejected: rejected[k]!.toArray() })),

@@ -179,7 +179,7 @@ export async function openDataSource(given: string, options: IngestOptions = {})
           yield row;
         }
         if (count === 0) {
-          const why = skipped.count > 0 ? `${skipped.count === 1 ? 'its only row is' : `all ${skipped.count} rows are`} unusable (line ${skipped.first[0]!.line}: ${skipped.first[0]!.reason})` : format === 'trainer_state' ? 'its "log_history" has no entries' : 'it has no data rows';
+          const why = skipped.count > 0 ? `${skipped.count === 1 ? 'its only row is' : `all ${skipped.count} rows are`} unusable${skipped.firstExample()}` : format === 'trainer_state' ? 'its "log_history" has no entries' : 'it has no data rows';
           throw new IngestError(file, why);
         }
         options.onProgress?.(count, bytes);

@@ -43,6 +43,12 @@ export class SkipLog {
     if (this.first.length < this.keep) this.first.push({ line, reason: visible(reason) });
   }
 
+  /** The first skipped row as messages quote it, ` (line N: reason)`, or '' when none was skipped. */
+  firstExample(): string {
+    const first = this.first[0];
+    return first ? ` (line ${first.line}: ${first.reason})` : '';
+  }
+
   toJSON(): Skipped {
     return { count: this.count, first: [...this.first] };
   }
