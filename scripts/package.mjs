@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
  * Builds one .vsix per platform (`vsce package --target T`), each carrying the DuckDB engine's native
- * binary for T: @duckdb/node-api, @duckdb/node-bindings (+ detect-libc) and @duckdb/node-bindings-T are
- * staged into dist/server/node_modules/, where the server and worker bundles resolve them. A binary not
+ * binary for T: @duckdb/node-bindings (+ detect-libc) and @duckdb/node-bindings-T are staged into
+ * dist/server/node_modules/, where the server and worker bundles resolve them (the engine's JavaScript
+ * API, @duckdb/node-api, is inside the bundles). A binary not
  * installed here (another platform's) is fetched with `npm pack` from the registry.
  *
  *   npm run package                          every supported target
@@ -68,7 +69,7 @@ try {
     if (!binding) throw new Error(`unknown target ${target} (one of ${Object.keys(TARGETS).join(', ')})`);
     fs.rmSync(STAGE, { recursive: true, force: true });
     fs.mkdirSync(STAGE, { recursive: true });
-    for (const p of ['@duckdb/node-api', '@duckdb/node-bindings', 'detect-libc']) if (!copyPackage(p)) throw new Error(`${p} is not installed (npm ci)`);
+    for (const p of ['@duckdb/node-bindings', 'detect-libc']) if (!copyPackage(p)) throw new Error(`${p} is not installed (npm ci)`);
     stageBinding(`@duckdb/node-bindings-${binding}`, version);
     const out = `dist/rlhf-lens-${target}.vsix`;
     run(process.execPath, [vsce, 'package', '--no-dependencies', '--target', target, '--out', out]);

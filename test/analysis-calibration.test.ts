@@ -67,3 +67,47 @@ test('empty input and bad options are AnalysisErrors with a message', () => {
   assert.throws(() => calibrate({ kind: 'binary', prob: Float64Array.from([1.5]), label: Uint8Array.from([1]) }), /row 1: probability 1.5/);
   assert.throws(() => calibrate({ kind: 'multiclass', values: Float64Array.from([0.5, 0.5]), classes: 2, label: Int32Array.from([2]), logits: false }), /label 2 is outside 0..1/);
 });
+
+/** Adaptive ECE by its definition: rows stably sorted by confidence, split as numpy.array_split does. */
+function adaptiveByDefinition(confidence: Float64Array, correct: Uint8Array, bins: number): number {
+  const n = confidence.length;
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => confidence[a]! - confidence[b]! || a - b);
+  const base = Math.floor(n / bins);
+  const extra = n % bins;
+  let ece = 0;
+  let at = 0;
+  for (let b = 0; b < Math.min(bins, n); b++) {
+    const size = base + (b < extra ? 1 : 0);
+    let c = 0;
+    let k = 0;
+    for (let j = at; j < at + size; j++) {
+      c += confidence[order[j]!]!;
+      k += correct[order[j]!]!;
+    }
+    ece += (size / n) * Math.abs(k / size - c / size);
+    at += size;
+  }
+  return ece;
+}
+
+test('adaptive ECE equals its stable-sort definition: ties across chunk boundaries, one value, spread and clustered values', () => {
+  let seed = 7;
+  const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const shapes: [string, (i: number) => number][] = [
+    ['five values (ties straddle every boundary)', () => [0, 0.25, 0.5, 0.75, 1][Math.floor(random() * 5)]!],
+    ['one value', () => 0.9],
+    ['spread', () => random()],
+    ['clustered in one bucket of 1/65536', () => 0.7 + random() * 1e-6],
+    ['clustered, with a spread tail (several chunk starts in one bucket)', () => (random() < 0.8 ? 0.7 + random() * 1e-6 : 0.8 + random() * 0.2)],
+    ['two decimals', () => Math.round(random() * 100) / 100],
+    ['0 and 1 only', () => (random() < 0.5 ? 0 : 1)],
+  ];
+  for (const [what, value] of shapes)
+    for (const n of [1, 2, 14, 15, 16, 997, 20_000])
+      for (const bins of [1, 3, 15, 40]) {
+        const confidence = Float64Array.from({ length: n }, (_, i) => value(i));
+        const correct = Uint8Array.from({ length: n }, () => (random() < 0.6 ? 1 : 0));
+        const got = calibrate({ kind: 'top-label', confidence, correct }, { bins }).adaptive_ece;
+        assertClose(got, adaptiveByDefinition(confidence, correct, bins), `${what}, n=${n}, bins=${bins}`, 1e-12);
+      }
+});

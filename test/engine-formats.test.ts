@@ -174,7 +174,8 @@ test('the fast path steps aside for what it cannot vouch for; the built-in reade
 });
 
 test('where the engine cannot load, the analysis still runs on the built-in readers and says so once', { skip: !fs.existsSync(path.join(ROOT, 'dist', 'server', 'cli.js')) && 'run npm run build first' }, () => {
-  // The CLI bundle copied where no node_modules is above it: @duckdb/node-api cannot be found, as on a platform without its binary.
+  // The CLI bundle copied where no node_modules is above it: the engine's native package (@duckdb/node-bindings,
+  // outside the bundle; its JavaScript API is inside) cannot be found, as on a platform without its binary.
   const lonely = fs.mkdtempSync(path.join(os.tmpdir(), 'rlhf-noengine-'));
   for (const f of fs.readdirSync(path.join(ROOT, 'dist', 'server'))) if (/^cli\.js$|\.wasm$/.test(f)) fs.copyFileSync(path.join(ROOT, 'dist', 'server', f), path.join(lonely, f));
   const file = path.join(WS, 'eval', 'rm_preds.jsonl');
@@ -183,7 +184,7 @@ test('where the engine cannot load, the analysis still runs on the built-in read
   assert.equal((JSON.parse(r.stdout) as { n: number }).n, 4000);
   const notes = r.stderr.split('\n').filter((l) => l.includes('DuckDB engine'));
   assert.equal(notes.length, 1, r.stderr);
-  assert.match(notes[0]!, /^rlhf-lens: the DuckDB engine could not load on \w+-\w+ \(Cannot find module '@duckdb\/node-api'.*\); analyses use the built-in readers/);
+  assert.match(notes[0]!, /^rlhf-lens: the DuckDB engine could not load on \w+-\w+ \(Cannot find module '@duckdb\/node-bindings'.*\); analyses use the built-in readers/);
 });
 
 test('A/B: the engine aggregates what the built-in reader would, and declines where a row would be read differently', async (t) => {

@@ -68,6 +68,61 @@ test('the byte scan: kinds of each declared key at any depth, strings skipped, e
   assert.equal(scanJsonl(long, ['a'], { limit: 1024 }).kinds.get('a'), 0);
 });
 
+test('the byte scan: words only DuckDB reads (inf, nan, -NaN, INFINITY) make a file unsafe; Python\'s NaN and Infinity do not', () => {
+  for (const word of ['inf', '-inf', 'nan', '-NaN', 'INFINITY', 'Inf', 'NAN', 'infinity', 'nul', 'True'])
+    assert.equal(scanJsonl(write(`word-${word}.jsonl`, ['{"a": 1, "b": 2}', `{"a": 1, "id": ${word}}`]), ['a']).unsafe, true, word);
+  for (const word of ['NaN', 'Infinity', '-Infinity', '1e5', '-2.5E-3', 'true', 'false', 'null'])
+    assert.equal(scanJsonl(write(`ok-${word}.jsonl`, ['{"a": 1, "b": 2}', `{"a": 1, "id": ${word}}`]), ['a']).unsafe, false, word);
+  // Inside strings, any word is text.
+  assert.equal(scanJsonl(write('word-in-string.jsonl', ['{"a": 1, "note": "inf nan -NaN, }"}']), ['a']).unsafe, false);
+});
+
+test('the byte scan against JSON.parse: on random valid lines, kinds at any depth are exactly those of the parsed values', () => {
+  let seed = 11;
+  const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const pick = <T>(xs: T[]): T => xs[Math.floor(random() * xs.length)]!;
+  const keys = ['a', 'b', 'conf', 'x_y', 'é'];
+  const space = () => pick(['', ' ', '  ', '\t', ' \r']);
+  const value = (depth: number): string => {
+    const r = random();
+    if (r < 0.2) return pick(['0', '-1.5', '3e8', '1E-300', '123456789012345678901234567890', '0.000001']);
+    if (r < 0.3) return pick(['true', 'false']);
+    if (r < 0.4) return 'null';
+    if (r < 0.6) return JSON.stringify(pick(['', 'a', 'a: b', 'x, }', 'say "hi"', 'tab\there', 'é', '{"a": 1}', '\\']));
+    if (r < 0.8 && depth < 3) return `[${space()}${Array.from({ length: Math.floor(random() * 3) }, () => value(depth + 1)).join(`,${space()}`)}${space()}]`;
+    if (depth < 3) return object(depth + 1);
+    return '1';
+  };
+  // Distinct keys in an object: JSON.parse keeps only the last of repeated ones (DuckDB refuses them).
+  const object = (depth: number): string => {
+    const names = [...new Set(Array.from({ length: Math.floor(random() * 4) }, () => pick(keys)))];
+    return `{${space()}${names.map((k) => `${JSON.stringify(k)}${space()}:${space()}${value(depth)}`).join(`,${space()}`)}${space()}}`;
+  };
+  const kindOf = (v: unknown): number => (typeof v === 'number' ? KIND.number : typeof v === 'boolean' ? KIND.boolean : typeof v === 'string' ? KIND.string : v === null ? KIND.null : KIND.nested);
+  const walk = (v: unknown, into: Map<string, number>): void => {
+    if (Array.isArray(v)) v.forEach((x) => walk(x, into));
+    else if (v && typeof v === 'object')
+      for (const [k, x] of Object.entries(v)) {
+        if (into.has(k)) into.set(k, into.get(k)! | kindOf(x));
+        walk(x, into);
+      }
+  };
+  for (let file = 0; file < 40; file++) {
+    const lines = Array.from({ length: 60 }, () => object(0));
+    const expected = new Map(keys.map((k) => [k, 0]));
+    let nulls = false;
+    for (const l of lines) {
+      walk(JSON.parse(l), expected);
+      if (/null/.test(l.replace(/"(?:[^"\\]|\\.)*"/g, '""'))) nulls = true;
+    }
+    const f = scanJsonl(write(`random-${file}.jsonl`, lines), keys);
+    assert.equal(f.unsafe, false, lines.join('\n'));
+    assert.equal(f.escapedKey, false);
+    assert.equal(f.hasNull, nulls);
+    assert.deepEqual(f.kinds, expected, lines.join('\n'));
+  }
+});
+
 function narrow(i: number): string {
   return JSON.stringify({ id: i, confidence: ((i * 7919) % 1000) / 1000, correct: i % 3 === 0 });
 }
@@ -84,6 +139,8 @@ test('typed columns from the first lines; a later line of another kind: read aga
     ['a flag 0.5', '{"id": 1, "confidence": 0.5, "correct": 0.5}', false, '"correct" is number'],
     ['a null', '{"id": 1, "confidence": null, "correct": true}', false, '"confidence" is null'],
     ['an escaped key', '{"id": 1, "conf\\u0069dence": true, "correct": true}', false, '"confidence" is boolean'],
+    // DuckDB's parser takes inf; JSON.parse does not: the built-in reader skips the line, so the engine must not read it.
+    ['inf in a key no analysis reads', '{"id": inf, "confidence": 0.25, "correct": true}', false, 'invalid JSON'],
   ];
   for (const [what, extra, fast, reason] of cases) {
     const file = write(`late-${what.replace(/\W+/g, '-')}.jsonl`, [...head, extra, ...head.slice(0, 100)]);

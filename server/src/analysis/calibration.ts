@@ -163,47 +163,79 @@ function lowerBound(sorted: Float64Array, x: number): number {
   return lo;
 }
 
+/** Buckets of [0, 1] for the order statistics of adaptiveEce: bucket(c) = floor(c * BUCKETS), monotone in c. */
+const BUCKETS = 1 << 16;
+
+function bucketOf(c: number): number {
+  const k = Math.floor(c * BUCKETS);
+  return k >= BUCKETS ? BUCKETS - 1 : k;
+}
+
 /**
  * ECE over `bins` equal-count chunks of the rows sorted by confidence, split as numpy.array_split
- * does, ties kept in row order (a stable sort). Rather than sorting row indices with a comparator
- * (slow at 1M rows), the values are sorted natively and each row finds its chunk among the
- * chunks' first values (a small, cached array); only a value tied across a chunk boundary needs
- * its rank among equals.
+ * does, ties kept in row order (a stable sort). Nothing is sorted whole: each row's chunk follows
+ * from the chunks' first values, and those order statistics come from a histogram of the values in
+ * 65,536 equal buckets of [0, 1] (one pass), then the few buckets holding them, sorted. A row in a
+ * bucket without a chunk's first value has its chunk from a table by bucket; only a value tied
+ * across a chunk boundary needs its rank among equals. Values outside [0, 1] (none reach here from
+ * calibrate, which validates them) would fall back to a full sort.
  */
 function adaptiveEce(top: TopLabel, bins: number): number {
   const { confidence, correct } = top;
   const n = confidence.length;
-  const sorted = Float64Array.from(confidence).sort();
   const base = Math.floor(n / bins);
   const extra = n % bins;
   const chunks = Math.min(bins, n);
   const startOf = (b: number): number => b * base + Math.min(b, extra);
   const chunkOf = (pos: number): number => (pos < extra * (base + 1) ? Math.floor(pos / (base + 1)) : extra + Math.floor((pos - extra * (base + 1)) / base));
+  const ranks = new OrderStatistics(confidence);
+  const wanted: number[] = [];
+  for (let b = 0; b < chunks; b++) wanted.push(startOf(b), startOf(b) - 1);
+  ranks.gather(wanted.filter((r) => r >= 0));
   const firstValue = new Float64Array(chunks);
-  for (let b = 0; b < chunks; b++) firstValue[b] = sorted[startOf(b)]!;
+  for (let b = 0; b < chunks; b++) firstValue[b] = ranks.at(startOf(b));
   // Values present on both sides of a chunk boundary: their first sorted position and how many
   // rows holding them were placed so far.
   const straddling = new Map<number, { first: number; seen: number }>();
   for (let b = 1; b < chunks; b++) {
-    const v = sorted[startOf(b)]!;
-    if (sorted[startOf(b) - 1] === v && !straddling.has(v)) straddling.set(v, { first: lowerBound(sorted, v), seen: 0 });
+    const v = firstValue[b]!;
+    if (ranks.at(startOf(b) - 1) === v && !straddling.has(v)) straddling.set(v, { first: ranks.below(v), seen: 0 });
+  }
+  // The chunk of every bucket that holds no chunk's first value (-1 for those that do): there it is
+  // the number of first values in lower buckets, as bucketOf is monotone.
+  const byBucket = ranks.bucketed ? new Int16Array(BUCKETS) : undefined;
+  if (byBucket) {
+    const boundary = new Uint8Array(BUCKETS);
+    for (let b = 1; b < chunks; b++) boundary[bucketOf(firstValue[b]!)] = 1;
+    let chunk = 0;
+    for (let k = 0; k < BUCKETS; k++) {
+      if (boundary[k]) {
+        byBucket[k] = -1;
+        chunk++;
+        // Several first values in one bucket.
+        for (let b = chunk + 1; b < chunks && bucketOf(firstValue[b]!) === k; b++) chunk++;
+      } else byBucket[k] = chunk;
+    }
   }
   const sumConf = new Float64Array(chunks);
   const sumCorrect = new Float64Array(chunks);
   for (let i = 0; i < n; i++) {
     const c = confidence[i]!;
-    // The last chunk whose first value is <= c.
-    let lo = 0;
-    let hi = chunks - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1;
-      if (firstValue[mid]! <= c) lo = mid;
-      else hi = mid - 1;
-    }
-    let b = lo;
-    if (b > 0 && firstValue[b] === c && straddling.size > 0) {
-      const tie = straddling.get(c);
-      if (tie) b = chunkOf(tie.first + tie.seen++);
+    let b = byBucket ? byBucket[bucketOf(c)]! : -1;
+    if (b < 0) {
+      // The last chunk whose first value is <= c.
+      let lo = 0;
+      let hi = chunks - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >>> 1;
+        if (firstValue[mid]! <= c) lo = mid;
+        else hi = mid - 1;
+      }
+      b = lo;
+      if (b > 0 && firstValue[b] === c && straddling.size > 0) {
+        const tie = straddling.get(c);
+        if (tie) b = chunkOf(tie.first + tie.seen++);
+      }
     }
     sumConf[b]! += c;
     sumCorrect[b]! += correct[i]!;
@@ -214,6 +246,91 @@ function adaptiveEce(top: TopLabel, bins: number): number {
     ece += (size / n) * Math.abs(sumCorrect[b]! / size - sumConf[b]! / size);
   }
   return ece;
+}
+
+/**
+ * Exact order statistics of values in [0, 1] without sorting them all: a count per bucket, then,
+ * on demand, the values of one bucket sorted. Values outside [0, 1] (or NaN): one full sort.
+ */
+class OrderStatistics {
+  readonly bucketed: boolean;
+  private readonly counts = new Uint32Array(BUCKETS);
+  /** Values in buckets below k: starts[k]. */
+  private readonly starts = new Float64Array(BUCKETS + 1);
+  private readonly sortedBuckets = new Map<number, Float64Array>();
+  private sorted: Float64Array | undefined;
+
+  constructor(private readonly values: Float64Array) {
+    let inRange = true;
+    for (let i = 0; i < values.length; i++) {
+      const c = values[i]!;
+      if (!(c >= 0 && c <= 1)) {
+        inRange = false;
+        break;
+      }
+      this.counts[bucketOf(c)]!++;
+    }
+    this.bucketed = inRange;
+    if (!inRange) {
+      this.sorted = Float64Array.from(values).sort();
+      return;
+    }
+    for (let k = 0; k < BUCKETS; k++) this.starts[k + 1] = this.starts[k]! + this.counts[k]!;
+  }
+
+  /** The bucket holding sorted position `rank`: the last k with starts[k] <= rank. */
+  private bucketOfRank(rank: number): number {
+    let lo = 0;
+    let hi = BUCKETS - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (this.starts[mid]! <= rank) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /** Gathers and sorts, in one pass over the values, the buckets holding these ranks. */
+  gather(ranks: number[]): void {
+    if (this.sorted) return;
+    const slot = new Int32Array(BUCKETS).fill(-1);
+    const buckets: number[] = [];
+    for (const r of ranks) {
+      const k = this.bucketOfRank(r);
+      if (slot[k] === -1 && !this.sortedBuckets.has(k)) {
+        slot[k] = buckets.length;
+        buckets.push(k);
+      }
+    }
+    if (buckets.length === 0) return;
+    const got = buckets.map((k) => new Float64Array(this.counts[k]!));
+    const filled = new Int32Array(buckets.length);
+    for (let i = 0; i < this.values.length; i++) {
+      const c = this.values[i]!;
+      const s = slot[bucketOf(c)]!;
+      if (s >= 0) got[s]![filled[s]!++] = c;
+    }
+    buckets.forEach((k, s) => this.sortedBuckets.set(k, got[s]!.sort()));
+  }
+
+  /** The value at sorted position `rank` (0-based); its bucket gathered before. */
+  at(rank: number): number {
+    if (this.sorted) return this.sorted[rank]!;
+    const k = this.bucketOfRank(rank);
+    return this.bucket(k)[rank - this.starts[k]!]!;
+  }
+
+  /** How many values are below `v` (numpy.searchsorted, side left); v's bucket gathered before. */
+  below(v: number): number {
+    if (this.sorted) return lowerBound(this.sorted, v);
+    const k = bucketOf(v);
+    return this.starts[k]! + lowerBound(this.bucket(k), v);
+  }
+
+  private bucket(k: number): Float64Array {
+    if (!this.sortedBuckets.has(k)) this.gather([this.starts[k]!]);
+    return this.sortedBuckets.get(k)!;
+  }
 }
 
 function topLabelNll(top: TopLabel): number {

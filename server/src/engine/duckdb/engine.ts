@@ -118,18 +118,28 @@ export function engine(): Promise<Engine | undefined> {
         return !/JOIN|AGGREGATE|ORDER|WINDOW|SAMPLE|UNION|LIMIT|TOP_N|DISTINCT/.test(plan);
       },
       async scan(sql, ordered, onChunk) {
+        if (ordered) {
+          // Streamed: DuckDB runs ahead on its own threads (a bounded buffer of chunks, still in file
+          // order) while the caller works on each chunk it has.
+          const result = await connection.stream(sql);
+          for (;;) {
+            const chunk = await result.fetchChunk();
+            if (!chunk || chunk.rowCount === 0) break;
+            onChunk(chunk.rowCount, (i) => chunk.getColumnVector(i) as unknown as { getItem(i: number): unknown });
+          }
+          return;
+        }
         try {
-          // Materialised inside DuckDB (17 bytes a row here), so the query runs on its own threads while
-          // the caller's thread does other work (the JSONL byte scan), then is copied out chunk by chunk.
-          // One statement string, so the query is under way before this function first yields.
-          const result = await connection.run(ordered ? sql : `SET threads = 1; ${sql}`);
+          // One thread keeps the order; one statement string, so the query is under way before this
+          // function first yields.
+          const result = await connection.run(`SET threads = 1; ${sql}`);
           for (;;) {
             const chunk = await result.fetchChunk();
             if (!chunk || chunk.rowCount === 0) break;
             onChunk(chunk.rowCount, (i) => chunk.getColumnVector(i) as unknown as { getItem(i: number): unknown });
           }
         } finally {
-          if (!ordered) await connection.run(`SET threads = ${THREADS}`);
+          await connection.run(`SET threads = ${THREADS}`);
         }
       },
     };

@@ -19,10 +19,11 @@
  */
 import * as fs from 'node:fs';
 import { engine, engineUnavailableReason, engineWanted, ident, lit, type Engine } from './engine';
-import { KIND, scanJsonl, type JsonlFacts } from './jsonl-scan';
+import { JsonlScanner, KIND, scanJsonl, type JsonlFacts } from './jsonl-scan';
 import { parquetFiles } from '../../ingest/parquet';
 import type { DataSource } from '../../ingest/read';
 import type { AbInput, AbMetricInput, CalibrationInput } from '../../analysis/types';
+import { Float64Column, Uint8Column } from '../../analysis/columns';
 
 let toldUnavailable = false;
 
@@ -47,12 +48,20 @@ interface Source {
   type(field: string): string | undefined;
   /**
    * Rules out what the engine would read differently (JSONL: trailing commas, null values, a typed
-   * column holding another kind of value), while `query` runs. 'untyped': the typed columns chosen
-   * from the file's first lines do not fit the whole file; read it again as text (`retry`).
+   * column holding another kind of value), while the query runs: `step()` scans a chunk of the file
+   * (the caller interleaves the steps with its own work), `verdict()` finishes and answers.
+   * 'untyped': the typed columns chosen from the file's first lines do not fit the whole file; read
+   * it again as text (`retry`).
    */
-  after?: (query: Promise<unknown>) => Promise<boolean | 'untyped'>;
+  vouch?: Vouch;
   /** The whole file's facts, for the second attempt. */
   retry?: JsonlFacts;
+}
+
+interface Vouch {
+  /** Scans the next chunk of the file; true when there is nothing left to scan. */
+  step(): boolean;
+  verdict(query: Promise<unknown>): Promise<boolean | 'untyped'>;
 }
 
 /** How much of a JSONL file is looked at to choose column types before the query starts. */
@@ -122,34 +131,39 @@ async function open(db: Engine, source: DataSource, fields: string[], retry?: Js
       const types = jsonlTypes(keys, guess, map, !retry, columnsOf(text, map));
       const from = `read_json(${lit(file)}, format='newline_delimited', records=true, columns={${keys.map((k) => `${lit(k)}: ${lit(types.get(k)!)}`).join(', ')}}, maximum_object_size=${MAX_OBJECT})`;
       const raw = (f: string) => (map[f] !== undefined && map[f] !== f ? `coalesce(${ident(map[f]!)}, ${ident(f)})` : ident(f));
+      // The byte scan of the whole file, stepped by the caller while DuckDB's query runs on its own threads.
+      const scanner = retry ? undefined : new JsonlScanner(file, keys, { maxLine: MAX_OBJECT + 2 });
       const jsonl: Source = {
         format: 'jsonl',
         from,
         value: raw,
         present: (f) => `(${raw(f)} IS NOT NULL)`,
         type: (f) => types.get(map[f] !== undefined && types.has(map[f]!) ? map[f]! : f),
-        async after(query) {
-          // The byte scan runs on this thread while DuckDB's query runs on its own threads.
-          const facts = retry ?? scanJsonl(file, keys, { maxLine: MAX_OBJECT + 2 });
-          if (facts.unsafe) return false;
-          jsonl.retry = facts;
-          // Where the built-in reader sees a key with a null value, DuckDB sees NULL, as for a missing key;
-          // NaN, Infinity and numbers past the double range it reads as NULL too: the built-in reader
-          // takes those files.
-          for (const k of keys) if ((facts.kinds.get(k) ?? 0) & (KIND.null | KIND.other)) return false;
-          if (!facts.escapedKey) {
-            // Every occurrence of every declared key was seen.
-            for (const k of keys) if (!fits(types.get(k)!, facts.kinds.get(k) ?? 0)) return 'untyped';
-            return true;
-          }
-          // A key spelled with escapes: its kinds are unknown. Text columns only, and no null value of a
-          // declared key (one DuckDB pass over the file, when it holds "null" at all).
-          if ([...types.values()].some((t) => t !== 'VARCHAR')) return 'untyped';
-          if (!facts.hasNull) return true;
-          await query;
-          const paths = keys.map((k) => lit(`$."${k}"`)).join(', ');
-          const [r] = await db.rows(`SELECT count(*) AS n FROM read_ndjson_objects(${lit(file)}, maximum_object_size=${MAX_OBJECT}) WHERE list_contains(json_type(json, [${paths}]), 'NULL')`);
-          return r !== undefined && r['n'] === 0;
+        vouch: {
+          step: () => scanner?.step() ?? true,
+          async verdict(query) {
+            while (!(scanner?.step() ?? true));
+            const facts = retry ?? scanner!.facts;
+            if (facts.unsafe) return false;
+            jsonl.retry = facts;
+            // Where the built-in reader sees a key with a null value, DuckDB sees NULL, as for a missing key;
+            // NaN, Infinity and numbers past the double range it reads as NULL too: the built-in reader
+            // takes those files.
+            for (const k of keys) if ((facts.kinds.get(k) ?? 0) & (KIND.null | KIND.other)) return false;
+            if (!facts.escapedKey) {
+              // Every occurrence of every declared key was seen.
+              for (const k of keys) if (!fits(types.get(k)!, facts.kinds.get(k) ?? 0)) return 'untyped';
+              return true;
+            }
+            // A key spelled with escapes: its kinds are unknown. Text columns only, and no null value of a
+            // declared key (one DuckDB pass over the file, when it holds "null" at all).
+            if ([...types.values()].some((t) => t !== 'VARCHAR')) return 'untyped';
+            if (!facts.hasNull) return true;
+            await query;
+            const paths = keys.map((k) => lit(`$."${k}"`)).join(', ');
+            const [r] = await db.rows(`SELECT count(*) AS n FROM read_ndjson_objects(${lit(file)}, maximum_object_size=${MAX_OBJECT}) WHERE list_contains(json_type(json, [${paths}]), 'NULL')`);
+            return r !== undefined && r['n'] === 0;
+          },
         },
       };
       return jsonl;
@@ -323,22 +337,12 @@ function finish(source: DataSource, rows: number): void {
   source.reportProgress?.(rows);
 }
 
-/** A chunk vector's values: its own typed array where it has one (no per-item calls). */
+/** A chunk vector's values: a view of its own typed array where it has one (no per-item calls). */
 function values(vec: { getItem(i: number): unknown }, count: number, Type: Float64ArrayConstructor | Uint8ArrayConstructor): Float64Array | Uint8Array {
   const items = (vec as unknown as { items?: unknown }).items;
-  if (items instanceof Type) return (items as Float64Array | Uint8Array).slice(0, count);
+  if (items instanceof Type) return (items as Float64Array | Uint8Array).subarray(0, count);
   const out = new Type(count);
   for (let i = 0; i < count; i++) out[i] = Number(vec.getItem(i));
-  return out;
-}
-
-function concat<T extends Float64Array | Uint8Array>(parts: T[], n: number, Type: { new (n: number): T }): T {
-  const out = new Type(n);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
   return out;
 }
 
@@ -367,42 +371,39 @@ export async function fastCalibration(source: DataSource): Promise<CalibrationIn
 async function calibrationFrom(db: Engine, source: DataSource, s: Source): Promise<CalibrationInput | undefined | 'untyped'> {
   const p = (f: string) => s.present(f);
   // The row's shape as the built-in reader decides it (calibrationShape); every row must have the first one's.
-  const shape = `CASE WHEN ${p('chosen_score')} OR ${p('rejected_score')} THEN 1 WHEN ${p('probs')} OR ${p('logits')} THEN 2 WHEN ${p('confidence')} OR ${p('correct')} THEN 3 WHEN ${p('prob')} THEN 4 ELSE 0 END`;
-  const a = `CASE shape WHEN 1 THEN ${num(s, 'chosen_score')} WHEN 3 THEN ${num(s, 'confidence', [0, 1])} WHEN 4 THEN ${num(s, 'prob', [0, 1])} ELSE ${DECLINE}::DOUBLE END`;
-  const b = `CASE shape WHEN 1 THEN ${num(s, 'rejected_score')} WHEN 3 THEN ${flagOf(s, 'correct')}::DOUBLE WHEN 4 THEN ${flagOf(s, 'label')}::DOUBLE ELSE ${DECLINE}::DOUBLE END`;
-  const sql = `SELECT shape::UTINYINT AS shape, ${a} AS a, ${b} AS b FROM (SELECT *, ${shape} AS shape FROM ${s.from})`;
-  const xs: Float64Array[] = [];
-  const ys: (Float64Array | Uint8Array)[] = [];
-  let kind = -1;
-  let n = 0;
-  let mixed = false;
+  const shapeOf = `CASE WHEN ${p('chosen_score')} OR ${p('rejected_score')} THEN 1 WHEN ${p('probs')} OR ${p('logits')} THEN 2 WHEN ${p('confidence')} OR ${p('correct')} THEN 3 WHEN ${p('prob')} THEN 4 ELSE 0 END`;
+  const [head] = await db.rows(`SELECT ${shapeOf} AS shape FROM ${s.from} LIMIT 1`).catch(() => []);
+  const kind = Number(head?.['shape'] ?? 0);
+  // 2 (probs / logits lists) and 0 (none) go the built-in way.
+  if (kind !== 1 && kind !== 3 && kind !== 4) return undefined;
+  const pairs = kind === 1;
+  // A row of another shape declines, inside the query.
+  const only = (e: string, type: string) => `CASE WHEN shape = ${kind} THEN ${e} ELSE ${DECLINE}::${type} END`;
+  const a = only(pairs ? num(s, 'chosen_score') : kind === 3 ? num(s, 'confidence', [0, 1]) : num(s, 'prob', [0, 1]), 'DOUBLE');
+  const b = pairs ? only(num(s, 'rejected_score'), 'DOUBLE') : only(flagOf(s, kind === 3 ? 'correct' : 'label'), 'UTINYINT');
+  const sql = `SELECT ${a} AS a, ${b} AS b FROM (SELECT *, ${shapeOf} AS shape FROM ${s.from})`;
+  const x = new Float64Column();
+  const y = pairs ? new Float64Column() : new Uint8Column();
   let reported = 0;
   const ordered = await db.keepsOrder(sql);
   const query = settle(
     db.scan(sql, ordered, (count, column) => {
-      const sh = values(column(0), count, Uint8Array);
-      if (kind < 0) kind = sh[0]!;
-      for (let i = 0; i < count; i++) if (sh[i] !== kind) mixed = true;
-      xs.push(values(column(1), count, Float64Array) as Float64Array);
-      // Flags are kept as bytes from the first chunk on (a tenth of the memory at 10M rows).
-      const y = values(column(2), count, Float64Array) as Float64Array;
-      ys.push(kind === 1 ? y : Uint8Array.from(y));
-      n += count;
-      if (n - reported >= 100_000) source.reportProgress?.((reported = n));
+      x.append(values(column(0), count, Float64Array));
+      y.append(values(column(1), count, pairs ? Float64Array : Uint8Array));
+      if (x.length - reported >= 100_000) source.reportProgress?.((reported = x.length));
+      // A slice of the byte scan between chunks: DuckDB fills the next ones meanwhile.
+      s.vouch?.step();
     }),
   );
-  const vouched = await (s.after?.(query) ?? true);
   const ran = await query;
+  const vouched = await (s.vouch?.verdict(query) ?? true);
   if (vouched === 'untyped') return 'untyped';
-  if (!ran || !vouched || mixed || n === 0) return undefined;
-  const x = concat(xs, n, Float64Array);
-  xs.length = 0;
+  const n = x.length;
+  if (!ran || !vouched || n === 0) return undefined;
   finish(source, n);
-  if (kind === 1) return { kind: 'pairs', chosen: x, rejected: concat(ys as Float64Array[], n, Float64Array) };
-  const flags = concat(ys as Uint8Array[], n, Uint8Array);
-  if (kind === 3) return { kind: 'top-label', confidence: x, correct: flags };
-  if (kind === 4) return { kind: 'binary', prob: x, label: flags };
-  return undefined;
+  if (pairs) return { kind: 'pairs', chosen: x.toArray(), rejected: (y as Float64Column).toArray() };
+  if (kind === 3) return { kind: 'top-label', confidence: x.toArray(), correct: (y as Uint8Column).toArray() };
+  return { kind: 'binary', prob: x.toArray(), label: (y as Uint8Column).toArray() };
 }
 
 export interface FastAbMetric {
@@ -443,7 +444,7 @@ async function abFrom(db: Engine, source: DataSource, s: Source, metrics: FastAb
   let groups: Record<string, unknown>[] = [];
   // Aggregated on every thread (the order of the rows does not matter to sums).
   const query = settle(db.rows(`SELECT ${selects.join(', ')} FROM ${s.from} GROUP BY 1`).then((g) => void (groups = g)));
-  const vouched = await (s.after?.(query) ?? true);
+  const vouched = await (s.vouch?.verdict(query) ?? true);
   const ran = await query;
   if (vouched === 'untyped') return 'untyped';
   if (!ran || !vouched) return undefined;

@@ -1,24 +1,27 @@
 /**
- * What a JSONL file's bytes say about the keys an analysis reads, without parsing it: one pass in
- * JavaScript over the bytes, tracking only whether it is inside a string. It finds what DuckDB reads
- * differently from `JSON.parse` (a trailing comma, a UTF-8 BOM) and, for each key the fast path
- * declares, which kinds of JSON value it holds anywhere in the file (at any depth): numbers,
- * booleans, strings, nulls, lists or objects, or something else (Python's NaN / Infinity, a number
- * outside the double range). A key spelled with an escape (`"conf\u0069dence"`) cannot be compared
- * byte for byte: that is reported, and the kinds then prove nothing.
+ * What a JSONL file's bytes say about the keys an analysis reads, without parsing it: one pass over
+ * the bytes (in WebAssembly, server/wasm/jsonl-scan.ts), tracking only whether it is inside a string.
+ * It finds what DuckDB reads differently from the built-in reader's `JSON.parse` (with Python's NaN,
+ * Infinity and -Infinity): a trailing comma, a UTF-8 BOM, and the words only DuckDB's lenient parser
+ * takes (`inf`, `nan`, `-NaN`, `INFINITY`, in any case); and, for each key the fast path declares,
+ * which kinds of JSON value it holds anywhere in the file (at any depth): numbers, booleans,
+ * strings, nulls, lists or objects, or something else (NaN / Infinity, a number outside the double
+ * range). A key spelled with an escape (`"conf\u0069dence"`) cannot be compared byte for byte: that
+ * is reported, and the kinds then prove nothing.
  *
  * These let the fast path read a key as a typed DuckDB column (DOUBLE when it only ever holds
  * numbers, BOOLEAN when only true/false), which DuckDB parses far faster than text it then casts,
  * and still vouch that the built-in reader would read the same values (engine/duckdb/fast.ts).
- * False alarms (a key's name in a nested object, a comma before `}` inside a string is not one:
- * strings are skipped) only cost speed, never correctness.
+ * False alarms (a key's name in a nested object; an unknown word outside strings, which is invalid
+ * JSON for both readers) only cost speed, never correctness.
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 export const KIND = { number: 1, boolean: 2, string: 4, null: 8, nested: 16, other: 32 } as const;
 
 export interface JsonlFacts {
-  /** A BOM or a trailing comma: DuckDB would accept what JSON.parse refuses. */
+  /** A BOM, a trailing comma or a word only DuckDB reads: DuckDB would accept what JSON.parse refuses. */
   unsafe: boolean;
   /** A `null` outside strings anywhere (for keys whose kinds are not known). */
   hasNull: boolean;
@@ -30,162 +33,183 @@ export interface JsonlFacts {
   bytes: number;
 }
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
 const NEWLINE = 0x0a;
-const COLON = 0x3a;
-const COMMA = 0x2c;
 
-function blank(b: number): boolean {
-  return b === 0x20 || b === 0x09 || b === 0x0d;
+/**
+ * The scan itself is WebAssembly (server/wasm/jsonl-scan.ts, AssemblyScript, built beside the
+ * bundle by `npm run build`): this side reads the file into its memory a chunk at a time.
+ */
+interface ScanModule {
+  memory: WebAssembly.Memory;
+  init(): void;
+  scan(buf: number, length: number, keyCount: number): void;
 }
 
-/** The kind of the JSON value starting at `i` (after the colon and any blanks). */
-function kindAt(buf: Uint8Array, i: number, end: number): number {
-  const b = buf[i];
-  if (b === undefined || i >= end) return KIND.other;
-  if (b === 0x74 || b === 0x66) return KIND.boolean; // t, f
-  if (b === QUOTE) return KIND.string;
-  if (b === 0x6e) return KIND.null;
-  if (b === 0x5b || b === 0x7b) return KIND.nested;
-  if (b === 0x2d || (b >= 0x30 && b <= 0x39)) {
-    // A number whose value both readers agree on: a double in range. Mantissa digits and the
-    // exponent decide; anything else (-Infinity, 1e400, 400 digits) is "other".
-    let j = b === 0x2d ? i + 1 : i;
-    if (!(buf[j]! >= 0x30 && buf[j]! <= 0x39)) return KIND.other;
-    let digits = 0;
-    while (j < end && ((buf[j]! >= 0x30 && buf[j]! <= 0x39) || buf[j] === 0x2e)) {
-      digits++;
-      j++;
-    }
-    if (digits > 300) return KIND.other;
-    if (buf[j] === 0x65 || buf[j] === 0x45) {
-      j++;
-      if (buf[j] === 0x2b || buf[j] === 0x2d) j++;
-      let exp = 0;
-      while (j < end && buf[j]! >= 0x30 && buf[j]! <= 0x39 && exp < 10_000) exp = exp * 10 + (buf[j++]! - 0x30);
-      if (exp > 300) return KIND.other;
-    }
-    return KIND.number;
-  }
-  return KIND.other;
+const KEYS_AT = 512;
+const KINDS_AT = 768;
+const FLAGS_AT = 896;
+const KEY_BYTES_AT = 1024;
+const BUF_AT = 65536;
+const MAX_KEYS = 32;
+/** Bytes after a chunk that the scan may read (its sentinel, 8-byte word tests). */
+const SLACK = 64;
+const CHUNK = 4 << 20;
+
+let loaded: ScanModule | undefined;
+
+/** The .wasm beside the bundle (dist/server), else the built one under the repository (tests from source). */
+function wasmFile(): string {
+  const beside = path.join(__dirname, 'jsonl-scan.wasm');
+  if (fs.existsSync(beside)) return beside;
+  const built = path.resolve(__dirname, '../../../../dist/server/jsonl-scan.wasm');
+  if (fs.existsSync(built)) return built;
+  throw new Error('jsonl-scan.wasm is missing: run "npm run build"');
 }
 
-/** Scans whole lines of `buf[0, end)`, adding to `facts`. */
-function scanLines(buf: Uint8Array, end: number, keys: Uint8Array[], names: string[], facts: JsonlFacts): void {
-  // Keys by length, for the comparison at the end of each string.
-  const maxLen = keys.reduce((m, k) => Math.max(m, k.length), 0);
-  const kinds = names.map((n) => facts.kinds.get(n) ?? 0);
-  let inString = false;
-  let start = 0;
-  let escaped = false;
-  let last = NEWLINE; // the last non-blank byte outside strings
-  for (let i = 0; i < end; i++) {
-    const b = buf[i]!;
-    if (inString) {
-      if (b === BACKSLASH) {
-        escaped = true;
-        i++;
-      } else if (b === QUOTE) {
-        inString = false;
-        last = QUOTE;
-        const len = i - start;
-        // A string followed by a colon is a key.
-        let j = i + 1;
-        while (j < end && blank(buf[j]!)) j++;
-        if (buf[j] !== COLON) continue;
-        if (escaped) {
-          facts.escapedKey = true;
-          continue;
-        }
-        if (len > maxLen) continue;
-        for (let k = 0; k < keys.length; k++) {
-          const key = keys[k]!;
-          if (key.length !== len) continue;
-          let same = true;
-          for (let m = 0; m < len; m++)
-            if (buf[start + m] !== key[m]) {
-              same = false;
-              break;
-            }
-          if (!same) continue;
-          let v = j + 1;
-          while (v < end && blank(buf[v]!)) v++;
-          kinds[k]! |= kindAt(buf, v, end);
-        }
-      } else if (b === NEWLINE) {
-        // A raw newline cannot be inside a JSON string: the line is broken for both readers.
-        inString = false;
-        last = NEWLINE;
-      }
-      continue;
-    }
-    if (b === QUOTE) {
-      inString = true;
-      start = i + 1;
-      escaped = false;
-    } else if (b === 0x7d || b === 0x5d) {
-      // } or ] right after a comma (blanks between): a trailing comma.
-      if (last === COMMA) facts.unsafe = true;
-      last = b;
-    } else if (b === 0x6e && buf[i + 1] === 0x75 && buf[i + 2] === 0x6c && buf[i + 3] === 0x6c) {
-      facts.hasNull = true;
-      last = b;
-    } else if (!blank(b)) last = b;
+function scanModule(): ScanModule {
+  if (!loaded) {
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(fs.readFileSync(wasmFile())), { env: { abort: () => { throw new Error('jsonl-scan.wasm aborted'); } } });
+    loaded = instance.exports as unknown as ScanModule;
+    loaded.init();
   }
-  names.forEach((n, k) => facts.kinds.set(n, kinds[k]!));
+  return loaded;
+}
+
+/** Grows the module's memory so a chunk of `bytes` (plus slack) fits at BUF_AT. */
+function reserve(m: ScanModule, bytes: number): void {
+  const need = BUF_AT + bytes + SLACK;
+  const have = m.memory.buffer.byteLength;
+  if (need > have) m.memory.grow(Math.ceil((need - have) / 65536));
 }
 
 /**
  * Scans a file (or its first `limit` bytes, whole lines only: a guess at the kinds, to choose column
- * types before the whole scan has run). A line longer than `maxLine` makes it unsafe.
+ * types before the whole scan has run). A line longer than `maxLine` makes it unsafe; so do more
+ * than 32 declared keys or keys longer than 60 KiB together (the fast path then declines).
  */
 export function scanJsonl(file: string, keys: string[], options: { limit?: number; maxLine?: number } = {}): JsonlFacts {
-  const facts: JsonlFacts = { unsafe: false, hasNull: false, escapedKey: false, kinds: new Map(keys.map((k) => [k, 0])), bytes: 0 };
-  const encoded = keys.map((k) => Buffer.from(k, 'utf8'));
-  const limit = options.limit ?? Infinity;
-  const maxLine = options.maxLine ?? 32 << 20;
-  const fd = fs.openSync(file, 'r');
-  try {
-    let buf = Buffer.allocUnsafe(Math.min(4 << 20, Number.isFinite(limit) ? Math.max(limit, 1) : 4 << 20));
-    let held = 0; // bytes at the start of buf carried over from the previous read (a partial line)
-    let pos = 0;
-    let first = true;
+  const scanner = new JsonlScanner(file, keys, options);
+  while (!scanner.step());
+  return scanner.facts;
+}
+
+/**
+ * The same scan a chunk (4 MiB) at a time, so a caller can interleave it with other work on its
+ * thread (the fast path fetches DuckDB's chunks between steps). Each step leaves nothing of its
+ * own in the module's memory: scanners do not disturb one another.
+ */
+export class JsonlScanner {
+  readonly facts: JsonlFacts;
+  private readonly encoded: Buffer[];
+  private readonly limit: number;
+  private readonly maxLine: number;
+  private fd: number | undefined;
+  private readonly file: string;
+  private size: number;
+  private pos = 0;
+  /** The partial last line of the previous chunk. */
+  private tail: Buffer = Buffer.alloc(0);
+  private done = false;
+
+  constructor(
+    file: string,
+    private readonly keys: string[],
+    options: { limit?: number; maxLine?: number } = {},
+  ) {
+    this.facts = { unsafe: false, hasNull: false, escapedKey: false, kinds: new Map(keys.map((k) => [k, 0])), bytes: 0 };
+    this.encoded = keys.map((k) => Buffer.from(k, 'utf8'));
+    this.limit = options.limit ?? Infinity;
+    this.maxLine = options.maxLine ?? 32 << 20;
+    this.size = Math.min(CHUNK, Number.isFinite(this.limit) ? Math.max(this.limit, 1) : CHUNK);
+    if (keys.length > MAX_KEYS || this.encoded.reduce((n, k) => n + k.length, 0) > BUF_AT - KEY_BYTES_AT) {
+      this.facts.unsafe = true;
+      this.done = true;
+    }
+    this.file = file;
+  }
+
+  /** Scans the next chunk; true when the scan is over (then `facts` is complete). */
+  step(): boolean {
+    if (this.done) return true;
+    try {
+      // Opened at the first step: a scanner never stepped holds no file open.
+      this.fd ??= fs.openSync(this.file, 'r');
+      if (this.next()) this.close();
+    } catch (err) {
+      this.close();
+      throw err;
+    }
+    return this.done;
+  }
+
+  /** Stops early (the file is closed; `facts` is then incomplete). */
+  close(): void {
+    this.done = true;
+    if (this.fd !== undefined) fs.closeSync(this.fd);
+    this.fd = undefined;
+  }
+
+  /** One chunk: true when the file (or the limit) is done. */
+  private next(): boolean {
+    const m = scanModule();
+    const facts = this.facts;
     for (;;) {
-      const n = fs.readSync(fd, buf, held, buf.length - held, pos);
-      pos += n;
+      reserve(m, this.size);
+      // A fresh view each time: growing the memory detaches the old one.
+      const buf = new Uint8Array(m.memory.buffer, BUF_AT, this.size + SLACK);
+      const held = this.tail.length;
+      buf.set(this.tail, 0);
+      const n = fs.readSync(this.fd!, buf, held, this.size - held, this.pos);
+      const first = this.pos === 0;
+      this.pos += n;
       const have = held + n;
       if (first && have >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) {
         facts.unsafe = true;
-        return facts;
+        return true;
       }
-      first = false;
-      const eof = n === 0 || pos >= limit;
+      const eof = n === 0 || this.pos >= this.limit;
       // Whole lines only; at the end of the file the last line may have no newline.
       let end = have;
       if (n !== 0) {
         end = buf.lastIndexOf(NEWLINE, have - 1) + 1;
         if (end === 0) {
-          if (eof) return facts;
-          if (buf.length >= maxLine) {
+          if (eof) return true;
+          if (this.size >= this.maxLine) {
             facts.unsafe = true;
-            return facts;
+            return true;
           }
-          // A line longer than the buffer: grow it.
-          const bigger = Buffer.allocUnsafe(buf.length * 2);
-          buf.copy(bigger, 0, 0, have);
-          buf = bigger;
-          held = have;
+          // A line longer than the chunk: read it again into a bigger one.
+          this.tail = Buffer.from(buf.subarray(0, have));
+          this.size *= 2;
           continue;
         }
       }
-      scanLines(buf, end, encoded, keys, facts);
       facts.bytes += end;
-      if (n === 0 || eof) return facts;
-      buf.copy(buf, 0, end, have);
-      held = have - end;
+      this.tail = Buffer.from(buf.subarray(end, have));
+      if (end > 0 && buf[end - 1] !== NEWLINE) buf[end++] = NEWLINE; // within the slack
+      this.run(m, end);
+      return n === 0 || eof;
     }
-  } finally {
-    fs.closeSync(fd);
+  }
+
+  /** The module's scan over `length` bytes at BUF_AT, with this scanner's keys, kinds and flags. */
+  private run(m: ScanModule, length: number): void {
+    const facts = this.facts;
+    const bytes = new Uint8Array(m.memory.buffer);
+    const words = new Uint32Array(m.memory.buffer);
+    let at = KEY_BYTES_AT;
+    this.encoded.forEach((k, i) => {
+      bytes.set(k, at);
+      words[(KEYS_AT >> 2) + 2 * i] = at;
+      words[(KEYS_AT >> 2) + 2 * i + 1] = k.length;
+      words[(KINDS_AT >> 2) + i] = facts.kinds.get(this.keys[i]!)!;
+      at += k.length;
+    });
+    words.fill(0, FLAGS_AT >> 2, (FLAGS_AT >> 2) + 3);
+    m.scan(BUF_AT, length, this.keys.length);
+    this.keys.forEach((k, i) => facts.kinds.set(k, words[(KINDS_AT >> 2) + i]!));
+    facts.unsafe ||= words[FLAGS_AT >> 2] !== 0;
+    facts.hasNull ||= words[(FLAGS_AT >> 2) + 1] !== 0;
+    facts.escapedKey ||= words[(FLAGS_AT >> 2) + 2] !== 0;
   }
 }
