@@ -61,6 +61,7 @@ export function startServer(): void {
     onRecovered: (file, aside) => warnUser(`RLHF Lens: the results database ${file} could not be read; it was moved to ${aside} and a new one was started.`),
     onSaveFailed: (file, message) => warnUser(`RLHF Lens: could not save the results database ${file} (${message}); results are kept in memory until a write succeeds.`),
   });
+  // Answered once every analysis worker has stopped: exiting while one is in a DuckDB query would abort the process.
   connection.onShutdown(() => analysis.dispose());
 
   // Every feature, with what it needs passed in (no hook filled in later, so the order below is only readability).

@@ -5,7 +5,9 @@
  * - De-duplication: requests with the same (analysis, file, content hash, options) share one job.
  * - Staleness: a request for the same (analysis, file, options) with different content supersedes
  *   the running one, which is cancelled and answered with a StaleError.
- * - Cancellation: the caller's signal terminates the worker (if no other caller shares the job).
+ * - Cancellation: the caller's signal stops the worker (if no other caller shares the job): it is asked
+ *   to kill a connection's query and to interrupt a DuckDB query, then terminated once no DuckDB call
+ *   is in flight in it (terminating it during one aborts the whole process: duckdb/busy.ts).
  * - A worker that exits without answering fails its job with WorkerCrashError; the next job gets a
  *   new worker, the server is unaffected.
  */
@@ -13,6 +15,7 @@ import { Worker } from 'node:worker_threads';
 import { readsConnection, type AnalyzeRequest, type RequestKey } from './analyze';
 import type { AnalysisOutcome } from './run';
 import type { ErrorKind, FromWorker, ToWorker } from './messages';
+import { callsInFlight, closeGate, closeGateSync, gateChanged, newGate } from './duckdb/busy';
 
 export class CancelledError extends Error {
   override name = 'CancelledError';
@@ -30,6 +33,15 @@ export class JobTimeoutError extends Error {
 
 /** How long a cancelled job on a connection may take to send KILL QUERY before its worker is terminated anyway. */
 export const CANCEL_GRACE_MS = 2_000;
+/**
+ * How long a stopped worker may keep a DuckDB call in flight before it is terminated anyway (which may
+ * abort the process, but a worker must not run forever). An interrupted query settles in milliseconds;
+ * the wait is the worker's JavaScript finishing what it is doing first (the JSONL byte scan beside the
+ * query: seconds on a 10M-row file).
+ */
+export const ENGINE_STOP_LIMIT_MS = 60_000;
+/** How long process exit waits, blocking, for workers' DuckDB calls to be interrupted. */
+export const EXIT_WAIT_MS = 5_000;
 
 /** Wall-clock budget of one analysis job, from when its worker begins it (a few million rows take seconds). */
 export const ANALYSIS_TIME_BUDGET_MS = 120_000;
@@ -52,6 +64,8 @@ interface Job {
   listeners: Set<(rows: number) => void>;
   callers: number;
   worker?: Worker;
+  /** Counts the worker's DuckDB calls in flight; closed before the worker is terminated (duckdb/busy.ts). */
+  gate?: Int32Array;
   budget?: NodeJS.Timeout;
   settled: boolean;
   /** Runs on a database connection: cancelling first asks the worker to kill the query there. */
@@ -78,6 +92,8 @@ export class JobRunner {
   private running = 0;
   /** Workers started so far (crash-restart is visible in tests through this). */
   workersStarted = 0;
+  /** Workers being stopped (dispose waits for them). */
+  private readonly stopping = new Set<Promise<void>>();
 
   constructor(private readonly options: JobRunnerOptions) {}
 
@@ -97,9 +113,17 @@ export class JobRunner {
     return this.attach(job, hooks);
   }
 
-  /** Terminates every worker (server shutdown). */
-  dispose(): void {
+  /** DuckDB calls in flight in this runner's workers (tests check a cancel hit a running query). */
+  get engineCallsInFlight(): number {
+    let n = 0;
+    for (const job of this.byKey.values()) if (job.gate) n += callsInFlight(job.gate);
+    return n;
+  }
+
+  /** Stops every worker (server shutdown); resolves when they have exited. */
+  async dispose(): Promise<void> {
     for (const job of [...this.byKey.values()]) this.fail(job, new CancelledError('the server is shutting down'));
+    await Promise.all([...this.stopping]);
   }
 
   private createJob(request: AnalyzeRequest, dedupKey: string, slotKey: string): Job {
@@ -166,8 +190,11 @@ export class JobRunner {
   private start(job: Job): void {
     this.running++;
     this.workersStarted++;
-    const worker = new Worker(this.options.workerFile, { execArgv: this.options.execArgv ?? [], env: process.env });
+    const gate = newGate();
+    const worker = new Worker(this.options.workerFile, { execArgv: this.options.execArgv ?? [], env: process.env, workerData: { engineGate: gate } });
     job.worker = worker;
+    job.gate = gate;
+    liveWorkers.set(worker, { gate, id: job.id });
     const budget = this.options.timeBudgetMs ?? ANALYSIS_TIME_BUDGET_MS;
     const armBudget = (ms: number) => {
       clearTimeout(job.budget);
@@ -187,6 +214,7 @@ export class JobRunner {
     });
     worker.on('error', (err) => this.settle(job, () => job.reject(new WorkerCrashError(`the analysis worker crashed: ${err.message}`))));
     worker.on('exit', (code) => {
+      liveWorkers.delete(worker);
       this.running--;
       this.settle(job, () => job.reject(new WorkerCrashError(`the analysis worker stopped unexpectedly (exit code ${code}); the next analysis starts a new one`)));
       this.pump();
@@ -196,8 +224,8 @@ export class JobRunner {
     worker.postMessage({ type: 'run', id: job.id, request: job.request, ...(secrets && Object.keys(secrets).length ? { secrets } : {}) } satisfies ToWorker);
   }
 
-  /** Completes a job once: forgets it and stops its worker (`graceful`: let it kill its query on a connection first). */
-  private settle(job: Job, complete: () => void, graceful = false): void {
+  /** Completes a job once: forgets it and stops its worker (`cancel`: the job did not finish, its worker is asked to stop its queries first). */
+  private settle(job: Job, complete: () => void, cancel = false): void {
     if (job.settled) return;
     job.settled = true;
     clearTimeout(job.budget);
@@ -205,27 +233,40 @@ export class JobRunner {
     if (this.bySlot.get(job.slotKey) === job) this.bySlot.delete(job.slotKey);
     complete();
     const worker = job.worker;
-    if (!worker) return;
-    if (!graceful) {
-      void worker.terminate();
-      return;
+    if (!worker || !job.gate) return;
+    const stopped = this.stop(job, worker, job.gate, cancel).finally(() => this.stopping.delete(stopped));
+    this.stopping.add(stopped);
+  }
+
+  /**
+   * Terminates a job's worker once that is safe. A cancelled job's worker is first sent `cancel`: it
+   * interrupts its DuckDB query and, on a connection, kills the query on the database server and
+   * answers (the worker is terminated when it has, or after CANCEL_GRACE_MS). In every case the worker
+   * is terminated only when its gate closes (no DuckDB call in flight, none can start), or past
+   * ENGINE_STOP_LIMIT_MS.
+   */
+  private async stop(job: Job, worker: Worker, gate: Int32Array, cancel: boolean): Promise<void> {
+    let exited = false;
+    worker.once('exit', () => (exited = true));
+    let answered = !(cancel && job.onConnection);
+    if (cancel) {
+      worker.on('message', (msg: FromWorker) => {
+        if (msg.id === job.id && msg.type !== 'progress' && msg.type !== 'started') answered = true;
+      });
+      worker.postMessage({ type: 'cancel', id: job.id } satisfies ToWorker);
     }
-    // Terminating now would leave the query running on the database server: the worker aborts it
-    // (KILL QUERY) and answers; terminated when it has, or after the grace period.
-    const stop = () => void worker.terminate();
-    const grace = setTimeout(stop, CANCEL_GRACE_MS);
-    grace.unref();
-    worker.on('message', (msg: FromWorker) => {
-      if (msg.id === job.id && msg.type !== 'progress' && msg.type !== 'started') {
-        clearTimeout(grace);
-        stop();
-      }
-    });
-    worker.postMessage({ type: 'cancel', id: job.id } satisfies ToWorker);
+    const began = Date.now();
+    while (!exited) {
+      const waited = Date.now() - began;
+      if (waited >= CANCEL_GRACE_MS) answered = true;
+      if ((answered && closeGate(gate)) || waited >= ENGINE_STOP_LIMIT_MS) break;
+      await gateChanged(gate, Atomics.load(gate, 0), 25);
+    }
+    await worker.terminate();
   }
 
   private fail(job: Job, err: Error): void {
-    this.settle(job, () => job.reject(err), job.onConnection && job.worker !== undefined);
+    this.settle(job, () => job.reject(err), job.worker !== undefined);
   }
 }
 
@@ -241,3 +282,17 @@ export class JobError extends Error {
     super(message);
   }
 }
+
+/**
+ * Every running analysis worker with its gate and job, for process exit: exiting while a worker has a
+ * DuckDB call in flight aborts the process like terminating it (duckdb/busy.ts), so exit first asks
+ * each to interrupt its query and waits, blocking, for its gate to close (up to EXIT_WAIT_MS in all).
+ * The language server's ordinary path is the LSP shutdown request (dispose), before exit.
+ */
+const liveWorkers = new Map<Worker, { gate: Int32Array; id: number }>();
+process.on('exit', () => {
+  if (liveWorkers.size === 0) return;
+  for (const [worker, { id }] of liveWorkers) worker.postMessage({ type: 'cancel', id } satisfies ToWorker);
+  const until = Date.now() + EXIT_WAIT_MS;
+  for (const { gate } of liveWorkers.values()) closeGateSync(gate, Math.max(0, until - Date.now()));
+});

@@ -51,7 +51,8 @@ export class AnalysisService {
     await recordCheckOutcomes(await this.store(), pipelineFile, outcomes);
   }
 
-  dispose(): void {
-    this.jobs.dispose();
+  /** Stops every worker; resolves when they have exited (the LSP shutdown answers after that). */
+  dispose(): Promise<void> {
+    return this.jobs.dispose();
   }
 }

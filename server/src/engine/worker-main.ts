@@ -2,16 +2,21 @@
  * The analysis worker (dist/server/worker.js): runs analyses off the language server's thread.
  * One job per worker at a time; the server cancels a job by terminating its worker.
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { IngestError } from '../ingest/rows';
 import { AnalysisError } from '../analysis/types';
 import { runAnalysis } from './run';
 import { OptionError } from './options';
 import { readHistoryTail } from './follow';
+import { interruptEngine } from './duckdb/engine';
+import { useGate } from './duckdb/busy';
 import { TEST_HOOKS_ENV, type ErrorKind, type FromWorker, type ToWorker } from './messages';
 
 const port = parentPort;
 if (!port) throw new Error('worker-main.ts must run in a worker thread');
+// Shared with the runner, which stops this thread only while no DuckDB call is in flight (duckdb/busy.ts).
+const gate = (workerData as { engineGate?: unknown } | undefined)?.engineGate;
+if (gate instanceof Int32Array) useGate(gate);
 
 function kindOf(err: unknown): ErrorKind {
   if (err instanceof IngestError) return 'input';
@@ -20,11 +25,15 @@ function kindOf(err: unknown): ErrorKind {
   return 'internal';
 }
 
-/** Running jobs by id: a `cancel` aborts the job's signal (a connection's query gets KILL QUERY). */
+/**
+ * Running jobs by id: a `cancel` aborts the job's signal (a connection's query gets KILL QUERY) and
+ * interrupts a DuckDB query, so that the runner can terminate this thread once it has settled.
+ */
 const running = new Map<number, AbortController>();
 
 port.on('message', (msg: ToWorker) => {
   if (msg.type === 'cancel') {
+    interruptEngine();
     running.get(msg.id)?.abort();
     return;
   }

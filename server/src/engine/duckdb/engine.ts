@@ -8,11 +8,13 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { isMainThread } from 'node:worker_threads';
+import { busy, EngineStoppedError, refuseEngineCalls } from './busy';
 
 type Api = typeof import('@duckdb/node-api');
 type Connection = import('@duckdb/node-api').DuckDBConnection;
 
 export interface Engine {
+  /** Every call on it goes through busy() (busy.ts: a worker must not be stopped while one runs). */
   connection: Connection;
   /** All rows of a query as plain objects (bigint made number). For small aggregate results. */
   rows(sql: string): Promise<Record<string, unknown>[]>;
@@ -32,6 +34,7 @@ export interface Engine {
 }
 
 let loading: Promise<Engine | undefined> | undefined;
+let live: Connection | undefined;
 const THREADS = Math.max(1, Math.min(4, os.cpus().length));
 let unavailable: string | undefined;
 
@@ -94,19 +97,21 @@ export function engine(): Promise<Engine | undefined> {
       unavailable = `the DuckDB engine could not load on ${process.platform}-${process.arch} (${(err as Error).message.split('\n')[0]})`;
       return undefined;
     }
-    const instance = await api.DuckDBInstance.create(':memory:', {
+    // Every call into the addon is counted (busy.ts): a thread must not be stopped while one runs.
+    const instance = await busy(() => api.DuckDBInstance.create(':memory:', {
       // Bounded memory (spills to disk past it) and no surprise files in the user's folder.
       memory_limit: '512MB',
       temp_directory: path.join(os.tmpdir(), 'rlhf-lens-duckdb'),
       threads: String(THREADS),
       autoinstall_known_extensions: 'false',
       autoload_known_extensions: 'false',
-    });
-    const connection = await instance.connect();
+    }));
+    const connection = await busy(() => instance.connect());
+    live = connection;
     const db: Engine = {
       connection,
       async rows(sql) {
-        const reader = await connection.runAndReadAll(sql);
+        const reader = await busy(() => connection.runAndReadAll(sql));
         return reader.getRowObjects().map((r) => {
           const out: Record<string, unknown> = {};
           for (const k in r) out[k] = plain((r as Record<string, unknown>)[k]);
@@ -117,7 +122,7 @@ export function engine(): Promise<Engine | undefined> {
         const plan = (await this.rows(`EXPLAIN ${sql}`)).map((r) => String(r['explain_value'] ?? '')).join('\n');
         return !/JOIN|AGGREGATE|ORDER|WINDOW|SAMPLE|UNION|LIMIT|TOP_N|DISTINCT/.test(plan);
       },
-      async scan(sql, ordered, onChunk) {
+      scan: (sql, ordered, onChunk) => busy(async () => {
         if (ordered) {
           // Streamed: DuckDB runs ahead on its own threads (a bounded buffer of chunks, still in file
           // order) while the caller works on each chunk it has.
@@ -141,13 +146,23 @@ export function engine(): Promise<Engine | undefined> {
         } finally {
           await connection.run(`SET threads = ${THREADS}`);
         }
-      },
+      }),
     };
     return db;
   })().catch((err: unknown) => {
+    if (err instanceof EngineStoppedError) return undefined; // a cancelled job, not a broken engine
     unavailable = `the DuckDB engine failed to start (${(err as Error).message})`;
     return undefined;
   }));
+}
+
+/**
+ * Interrupts this thread's running query, if any, and refuses new ones: a cancelled job's worker, so
+ * that it can be stopped safely once the query's promise has settled (busy.ts says why).
+ */
+export function interruptEngine(): void {
+  refuseEngineCalls();
+  live?.interrupt();
 }
 
 /** A SQL string literal. */

@@ -1,0 +1,167 @@
+/**
+ * Stopping an analysis worker while DuckDB runs a query in it. Terminating such a worker (a cancel,
+ * the job budget, server shutdown) aborted the whole process ("terminate called after throwing an
+ * instance of 'Napi::Error'"): the worker now interrupts the query and is terminated only once no
+ * DuckDB call is in flight (server/src/engine/duckdb/busy.ts). Each test stops a job in the middle of
+ * its DuckDB query on a generated 1.5M-row file, then shows this process (or the server) is alive and
+ * the next analysis works. An abort would kill this test process, failing the file.
+ */
+import { test, after } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { CancellationTokenSource } from 'vscode-jsonrpc/node';
+import { CancelledError, JobRunner, JobTimeoutError } from '../server/src/engine/jobs';
+import { requestKey, type AnalyzeRequest } from '../server/src/engine/analyze';
+import { LspClient, ROOT } from './support/lsp';
+
+const WORKER = path.join(ROOT, 'dist', 'server', 'worker.js');
+const skip = !fs.existsSync(WORKER) && 'run npm run build first';
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rlhf-engine-stop-'));
+after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+// Every file through the engine, whatever its size (workers and the server inherit this).
+process.env['RLHF_LENS_ENGINE'] = 'duckdb';
+
+const ROWS = 1_500_000;
+const BIG = path.join(tmp, 'big.jsonl');
+{
+  const fd = fs.openSync(BIG, 'w');
+  let lines: string[] = [];
+  for (let i = 0; i < ROWS; i++) {
+    lines.push(`{"id": ${i}, "confidence": ${((i * 7919) % 1000) / 1000}, "correct": ${(i * 31) % 3 === 0 ? 1 : 0}}`);
+    if (lines.length === 100_000) {
+      fs.writeSync(fd, lines.join('\n') + '\n');
+      lines = [];
+    }
+  }
+  fs.closeSync(fd);
+}
+
+const request: AnalyzeRequest = { analysis: 'calibration', file: BIG, options: {} };
+let n = 0;
+/** A key of its own per job (a job with the same key would be shared). */
+const fresh = async () => ({ ...(await requestKey(request)), inputHash: `run-${n++}` });
+
+/** Resolves once `pred` holds (checked every few ms), failing after `ms`. */
+async function until(pred: () => boolean, ms: number, what: string): Promise<void> {
+  const end = Date.now() + ms;
+  while (!pred()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
+
+test('cancelling a job in the middle of its DuckDB query: the process survives and the next analysis works', { skip }, async () => {
+  const jobs = new JobRunner({ workerFile: WORKER });
+  // Early in the query, and well into it.
+  for (const after of [0, 400]) {
+    const controller = new AbortController();
+    const running = jobs.run(request, await fresh(), { signal: controller.signal });
+    await until(() => jobs.engineCallsInFlight > 0, 20_000, 'a DuckDB call in the worker');
+    await new Promise((r) => setTimeout(r, after));
+    const inQuery = jobs.engineCallsInFlight > 0;
+    controller.abort();
+    await assert.rejects(running, CancelledError);
+    assert.ok(inQuery, `a DuckDB call was still running ${after} ms later`);
+  }
+  // The next analysis, through the engine again, reads the whole file.
+  let seen = 0;
+  const next = jobs.run(request, await fresh());
+  const sample = setInterval(() => (seen = Math.max(seen, jobs.engineCallsInFlight)), 2);
+  const outcome = await next.finally(() => clearInterval(sample));
+  assert.equal(outcome.result['n'], ROWS);
+  assert.ok(seen > 0, 'the next analysis ran on DuckDB');
+  await jobs.dispose();
+});
+
+test('a job that runs out of its time budget during its DuckDB query is stopped; the process survives', { skip }, async () => {
+  const jobs = new JobRunner({ workerFile: WORKER, timeBudgetMs: 600 });
+  // What the worker was doing when the budget ran out: the last sample before the rejection.
+  let last = 0;
+  const sample = setInterval(() => (last = jobs.engineCallsInFlight), 2);
+  await assert.rejects(jobs.run(request, await fresh()), JobTimeoutError).finally(() => clearInterval(sample));
+  assert.ok(last > 0, 'the budget ran out while a DuckDB call was running');
+  await jobs.dispose();
+  const quick = new JobRunner({ workerFile: WORKER });
+  assert.equal((await quick.run(request, await fresh())).result['n'], ROWS);
+  await quick.dispose();
+});
+
+/**
+ * A server over stdio, with the times its analyses begin and first report rows read. On the fast path
+ * a DuckDB call is in flight in the worker from shortly after an analysis begins until a little after
+ * its first rows-read report (measured through JobRunner.engineCallsInFlight: on a 2 s job here, from
+ * about 0.3 s to 0.2 s past the first report), so `during()` waits for 0.6 of the time from begin to
+ * first report that a previous full run took.
+ */
+async function server() {
+  const client = await LspClient.start({ rootPath: tmp, initializationOptions: { trusted: true } });
+  const begun: number[] = [];
+  const firstReport = new Map<number, number>();
+  client.connection.onNotification('$/progress', (p: { value: { kind: string; message?: string } }) => {
+    if (p.value.kind === 'begin') begun.push(Date.now());
+    else if (p.value.kind === 'report' && /rows read/.test(p.value.message ?? '') && !firstReport.has(begun.length)) firstReport.set(begun.length, Date.now());
+  });
+  const exited = new Promise<number | null>((resolve) => client.proc.once('exit', (code) => resolve(code)));
+  const analyze = (bins: number, token?: CancellationTokenSource['token']) => {
+    const params = { analysis: 'calibration', path: BIG, options: { bins } };
+    return token ? client.connection.sendRequest<{ result: { n: number } }>('rlhfLens/analyze', params, token) : client.connection.sendRequest<{ result: { n: number } }>('rlhfLens/analyze', params);
+  };
+  let lead = 0;
+  return {
+    client,
+    exited,
+    /** A full analysis, timing it. */
+    async full(bins: number) {
+      const at = begun.length;
+      const r = await analyze(bins);
+      lead = firstReport.get(at + 1)! - begun[at]!;
+      return r;
+    },
+    /** Starts an analysis and resolves when it is in its DuckDB query (at its first report before any `full` one). */
+    async during(bins: number, token?: CancellationTokenSource['token']) {
+      const at = begun.length;
+      const pending = analyze(bins, token);
+      pending.catch(() => undefined);
+      await until(() => begun.length > at, 20_000, 'the analysis to begin');
+      if (lead === 0) await until(() => firstReport.has(at + 1), 20_000, 'rows read');
+      else await new Promise((r) => setTimeout(r, Math.max(0, begun[at]! + lead * 0.6 - Date.now())));
+      return { pending };
+    },
+  };
+}
+
+test('over the protocol: a cancel and a shutdown during DuckDB queries; the server answers, then exits cleanly', { skip }, async () => {
+  const s = await server();
+  try {
+    const source = new CancellationTokenSource();
+    const { pending } = await s.during(11, source.token);
+    source.cancel();
+    await assert.rejects(pending, (e: { code: number }) => e.code === -32800);
+    assert.equal((await s.full(13)).result.n, ROWS);
+    // Shut down while another analysis is in its query: the answer waits for the worker to stop.
+    await s.during(15);
+    await s.client.connection.sendRequest('shutdown');
+    void s.client.connection.sendNotification('exit');
+    assert.equal(await s.exited, 0, s.client.stderr);
+    assert.doesNotMatch(s.client.stderr, /terminate called|Napi::Error/);
+  } finally {
+    await s.client.stop();
+  }
+});
+
+test('over the protocol: exit without shutdown during a DuckDB query exits with 1, not an abort', { skip }, async () => {
+  const s = await server();
+  try {
+    assert.equal((await s.full(9)).result.n, ROWS);
+    await s.during(17);
+    // process.exit in the server: its exit handler interrupts the worker's query and waits for it.
+    void s.client.connection.sendNotification('exit');
+    assert.equal(await s.exited, 1, s.client.stderr);
+    assert.doesNotMatch(s.client.stderr, /terminate called|Napi::Error/);
+  } finally {
+    await s.client.stop();
+  }
+});
