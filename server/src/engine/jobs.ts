@@ -246,8 +246,6 @@ export class JobRunner {
    * ENGINE_STOP_LIMIT_MS.
    */
   private async stop(job: Job, worker: Worker, gate: Int32Array, cancel: boolean): Promise<void> {
-    let exited = false;
-    worker.once('exit', () => (exited = true));
     let answered = !(cancel && job.onConnection);
     if (cancel) {
       worker.on('message', (msg: FromWorker) => {
@@ -256,7 +254,8 @@ export class JobRunner {
       worker.postMessage({ type: 'cancel', id: job.id } satisfies ToWorker);
     }
     const began = Date.now();
-    while (!exited) {
+    // threadId is -1 once the thread has stopped (a crash: its gate may never close).
+    while (worker.threadId !== -1) {
       const waited = Date.now() - began;
       if (waited >= CANCEL_GRACE_MS) answered = true;
       if ((answered && closeGate(gate)) || waited >= ENGINE_STOP_LIMIT_MS) break;
