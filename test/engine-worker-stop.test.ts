@@ -91,10 +91,10 @@ test('a job that runs out of its time budget during its DuckDB query is stopped;
 
 /**
  * A server over stdio, with the times its analyses begin and first report rows read. On the fast path
- * a DuckDB call is in flight in the worker from shortly after an analysis begins until a little after
- * its first rows-read report (measured through JobRunner.engineCallsInFlight: on a 2 s job here, from
- * about 0.3 s to 0.2 s past the first report), so `during()` waits for 0.6 of the time from begin to
- * first report that a previous full run took.
+ * a DuckDB call (the streamed query) is in flight in the worker from shortly after an analysis begins
+ * until well after its first rows-read report (measured through JobRunner.engineCallsInFlight on a
+ * 1.7 s job here: from 0.2-0.35 s to 1.4-1.6 s, first report at 0.55-0.85 s), so `during()` waits as
+ * long as a previous full run took from begin to its first report.
  */
 async function server() {
   const client = await LspClient.start({ rootPath: tmp, initializationOptions: { trusted: true } });
@@ -127,7 +127,7 @@ async function server() {
       pending.catch(() => undefined);
       await until(() => begun.length > at, 20_000, 'the analysis to begin');
       if (lead === 0) await until(() => firstReport.has(at + 1), 20_000, 'rows read');
-      else await new Promise((r) => setTimeout(r, Math.max(0, begun[at]! + lead * 0.6 - Date.now())));
+      else await new Promise((r) => setTimeout(r, Math.max(0, begun[at]! + lead - Date.now())));
       return { pending };
     },
   };
