@@ -160,6 +160,9 @@ function lowerBound(sorted: Float64Array, x: number): number {
 /** Buckets of [0, 1] for the order statistics of adaptiveEce: bucket(c) = floor(c * BUCKETS), monotone in c. */
 const BUCKETS = 1 << 16;
 
+/** Below this many rows a plain sort is cheaper than walking the 65,536 buckets. */
+const BUCKETED_MIN_ROWS = 1 << 15;
+
 function bucketOf(c: number): number {
   const k = Math.floor(c * BUCKETS);
   return k >= BUCKETS ? BUCKETS - 1 : k;
@@ -171,8 +174,8 @@ function bucketOf(c: number): number {
  * from the chunks' first values, and those order statistics come from a histogram of the values in
  * 65,536 equal buckets of [0, 1] (one pass), then the few buckets holding them, sorted. A row in a
  * bucket without a chunk's first value has its chunk from a table by bucket; only a value tied
- * across a chunk boundary needs its rank among equals. Values outside [0, 1] (none reach here from
- * calibrate, which validates them) would fall back to a full sort.
+ * across a chunk boundary needs its rank among equals. Under 32,768 rows, or with values outside
+ * [0, 1] (none reach here from calibrate, which validates them), the values are sorted whole.
  */
 function adaptiveEce(top: TopLabel, bins: number, buckets?: Uint32Array): number {
   const { confidence, correct } = top;
@@ -244,13 +247,14 @@ function adaptiveEce(top: TopLabel, bins: number, buckets?: Uint32Array): number
 
 /**
  * Exact order statistics of values in [0, 1] without sorting them all: a count per bucket, then,
- * on demand, the values of one bucket sorted. Values outside [0, 1] (or NaN): one full sort.
+ * on demand, the values of one bucket sorted. Few values, or values outside [0, 1] (or NaN): one
+ * full sort.
  */
 class OrderStatistics {
   readonly bucketed: boolean;
   private readonly counts: Uint32Array;
   /** Values in buckets below k: starts[k]. */
-  private readonly starts = new Float64Array(BUCKETS + 1);
+  private readonly starts: Float64Array;
   private readonly sortedBuckets = new Map<number, Float64Array>();
   private sorted: Float64Array | undefined;
 
@@ -259,8 +263,9 @@ class OrderStatistics {
     private readonly values: Float64Array,
     counts?: Uint32Array,
   ) {
-    let inRange = true;
+    let inRange = values.length >= BUCKETED_MIN_ROWS;
     if (counts) this.counts = counts;
+    else if (!inRange) this.counts = new Uint32Array(0);
     else {
       this.counts = new Uint32Array(BUCKETS);
       for (let i = 0; i < values.length; i++) {
@@ -275,8 +280,10 @@ class OrderStatistics {
     this.bucketed = inRange;
     if (!inRange) {
       this.sorted = Float64Array.from(values).sort();
+      this.starts = new Float64Array(0);
       return;
     }
+    this.starts = new Float64Array(BUCKETS + 1);
     for (let k = 0; k < BUCKETS; k++) this.starts[k + 1] = this.starts[k]! + this.counts[k]!;
   }
 
@@ -380,7 +387,7 @@ function summarise(top: TopLabel, edges: Float64Array, withIndex: boolean): RowS
   const count = new Float64Array(bins);
   const sumConf = new Float64Array(bins);
   const sumCorrect = new Float64Array(bins);
-  let buckets: Uint32Array | undefined = new Uint32Array(BUCKETS);
+  let buckets: Uint32Array | undefined = n >= BUCKETED_MIN_ROWS ? new Uint32Array(BUCKETS) : undefined;
   let totalConf = 0;
   let totalCorrect = 0;
   let brier = 0;
