@@ -6,7 +6,7 @@
 import { requireFinite } from './finite';
 import { quantileSorted } from './stats/quantile';
 import { mulberry32 } from './stats/random';
-import { AnalysisError, type CalibrationBin, type CalibrationInput, type CalibrationOptions, type CalibrationResult } from './types';
+import { AnalysisError, type CalibrationBin, type CalibrationInput, type CalibrationOptions, type CalibrationResult, type TopLabelSums } from './types';
 
 const NLL_CLIP = 1e-12;
 
@@ -357,59 +357,73 @@ function topLabelNll(top: TopLabel): number {
   return s / n;
 }
 
-interface RowSums {
-  /** Per equal-width bin: rows, sum of confidence, sum of correct. */
-  count: Float64Array;
-  sumConf: Float64Array;
-  sumCorrect: Float64Array;
-  /** Each row's bin (for the bootstrap), when asked for. */
-  index: Uint16Array | undefined;
+interface RowSums extends TopLabelSums {
   ece: number;
   mce: number;
-  confidence: number;
-  correct: number;
-  brier: number;
-  nll: number;
-  /** Rows per bucket of [0, 1] (adaptiveEce's order statistics); undefined when a value is outside it. */
-  buckets: Uint32Array | undefined;
 }
 
 /**
  * Every per-row sum of the figures in one pass over the rows (1M rows: one read of each array
- * instead of six): binned ECE and MCE, Brier, NLL, the totals and adaptiveEce's histogram. Each
- * sum adds the rows in order, as separate loops would: the figures are the same to the bit.
+ * instead of six): binned ECE and MCE, Brier, NLL, the totals and adaptiveEce's histogram. Rows may
+ * come in blocks (`add`, in row order): the fast path adds each chunk as it arrives, so the sums are
+ * done when the reading is. Each sum adds the rows in order, as separate loops would: the figures are
+ * the same to the bit, whichever way the rows came.
  */
-function summarise(top: TopLabel, edges: Float64Array, withIndex: boolean): RowSums {
-  const { confidence, correct } = top;
-  const n = confidence.length;
-  const bins = edges.length - 1;
-  const index = withIndex ? new Uint16Array(n) : undefined;
-  const count = new Float64Array(bins);
-  const sumConf = new Float64Array(bins);
-  const sumCorrect = new Float64Array(bins);
-  let buckets: Uint32Array | undefined = n >= BUCKETED_MIN_ROWS ? new Uint32Array(BUCKETS) : undefined;
-  let totalConf = 0;
-  let totalCorrect = 0;
-  let brier = 0;
-  let nll = 0;
-  for (let i = 0; i < n; i++) {
-    const c = confidence[i]!;
-    const k = correct[i]!;
-    const b = binOf(c, edges, bins);
-    if (index) index[i] = b;
-    count[b]! += 1;
-    sumConf[b]! += c;
-    sumCorrect[b]! += k;
-    totalConf += c;
-    totalCorrect += k;
-    brier += (c - k) * (c - k);
-    nll += nllTerm(c, k);
-    if (buckets) {
-      if (c >= 0 && c <= 1) buckets[bucketOf(c)]!++;
-      else buckets = undefined;
-    }
+export class RowSummariser {
+  private readonly edges: Float64Array;
+  private readonly sums: TopLabelSums;
+
+  constructor(bins: number) {
+    this.edges = binEdges(bins);
+    this.sums = { bins, n: 0, count: new Float64Array(bins), sumConf: new Float64Array(bins), sumCorrect: new Float64Array(bins), confidence: 0, correct: 0, brier: 0, nll: 0, buckets: new Uint32Array(BUCKETS) };
   }
-  return { count, sumConf, sumCorrect, index, ...eceFromSums(count, sumConf, sumCorrect, n), confidence: totalConf, correct: totalCorrect, brier, nll: nll / n, buckets };
+
+  add(confidence: Float64Array, correct: ArrayLike<number>): void {
+    const { edges } = this;
+    const bins = edges.length - 1;
+    const { count, sumConf, sumCorrect } = this.sums;
+    let { confidence: totalConf, correct: totalCorrect, brier, nll, buckets } = this.sums;
+    for (let i = 0; i < confidence.length; i++) {
+      const c = confidence[i]!;
+      const k = correct[i]!;
+      const b = binOf(c, edges, bins);
+      count[b]! += 1;
+      sumConf[b]! += c;
+      sumCorrect[b]! += k;
+      totalConf += c;
+      totalCorrect += k;
+      brier += (c - k) * (c - k);
+      nll += nllTerm(c, k);
+      if (buckets) {
+        if (c >= 0 && c <= 1) buckets[bucketOf(c)]!++;
+        else buckets = undefined;
+      }
+    }
+    Object.assign(this.sums, { n: this.sums.n + confidence.length, confidence: totalConf, correct: totalCorrect, brier, nll, buckets });
+  }
+
+  /** The sums so far (small inputs keep no histogram: adaptiveEce sorts them). */
+  result(): TopLabelSums {
+    return { ...this.sums, buckets: this.sums.n >= BUCKETED_MIN_ROWS ? this.sums.buckets : undefined };
+  }
+}
+
+function withEce(sums: TopLabelSums): RowSums {
+  return { ...sums, ...eceFromSums(sums.count, sums.sumConf, sums.sumCorrect, sums.n) };
+}
+
+function summarise(top: TopLabel, bins: number): RowSums {
+  const s = new RowSummariser(bins);
+  s.add(top.confidence, top.correct);
+  return withEce(s.result());
+}
+
+/** Each row's bin (the bootstrap resamples rows with their bins). */
+function rowBins(confidence: Float64Array, edges: Float64Array): Uint16Array {
+  const bins = edges.length - 1;
+  const out = new Uint16Array(confidence.length);
+  for (let i = 0; i < confidence.length; i++) out[i] = binOf(confidence[i]!, edges, bins);
+  return out;
 }
 
 /**
@@ -486,7 +500,9 @@ export function calibrate(input: CalibrationInput, options: CalibrationOptions =
   const top = toTopLabel(input);
   const n = top.confidence.length;
   const edges = binEdges(bins);
-  const rows = summarise(top, edges, (options.bootstrapIterations ?? 0) > 0);
+  // Sums accumulated while the rows were read, when they are for these bins and rows; else one pass.
+  const given = input.kind === 'top-label' ? input.sums : undefined;
+  const rows = given && given.bins === bins && given.n === n ? withEce(given) : summarise(top, bins);
 
   const binRows: CalibrationBin[] = [];
   for (let b = 0; b < bins; b++) {
@@ -504,8 +520,8 @@ export function calibrate(input: CalibrationInput, options: CalibrationOptions =
   if (input.kind === 'pairs' || (input.kind === 'multiclass' && input.logits)) {
     const t = fitTemperature(input);
     if (t !== null) {
-      const scaled = summarise(toTopLabel(input, t), edges, false);
-      temperature = { value: t, nll: scaled.nll, ece: scaled.ece };
+      const scaled = summarise(toTopLabel(input, t), bins);
+      temperature = { value: t, nll: scaled.nll / scaled.n, ece: scaled.ece };
     }
   }
 
@@ -517,10 +533,10 @@ export function calibrate(input: CalibrationInput, options: CalibrationOptions =
     mce: rows.mce,
     adaptive_ece: adaptiveEce(top, bins, rows.buckets),
     brier: rows.brier / n,
-    nll: rows.nll,
+    nll: rows.nll / n,
     bins: binRows,
     temperature,
-    ...bootstrapIntervals(top, rows.index, bins, options),
+    ...bootstrapIntervals(top, edges, bins, options),
   };
 }
 
@@ -532,15 +548,14 @@ type Intervals = Pick<CalibrationResult, 'ece_ci' | 'mce_ci' | 'adaptive_ece_ci'
  * resample order), Brier and NLL, and take the (1 - level)/2 and (1 + level)/2 quantiles of each
  * (numpy linear interpolation). All five come from the same resamples.
  */
-function bootstrapIntervals(top: TopLabel, rowBins: Uint16Array | undefined, bins: number, options: CalibrationOptions): Intervals {
+function bootstrapIntervals(top: TopLabel, edges: Float64Array, bins: number, options: CalibrationOptions): Intervals {
   const iterations = options.bootstrapIterations ?? 0;
   if (iterations === 0) return { ece_ci: null, mce_ci: null, adaptive_ece_ci: null, brier_ci: null, nll_ci: null };
   if (!Number.isInteger(iterations) || iterations < 2) throw new AnalysisError(`bootstrapIterations must be an integer >= 2, got ${iterations}`, 'bad-option');
   const seed = options.bootstrapSeed ?? 1;
   const level = options.bootstrapLevel ?? 0.95;
   if (!(level > 0 && level < 1)) throw new AnalysisError(`bootstrapLevel must be in (0, 1), got ${level}`, 'bad-option');
-  // Each row's bin: summarise keeps it whenever bootstrapIterations is set.
-  const index = rowBins!;
+  const index = rowBins(top.confidence, edges);
   const random = mulberry32(seed);
   const n = index.length;
   const figures = { ece: new Float64Array(iterations), mce: new Float64Array(iterations), adaptive: new Float64Array(iterations), brier: new Float64Array(iterations), nll: new Float64Array(iterations) };

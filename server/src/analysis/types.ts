@@ -30,8 +30,12 @@ export class AnalysisError extends Error {
 
 /** The four row shapes of a calibration file, column-wise. All arrays of one input have length n. */
 export type CalibrationInput =
-  /** `{confidence, correct}`: already top-label. */
-  | { kind: 'top-label'; confidence: Float64Array; correct: Uint8Array }
+  /**
+   * `{confidence, correct}`: already top-label. `sums`: the per-row sums of these rows for `sums.bins`
+   * bins, accumulated while they were read (RowSummariser, calibration.ts); calibrate uses them
+   * instead of a pass of its own when they are for its bins and its n.
+   */
+  | { kind: 'top-label'; confidence: Float64Array; correct: Uint8Array; sums?: TopLabelSums }
   /** `{prob, label}`: P(label = 1) and the 0/1 label. */
   | { kind: 'binary'; prob: Float64Array; label: Uint8Array }
   /**
@@ -41,6 +45,23 @@ export type CalibrationInput =
   | { kind: 'multiclass'; values: Float64Array; classes: number; label: Int32Array; logits: boolean }
   /** Reward-model pairs `{chosen_score, rejected_score}`. */
   | { kind: 'pairs'; chosen: Float64Array; rejected: Float64Array };
+
+/** Per-row sums of top-label rows (what RowSummariser in calibration.ts accumulates). */
+export interface TopLabelSums {
+  bins: number;
+  n: number;
+  /** Per equal-width bin: rows, sum of confidence, sum of correct. */
+  count: Float64Array;
+  sumConf: Float64Array;
+  sumCorrect: Float64Array;
+  confidence: number;
+  correct: number;
+  brier: number;
+  /** The sum of the rows' NLL terms. */
+  nll: number;
+  /** Rows per bucket of [0, 1] (adaptive ECE's order statistics); undefined when a value is outside it. */
+  buckets: Uint32Array | undefined;
+}
 
 export interface CalibrationOptions {
   /** Number of equal-width (and adaptive) bins; default 15. */

@@ -41,9 +41,9 @@ function calibrationShape(v: Record<string, unknown>): CalibrationShape | undefi
 
 const CALIBRATION_NEEDS = 'calibration needs {probs|logits, label}, {confidence, correct}, {prob, label} or {chosen_score, rejected_score} (map columns with --column field=column)';
 
-export async function loadCalibration(source: DataSource): Promise<CalibrationInput> {
+export async function loadCalibration(source: DataSource, bins?: number): Promise<CalibrationInput> {
   // Well-formed files are read by the engine; anything it cannot vouch for comes through the rows below.
-  const fast = await fastCalibration(source);
+  const fast = await fastCalibration(source, bins);
   if (fast) return fast;
   let shape: CalibrationShape | undefined;
   const a = new Float64Column();

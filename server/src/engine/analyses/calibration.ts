@@ -6,6 +6,6 @@ import { defineRunner } from './runner';
 
 export const calibrationRunner = defineRunner({
   descriptor: calibrationAnalysis,
-  load: async (ctx) => loadCalibration(await ctx.open(ctx.file)),
+  load: async (ctx) => loadCalibration(await ctx.open(ctx.file), ctx.options.bins),
   run: (input, o) => calibrate(input, { ...(o.bins ? { bins: o.bins } : {}), ...(o.bootstrap ? { bootstrapIterations: o.bootstrap } : {}), ...(o.seed !== undefined ? { bootstrapSeed: o.seed } : {}) }),
 });

@@ -24,6 +24,7 @@ import { parquetFiles } from '../../ingest/parquet';
 import type { DataSource } from '../../ingest/read';
 import type { AbInput, AbMetricInput, CalibrationInput } from '../../analysis/types';
 import { Float64Column, Uint8Column } from '../../analysis/columns';
+import { RowSummariser } from '../../analysis/calibration';
 
 let toldUnavailable = false;
 
@@ -349,7 +350,8 @@ function values(vec: { getItem(i: number): unknown }, count: number, Type: Float
 const SHAPES = ['chosen_score', 'rejected_score', 'probs', 'logits', 'confidence', 'correct', 'prob', 'label'];
 
 /** Top-label `{confidence, correct}`, binary `{prob, label}` and reward pairs `{chosen_score, rejected_score}`. */
-export async function fastCalibration(source: DataSource): Promise<CalibrationInput | undefined> {
+/** `bins`: the analysis' bins, for the sums accumulated while the rows arrive (RowSummariser). */
+export async function fastCalibration(source: DataSource, bins = 15): Promise<CalibrationInput | undefined> {
   try {
     const db = await connect(source);
     if (!db) return undefined;
@@ -358,7 +360,7 @@ export async function fastCalibration(source: DataSource): Promise<CalibrationIn
     for (let attempt = 0; attempt < 2; attempt++) {
       const s = await open(db, source, SHAPES, retry);
       if (!s) return undefined;
-      const got = await calibrationFrom(db, source, s);
+      const got = await calibrationFrom(db, source, s, bins);
       if (got !== 'untyped') return got;
       retry = s.retry;
     }
@@ -368,7 +370,7 @@ export async function fastCalibration(source: DataSource): Promise<CalibrationIn
   }
 }
 
-async function calibrationFrom(db: Engine, source: DataSource, s: Source): Promise<CalibrationInput | undefined | 'untyped'> {
+async function calibrationFrom(db: Engine, source: DataSource, s: Source, bins: number): Promise<CalibrationInput | undefined | 'untyped'> {
   const p = (f: string) => s.present(f);
   // The row's shape as the built-in reader decides it (calibrationShape); every row must have the first one's.
   const shapeOf = `CASE WHEN ${p('chosen_score')} OR ${p('rejected_score')} THEN 1 WHEN ${p('probs')} OR ${p('logits')} THEN 2 WHEN ${p('confidence')} OR ${p('correct')} THEN 3 WHEN ${p('prob')} THEN 4 ELSE 0 END`;
@@ -384,12 +386,17 @@ async function calibrationFrom(db: Engine, source: DataSource, s: Source): Promi
   const sql = `SELECT ${a} AS a, ${b} AS b FROM (SELECT *, ${shapeOf} AS shape FROM ${s.from})`;
   const x = new Float64Column();
   const y = pairs ? new Float64Column() : new Uint8Column();
+  // Top-label rows: calibrate's per-row sums done chunk by chunk, while DuckDB reads on.
+  const sums = kind === 3 && Number.isInteger(bins) && bins >= 1 && bins <= 10000 ? new RowSummariser(bins) : undefined;
   let reported = 0;
   const ordered = await db.keepsOrder(sql);
   const query = settle(
     db.scan(sql, ordered, (count, column) => {
-      x.append(values(column(0), count, Float64Array));
-      y.append(values(column(1), count, pairs ? Float64Array : Uint8Array));
+      const a = values(column(0), count, Float64Array) as Float64Array;
+      const b = values(column(1), count, pairs ? Float64Array : Uint8Array);
+      x.append(a);
+      y.append(b);
+      sums?.add(a, b);
       if (x.length - reported >= 100_000) source.reportProgress?.((reported = x.length));
       // A slice of the byte scan between chunks: DuckDB fills the next ones meanwhile.
       s.vouch?.step();
@@ -402,7 +409,7 @@ async function calibrationFrom(db: Engine, source: DataSource, s: Source): Promi
   if (!ran || !vouched || n === 0) return undefined;
   finish(source, n);
   if (pairs) return { kind: 'pairs', chosen: x.toArray(), rejected: (y as Float64Column).toArray() };
-  if (kind === 3) return { kind: 'top-label', confidence: x.toArray(), correct: (y as Uint8Column).toArray() };
+  if (kind === 3) return { kind: 'top-label', confidence: x.toArray(), correct: (y as Uint8Column).toArray(), ...(sums ? { sums: sums.result() } : {}) };
   return { kind: 'binary', prob: x.toArray(), label: (y as Uint8Column).toArray() };
 }
 
