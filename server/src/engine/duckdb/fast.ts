@@ -57,12 +57,15 @@ interface Source {
   vouch?: Vouch;
   /** The whole file's facts, for the second attempt. */
   retry?: JsonlFacts;
+  /** JSONL: the keys the first lines hold at all (kinds from the sample, or the whole file on the second attempt). */
+  seen?: (field: string) => boolean;
 }
 
 interface Vouch {
   /** Scans the next chunk of the file; true when there is nothing left to scan. */
   step(): boolean;
-  verdict(query: Promise<unknown>): Promise<boolean | 'untyped'>;
+  /** `absent`: keys the query was written assuming the file never has (else 'untyped': the query is run again as text). */
+  verdict(query: Promise<unknown>, absent?: string[]): Promise<boolean | 'untyped'>;
 }
 
 /** How much of a JSONL file is looked at to choose column types before the query starts. */
@@ -140,13 +143,15 @@ async function open(db: Engine, source: DataSource, fields: string[], retry?: Js
         value: raw,
         present: (f) => `(${raw(f)} IS NOT NULL)`,
         type: (f) => types.get(map[f] !== undefined && types.has(map[f]!) ? map[f]! : f),
+        seen: (f) => columnsOf([f], map).some((k) => (guess.kinds.get(k) ?? 0) !== 0),
         vouch: {
           step: () => scanner?.step() ?? true,
-          async verdict(query) {
+          async verdict(query, absent = []) {
             while (!(scanner?.step() ?? true));
             const facts = retry ?? scanner!.facts;
             if (facts.unsafe) return false;
             jsonl.retry = facts;
+            if (absent.some((f) => columnsOf([f], map).some((k) => (facts.kinds.get(k) ?? 0) !== 0))) return 'untyped';
             // Where the built-in reader sees a key with a null value, DuckDB sees NULL, as for a missing key;
             // NaN, Infinity and numbers past the double range it reads as NULL too: the built-in reader
             // takes those files.
@@ -370,6 +375,9 @@ export async function fastCalibration(source: DataSource, bins = 15): Promise<Ca
   }
 }
 
+/** Calibration's shape keys in the order calibrationShape tests them: a row is the first shape whose key it has. */
+const SHAPE_KEYS: Record<1 | 2 | 3 | 4, string[]> = { 1: ['chosen_score', 'rejected_score'], 2: ['probs', 'logits'], 3: ['confidence', 'correct'], 4: ['prob'] };
+
 async function calibrationFrom(db: Engine, source: DataSource, s: Source, bins: number): Promise<CalibrationInput | undefined | 'untyped'> {
   const p = (f: string) => s.present(f);
   // The row's shape as the built-in reader decides it (calibrationShape); every row must have the first one's.
@@ -379,38 +387,91 @@ async function calibrationFrom(db: Engine, source: DataSource, s: Source, bins: 
   // 2 (probs / logits lists) and 0 (none) go the built-in way.
   if (kind !== 1 && kind !== 3 && kind !== 4) return undefined;
   const pairs = kind === 1;
-  // A row of another shape declines, inside the query.
-  const only = (e: string, type: string) => `CASE WHEN shape = ${kind} THEN ${e} ELSE ${DECLINE}::${type} END`;
-  const a = only(pairs ? num(s, 'chosen_score') : kind === 3 ? num(s, 'confidence', [0, 1]) : num(s, 'prob', [0, 1]), 'DOUBLE');
-  const b = pairs ? only(num(s, 'rejected_score'), 'DOUBLE') : only(flagOf(s, kind === 3 ? 'correct' : 'label'), 'UTINYINT');
-  const sql = `SELECT ${a} AS a, ${b} AS b FROM (SELECT *, ${shapeOf} AS shape FROM ${s.from})`;
+  const [fa, fb] = pairs ? ['chosen_score', 'rejected_score'] : kind === 3 ? ['confidence', 'correct'] : ['prob', 'label'];
+  // The keys that would make a row another shape before this one.
+  const before = ([1, 2, 3] as const).filter((k) => k < kind).flatMap((k) => SHAPE_KEYS[k]);
+  // Typed columns (JSONL proven by the byte scan, Parquet): values as they are, a NULL as NaN (or 2 for
+  // a flag), checked here per chunk, which costs DuckDB nothing (CASE + error() on every row was a
+  // third of its time). Text columns (CSV; JSONL read as text) are checked and cast in SQL.
+  const typed = !isText(s, s.type(fa!)) && !isText(s, s.type(fb!));
+  // JSONL typed: no shape test in SQL when the first lines have none of the earlier shapes' keys;
+  // the whole file's byte scan must then find none either.
+  const assumeAbsent = typed && s.format === 'jsonl' && s.seen !== undefined && !before.some((f) => s.seen!(f)) ? before : undefined;
+  // Parquet: a column is in every row or in none, so every row has the first row's shape.
+  const noShapeTest = kind === 1 || s.format === 'parquet' || assumeAbsent !== undefined;
+  const only = (e: string, type: string) => (noShapeTest ? e : `CASE WHEN shape = ${kind} THEN ${e} ELSE ${DECLINE}::${type} END`);
+  let a: string;
+  let b: string;
+  if (typed) {
+    const number = (f: string) => {
+      const t = s.type(f);
+      return t && NUMERIC.test(t) ? `coalesce(${s.value(f)}::DOUBLE, 'NaN'::DOUBLE)` : undefined;
+    };
+    const flag = (f: string) => {
+      const t = s.type(f);
+      if (t === 'BOOLEAN') return `coalesce(${s.value(f)}::UTINYINT, 2)`;
+      return t && NUMERIC.test(t) ? `coalesce(CASE ${s.value(f)}::DOUBLE WHEN 1 THEN 1 WHEN 0 THEN 0 END, 2)::UTINYINT` : undefined;
+    };
+    const ea = number(fa!);
+    const eb = pairs ? number(fb!) : flag(fb!);
+    // A typed column of another type (a BOOLEAN confidence): the built-in reader skips those rows.
+    if (!ea || !eb) return undefined;
+    a = only(ea, 'DOUBLE');
+    b = only(eb, pairs ? 'DOUBLE' : 'UTINYINT');
+  } else {
+    a = only(pairs ? num(s, 'chosen_score') : num(s, fa!, [0, 1]), 'DOUBLE');
+    b = pairs ? only(num(s, 'rejected_score'), 'DOUBLE') : only(flagOf(s, fb!), 'UTINYINT');
+  }
+  const sql = noShapeTest ? `SELECT ${a} AS a, ${b} AS b FROM ${s.from}` : `SELECT ${a} AS a, ${b} AS b FROM (SELECT *, ${shapeOf} AS shape FROM ${s.from})`;
   const x = new Float64Column();
   const y = pairs ? new Float64Column() : new Uint8Column();
   // Top-label rows: calibrate's per-row sums done chunk by chunk, while DuckDB reads on.
   const sums = kind === 3 && Number.isInteger(bins) && bins >= 1 && bins <= 10000 ? new RowSummariser(bins) : undefined;
   let reported = 0;
+  let usable = true;
   const ordered = await db.keepsOrder(sql);
   const query = settle(
     db.scan(sql, ordered, (count, column) => {
-      const a = values(column(0), count, Float64Array) as Float64Array;
-      const b = values(column(1), count, pairs ? Float64Array : Uint8Array);
-      x.append(a);
-      y.append(b);
-      sums?.add(a, b);
+      if (!usable) return;
+      const va = values(column(0), count, Float64Array) as Float64Array;
+      const vb = values(column(1), count, pairs ? Float64Array : Uint8Array);
+      // The checks the built-in reader makes (a finite number; a probability in [0, 1]; a 0/1 flag).
+      if (typed && !(pairs ? finite(va) && finite(vb as Float64Array) : probabilities(va) && flags(vb as Uint8Array))) {
+        usable = false;
+        return;
+      }
+      x.append(va);
+      y.append(vb);
+      sums?.add(va, vb);
       if (x.length - reported >= 100_000) source.reportProgress?.((reported = x.length));
       // A slice of the byte scan between chunks: DuckDB fills the next ones meanwhile.
       s.vouch?.step();
     }),
   );
   const ran = await query;
-  const vouched = await (s.vouch?.verdict(query) ?? true);
+  const vouched = await (s.vouch?.verdict(query, assumeAbsent) ?? true);
   if (vouched === 'untyped') return 'untyped';
   const n = x.length;
-  if (!ran || !vouched || n === 0) return undefined;
+  if (!ran || !vouched || !usable || n === 0) return undefined;
   finish(source, n);
   if (pairs) return { kind: 'pairs', chosen: x.toArray(), rejected: (y as Float64Column).toArray() };
   if (kind === 3) return { kind: 'top-label', confidence: x.toArray(), correct: (y as Uint8Column).toArray(), ...(sums ? { sums: sums.result() } : {}) };
   return { kind: 'binary', prob: x.toArray(), label: (y as Uint8Column).toArray() };
+}
+
+function finite(xs: Float64Array): boolean {
+  for (let i = 0; i < xs.length; i++) if (!Number.isFinite(xs[i]!)) return false;
+  return true;
+}
+
+function probabilities(xs: Float64Array): boolean {
+  for (let i = 0; i < xs.length; i++) if (!(xs[i]! >= 0 && xs[i]! <= 1)) return false;
+  return true;
+}
+
+function flags(xs: Uint8Array): boolean {
+  for (let i = 0; i < xs.length; i++) if (xs[i]! > 1) return false;
+  return true;
 }
 
 export interface FastAbMetric {
