@@ -502,12 +502,20 @@ export async function fastAb(source: DataSource, metrics: FastAbMetric[], varian
 async function abFrom(db: Engine, source: DataSource, s: Source, metrics: FastAbMetric[], variantField: string): Promise<AbInput | undefined | 'untyped'> {
   const vt = s.type(variantField);
   if (s.format === 'parquet' && !(vt === 'VARCHAR' || vt === 'BOOLEAN' || (vt && INTEGER.test(vt)))) return undefined;
-  // A row with n and successes is an aggregated row; a row without a variant is skipped: both decline.
-  const v = `CASE WHEN (${s.present('n')} AND ${s.present('successes')}) OR NOT ${s.present(variantField)} THEN ${DECLINE} ELSE ${s.value(variantField)}::VARCHAR END`;
-  const selects = [`${v} AS v`, 'count(*) AS units'];
+  // A row with n and successes is an aggregated row; a row without a variant is skipped: both decline,
+  // counted here (a NULL variant is a group of its own) rather than tested with error() on every row.
+  const selects = [`${s.value(variantField)}::VARCHAR AS v`, 'count(*) AS units', `count(*) FILTER (WHERE ${s.present('n')} AND ${s.present('successes')}) AS aggregated`];
+  // Per metric: its aggregate and, for typed columns, how many rows hold a usable value (must be all).
   metrics.forEach((m, i) => {
-    if (m.type === 'binomial') selects.push(`sum(${flagOf(s, m.column)})::BIGINT AS s${i}`);
-    else selects.push(`avg(${num(s, m.column)}) AS mean${i}`, `var_samp(${num(s, m.column)}) AS var${i}`);
+    const t = s.type(m.column);
+    const x = s.value(m.column);
+    const typed = !isText(s, t);
+    if (m.type === 'binomial') {
+      if (typed && t === 'BOOLEAN') selects.push(`sum(${x}::UTINYINT)::BIGINT AS s${i}`, `count(${x}) AS ok${i}`);
+      else if (typed && t && NUMERIC.test(t)) selects.push(`sum(${x}::DOUBLE)::BIGINT AS s${i}`, `count(*) FILTER (WHERE ${x}::DOUBLE = 0 OR ${x}::DOUBLE = 1) AS ok${i}`);
+      else selects.push(`sum(${flagOf(s, m.column)})::BIGINT AS s${i}`, `count(*) AS ok${i}`);
+    } else if (typed && t && NUMERIC.test(t)) selects.push(`avg(${x}::DOUBLE) AS mean${i}`, `var_samp(${x}::DOUBLE) AS var${i}`, `count(*) FILTER (WHERE isfinite(${x}::DOUBLE)) AS ok${i}`);
+    else selects.push(`avg(${num(s, m.column)}) AS mean${i}`, `var_samp(${num(s, m.column)}) AS var${i}`, `count(*) AS ok${i}`);
   });
   let groups: Record<string, unknown>[] = [];
   // Aggregated on every thread (the order of the rows does not matter to sums).
@@ -517,6 +525,8 @@ async function abFrom(db: Engine, source: DataSource, s: Source, metrics: FastAb
   if (vouched === 'untyped') return 'untyped';
   if (!ran || !vouched) return undefined;
   if (!groups.length || !groups.every((g) => sameKey(s.format, vt, g['v']))) return undefined;
+  // Every row a unit row with a usable value of every metric, as the built-in reader would take it.
+  if (!groups.every((g) => g['aggregated'] === 0 && metrics.every((_, i) => g[`ok${i}`] === g['units']))) return undefined;
   const units: Record<string, number> = {};
   let n = 0;
   const out: AbMetricInput[] = metrics.map((m) => (m.type === 'binomial' ? { name: m.name, type: 'binomial', byVariant: {} } : { name: m.name, type: 'continuous', byVariant: {} }) as AbMetricInput);
