@@ -29,8 +29,10 @@ export interface Engine {
   /**
    * A query's chunks in file order: one callback per chunk with its row count and column getters.
    * `ordered` (from keepsOrder): on every thread; else on one thread, which keeps the order.
+   * `meanwhile`: this thread's own work, done while the query runs; `failed()` says the query has
+   * already failed (no point going on).
    */
-  scan(sql: string, ordered: boolean, onChunk: (rowCount: number, column: (i: number) => { getItem(i: number): unknown }) => void): Promise<void>;
+  scan(sql: string, ordered: boolean, onChunk: (rowCount: number, column: (i: number) => { getItem(i: number): unknown }) => void, meanwhile?: (failed: () => boolean) => void | Promise<void>): Promise<void>;
 }
 
 let loading: Promise<Engine | undefined> | undefined;
@@ -122,29 +124,35 @@ export function engine(): Promise<Engine | undefined> {
         const plan = (await this.rows(`EXPLAIN ${sql}`)).map((r) => String(r['explain_value'] ?? '')).join('\n');
         return !/JOIN|AGGREGATE|ORDER|WINDOW|SAMPLE|UNION|LIMIT|TOP_N|DISTINCT/.test(plan);
       },
-      scan: (sql, ordered, onChunk) => busy(async () => {
-        if (ordered) {
-          // Streamed: DuckDB runs ahead on its own threads (a bounded buffer of chunks, still in file
-          // order) while the caller works on each chunk it has.
-          const result = await connection.stream(sql);
-          for (;;) {
-            const chunk = await result.fetchChunk();
-            if (!chunk || chunk.rowCount === 0) break;
-            onChunk(chunk.rowCount, (i) => chunk.getColumnVector(i) as unknown as { getItem(i: number): unknown });
-          }
-          return;
-        }
+      scan: (sql, ordered, onChunk, meanwhile) => busy(async () => {
+        // Materialised inside DuckDB (a few bytes a row), then read chunk by chunk without an await
+        // each: 490 awaited fetches of a streamed 1M-row result cost more CPU than the copy itself
+        // (measured). The query is under way before `meanwhile` runs (run() starts it before its first
+        // await), so this thread's own work overlaps DuckDB's threads.
+        const pending = connection.run(ordered ? sql : `SET threads = 1; ${sql}`);
         try {
-          // One thread keeps the order; one statement string, so the query is under way before this
-          // function first yields.
-          const result = await connection.run(`SET threads = 1; ${sql}`);
-          for (;;) {
-            const chunk = await result.fetchChunk();
-            if (!chunk || chunk.rowCount === 0) break;
-            onChunk(chunk.rowCount, (i) => chunk.getColumnVector(i) as unknown as { getItem(i: number): unknown });
+          let failed: { error: unknown } | undefined;
+          let settled = false;
+          void pending.then(
+            () => undefined,
+            () => (settled = true),
+          );
+          try {
+            // Told to stop when the query has failed (cancelled, interrupted, declined).
+            await meanwhile?.(() => settled);
+          } catch (error) {
+            failed = { error };
+          }
+          // Whatever meanwhile did, the query is waited for (never left running unobserved).
+          const result = await pending;
+          if (failed) throw failed.error;
+          for (let i = 0; i < result.chunkCount; i++) {
+            const chunk = result.getChunk(i);
+            if (chunk.rowCount === 0) continue;
+            onChunk(chunk.rowCount, (c) => chunk.getColumnVector(c) as unknown as { getItem(i: number): unknown });
           }
         } finally {
-          await connection.run(`SET threads = ${THREADS}`);
+          if (!ordered) await connection.run(`SET threads = ${THREADS}`);
         }
       }),
     };

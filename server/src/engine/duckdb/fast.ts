@@ -68,6 +68,21 @@ interface Vouch {
   verdict(query: Promise<unknown>, absent?: string[]): Promise<boolean | 'untyped'>;
 }
 
+/**
+ * Runs `step` until it says it is done (or `stop` says to), giving the event loop a turn every 50 ms:
+ * in the language server's worker a cancel message is then handled within that (the byte scan of a
+ * 600 MB file takes over a second).
+ */
+async function stepAll(step: () => boolean, stop: () => boolean = () => false): Promise<void> {
+  let turn = performance.now();
+  while (!stop() && !step()) {
+    if (performance.now() - turn > 50) {
+      await new Promise((resolve) => setImmediate(resolve));
+      turn = performance.now();
+    }
+  }
+}
+
 /** How much of a JSONL file is looked at to choose column types before the query starts. */
 const SAMPLE_BYTES = 256 << 10;
 
@@ -147,7 +162,7 @@ async function open(db: Engine, source: DataSource, fields: string[], retry?: Js
         vouch: {
           step: () => scanner?.step() ?? true,
           async verdict(query, absent = []) {
-            while (!(scanner?.step() ?? true));
+            await stepAll(() => scanner?.step() ?? true);
             const facts = retry ?? scanner!.facts;
             if (facts.unsafe) return false;
             jsonl.retry = facts;
@@ -444,9 +459,7 @@ async function calibrationFrom(db: Engine, source: DataSource, s: Source, bins: 
       y.append(vb);
       sums?.add(va, vb);
       if (x.length - reported >= 100_000) source.reportProgress?.((reported = x.length));
-      // A slice of the byte scan between chunks: DuckDB fills the next ones meanwhile.
-      s.vouch?.step();
-    }),
+    }, (failed) => stepAll(() => s.vouch?.step() ?? true, failed)),
   );
   const ran = await query;
   const vouched = await (s.vouch?.verdict(query, assumeAbsent) ?? true);
