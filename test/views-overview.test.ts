@@ -140,3 +140,18 @@ test('status bar: the active pipeline\'s last check results, hidden for a pipeli
   assert.equal(checksStatusText(overview, path.join(WS, 'nope.pipeline.yaml')), undefined);
   assert.equal(checksStatusText(undefined, PIPELINE), undefined);
 });
+
+test('overview: a Zstandard-compressed JSONL file is a data file too, read to its rows', async () => {
+  const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'rlhf-overview-zst-'));
+  fs.copyFileSync(path.join(ROOT, 'test', 'fixtures', 'data', 'rm_preds-300.jsonl.zst'), path.join(ws, 'preds.jsonl.zst'));
+  const other = await LspClient.start({ rootPath: ws });
+  try {
+    const got = await other.request<WorkspaceOverview>('rlhfLens/workspaceOverview', {});
+    const zst = got.dataFiles.find((d) => d.path.endsWith('preds.jsonl.zst'));
+    assert.ok(zst, JSON.stringify(got.dataFiles.map((d) => d.path)));
+    assert.equal(zst.rows, 300);
+  } finally {
+    await other.stop();
+    fs.rmSync(ws, { recursive: true, force: true });
+  }
+});

@@ -115,7 +115,7 @@ export function registerRunsView(context: vscode.ExtensionContext, getClient: ()
     DashboardPanel.show(context, 'compare', paths.join(path.delimiter), compareSource(() => client, paths, title), client.outputChannel);
   };
 
-  const watcher = vscode.workspace.createFileSystemWatcher('**/{trainer_state.json,metrics.csv,meta.yaml,*.tfevents.*}');
+  const watcher = vscode.workspace.createFileSystemWatcher('**/{trainer_state.json,metrics.csv,meta.yaml,*.tfevents.*,*.wandb}');
   context.subscriptions.push(
     view,
     watcher,

@@ -178,7 +178,7 @@ export function registerViews(context: vscode.ExtensionContext, getClient: () =>
     vscode.workspace.onDidRenameFiles(() => later()),
     vscode.workspace.onDidChangeWorkspaceFolders(() => later(0)),
   );
-  const watcher = vscode.workspace.createFileSystemWatcher('**/*.{jsonl,ndjson,csv,tsv,gz,json,yaml,yml}');
+  const watcher = vscode.workspace.createFileSystemWatcher('**/*.{jsonl,ndjson,csv,tsv,gz,zst,parquet,arrow,json,yaml,yml}');
   context.subscriptions.push(watcher, watcher.onDidCreate(() => later(1000)), watcher.onDidDelete(() => later(1000)), watcher.onDidChange(() => later(2000)));
 
   // Listing the workspace waits until a view is first shown: a user who never opens the container pays nothing.

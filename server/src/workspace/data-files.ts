@@ -18,9 +18,9 @@ const SAMPLE_ROWS = 200;
 
 export type { DataFileInfo };
 
-const DATA_FILE = /\.(jsonl|ndjson|csv|tsv)(\.gz)?$|\.(parquet|arrow)$/i;
+const DATA_FILE = /\.(jsonl|ndjson|csv|tsv)(\.gz|\.zst)?$|\.(parquet|arrow)$/i;
 
-/** Data files the view lists: JSONL, CSV, TSV (gzipped or not), Parquet, Arrow (HF datasets), trainer_state.json. */
+/** Data files the view lists: JSONL, CSV, TSV (plain, gzip or Zstandard), Parquet, Arrow (HF datasets), trainer_state.json. */
 export function isDataFile(abs: string): boolean {
   return DATA_FILE.test(abs) || path.basename(abs) === 'trainer_state.json';
 }
