@@ -21,20 +21,6 @@ class GrowableColumn<T extends Typed> {
     this.data[this.length++] = x;
   }
 
-  /** Appends a block of values (a chunk of a column read elsewhere). */
-  append(values: ArrayLike<number>): void {
-    const need = this.length + values.length;
-    if (need > this.data.length) {
-      let capacity = this.data.length * 2;
-      while (capacity < need) capacity *= 2;
-      const next = this.make(capacity);
-      next.set(this.data.subarray(0, this.length) as never);
-      this.data = next;
-    }
-    this.data.set(values as never, this.length);
-    this.length = need;
-  }
-
   /** The filled part (a copy of exactly `length` values, so the builder's slack is freed). */
   toArray(): T {
     return this.data.slice(0, this.length) as T;

@@ -30,9 +30,15 @@ export interface Engine {
    * A query's chunks in file order: one callback per chunk with its row count and column getters.
    * `ordered` (from keepsOrder): on every thread; else on one thread, which keeps the order.
    * `meanwhile`: this thread's own work, done while the query runs; `failed()` says the query has
-   * already failed (no point going on).
+   * already failed (no point going on). `onRows`: the result's row count, before the first chunk.
    */
-  scan(sql: string, ordered: boolean, onChunk: (rowCount: number, column: (i: number) => { getItem(i: number): unknown }) => void, meanwhile?: (failed: () => boolean) => void | Promise<void>): Promise<void>;
+  scan(
+    sql: string,
+    ordered: boolean,
+    onChunk: (rowCount: number, column: (i: number) => { getItem(i: number): unknown }) => void,
+    meanwhile?: (failed: () => boolean) => void | Promise<void>,
+    onRows?: (rows: number) => void,
+  ): Promise<void>;
 }
 
 let loading: Promise<Engine | undefined> | undefined;
@@ -124,7 +130,7 @@ export function engine(): Promise<Engine | undefined> {
         const plan = (await this.rows(`EXPLAIN ${sql}`)).map((r) => String(r['explain_value'] ?? '')).join('\n');
         return !/JOIN|AGGREGATE|ORDER|WINDOW|SAMPLE|UNION|LIMIT|TOP_N|DISTINCT/.test(plan);
       },
-      scan: (sql, ordered, onChunk, meanwhile) => busy(async () => {
+      scan: (sql, ordered, onChunk, meanwhile, onRows) => busy(async () => {
         // Materialised inside DuckDB (a few bytes a row), then read chunk by chunk without an await
         // each: 490 awaited fetches of a streamed 1M-row result cost more CPU than the copy itself
         // (measured). The query is under way before `meanwhile` runs (run() starts it before its first
@@ -146,6 +152,7 @@ export function engine(): Promise<Engine | undefined> {
           // Whatever meanwhile did, the query is waited for (never left running unobserved).
           const result = await pending;
           if (failed) throw failed.error;
+          onRows?.(result.rowCount);
           for (let i = 0; i < result.chunkCount; i++) {
             const chunk = result.getChunk(i);
             if (chunk.rowCount === 0) continue;

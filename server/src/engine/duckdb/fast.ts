@@ -23,7 +23,6 @@ import { JsonlScanner, KIND, scanJsonl, type JsonlFacts } from './jsonl-scan';
 import { parquetFiles } from '../../ingest/parquet';
 import type { DataSource } from '../../ingest/read';
 import type { AbInput, AbMetricInput, CalibrationInput } from '../../analysis/types';
-import { Float64Column, Uint8Column } from '../../analysis/columns';
 import { RowSummariser } from '../../analysis/calibration';
 
 let toldUnavailable = false;
@@ -438,8 +437,10 @@ async function calibrationFrom(db: Engine, source: DataSource, s: Source, bins: 
     b = pairs ? only(num(s, 'rejected_score'), 'DOUBLE') : only(flagOf(s, fb!), 'UTINYINT');
   }
   const sql = noShapeTest ? `SELECT ${a} AS a, ${b} AS b FROM ${s.from}` : `SELECT ${a} AS a, ${b} AS b FROM (SELECT *, ${shapeOf} AS shape FROM ${s.from})`;
-  const x = new Float64Column();
-  const y = pairs ? new Float64Column() : new Uint8Column();
+  // Sized once the result's row count is known (before its first chunk): no growing, no copy at the end.
+  let x = new Float64Array(0);
+  let y: Float64Array | Uint8Array = pairs ? new Float64Array(0) : new Uint8Array(0);
+  let n = 0;
   // Top-label rows: calibrate's per-row sums done chunk by chunk, while DuckDB reads on.
   const sums = kind === 3 && Number.isInteger(bins) && bins >= 1 && bins <= 10000 ? new RowSummariser(bins) : undefined;
   let reported = 0;
@@ -455,21 +456,24 @@ async function calibrationFrom(db: Engine, source: DataSource, s: Source, bins: 
         usable = false;
         return;
       }
-      x.append(va);
-      y.append(vb);
+      x.set(va, n);
+      y.set(vb, n);
+      n += count;
       sums?.add(va, vb);
-      if (x.length - reported >= 100_000) source.reportProgress?.((reported = x.length));
-    }, (failed) => stepAll(() => s.vouch?.step() ?? true, failed)),
+      if (n - reported >= 100_000) source.reportProgress?.((reported = n));
+    }, (failed) => stepAll(() => s.vouch?.step() ?? true, failed), (rows) => {
+      x = new Float64Array(rows);
+      y = pairs ? new Float64Array(rows) : new Uint8Array(rows);
+    }),
   );
   const ran = await query;
   const vouched = await (s.vouch?.verdict(query, assumeAbsent) ?? true);
   if (vouched === 'untyped') return 'untyped';
-  const n = x.length;
-  if (!ran || !vouched || !usable || n === 0) return undefined;
+  if (!ran || !vouched || !usable || n === 0 || n !== x.length) return undefined;
   finish(source, n);
-  if (pairs) return { kind: 'pairs', chosen: x.toArray(), rejected: (y as Float64Column).toArray() };
-  if (kind === 3) return { kind: 'top-label', confidence: x.toArray(), correct: (y as Uint8Column).toArray(), ...(sums ? { sums: sums.result() } : {}) };
-  return { kind: 'binary', prob: x.toArray(), label: (y as Uint8Column).toArray() };
+  if (pairs) return { kind: 'pairs', chosen: x, rejected: y as unknown as Float64Array };
+  if (kind === 3) return { kind: 'top-label', confidence: x, correct: y as Uint8Array, ...(sums ? { sums: sums.result() } : {}) };
+  return { kind: 'binary', prob: x, label: y as Uint8Array };
 }
 
 function finite(xs: Float64Array): boolean {
