@@ -139,6 +139,9 @@ test('typed columns from the first lines; a later line of another kind: read aga
     ['a flag 0.5', '{"id": 1, "confidence": 0.5, "correct": 0.5}', false, '"correct" is number'],
     ['a null', '{"id": 1, "confidence": null, "correct": true}', false, '"confidence" is null'],
     ['an escaped key', '{"id": 1, "conf\\u0069dence": true, "correct": true}', false, '"confidence" is boolean'],
+    // Typed columns are checked in JavaScript after the query (the calibration sums count what fails).
+    ['a confidence of 1.5', '{"id": 1, "confidence": 1.5, "correct": true}', false, 'a probability in [0, 1]'],
+    ['a flag written 2', '{"id": 1, "confidence": 0.25, "correct": 2}', false, '"correct" is number'],
     // DuckDB's parser takes inf; JSON.parse does not: the built-in reader skips the line, so the engine must not read it.
     ['inf in a key no analysis reads', '{"id": inf, "confidence": 0.25, "correct": true}', false, 'invalid JSON'],
   ];

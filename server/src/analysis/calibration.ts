@@ -103,6 +103,8 @@ function validate(input: CalibrationInput): void {
       if (y < 0 || y >= input.classes) throw new AnalysisError(`row ${i + 1}: label ${y} is outside 0..${input.classes - 1}`, 'shape');
     }
   }
+  // Sums accumulated while the rows were read already found every confidence in [0, 1].
+  if (input.kind === 'top-label' && input.sums && input.sums.n === n && input.sums.invalid === 0) return;
   if (input.kind === 'top-label' || input.kind === 'binary') {
     const p = input.kind === 'binary' ? input.prob : input.confidence;
     for (let i = 0; i < p.length; i++) {
@@ -375,14 +377,14 @@ export class RowSummariser {
 
   constructor(bins: number) {
     this.edges = binEdges(bins);
-    this.sums = { bins, n: 0, count: new Float64Array(bins), sumConf: new Float64Array(bins), sumCorrect: new Float64Array(bins), confidence: 0, correct: 0, brier: 0, nll: 0, buckets: new Uint32Array(BUCKETS) };
+    this.sums = { bins, n: 0, count: new Float64Array(bins), sumConf: new Float64Array(bins), sumCorrect: new Float64Array(bins), confidence: 0, correct: 0, brier: 0, nll: 0, buckets: new Uint32Array(BUCKETS), invalid: 0 };
   }
 
   add(confidence: Float64Array, correct: ArrayLike<number>): void {
     const { edges } = this;
     const bins = edges.length - 1;
     const { count, sumConf, sumCorrect } = this.sums;
-    let { confidence: totalConf, correct: totalCorrect, brier, nll, buckets } = this.sums;
+    let { confidence: totalConf, correct: totalCorrect, brier, nll, buckets, invalid } = this.sums;
     for (let i = 0; i < confidence.length; i++) {
       const c = confidence[i]!;
       const k = correct[i]!;
@@ -394,12 +396,15 @@ export class RowSummariser {
       totalCorrect += k;
       brier += (c - k) * (c - k);
       nll += nllTerm(c, k);
-      if (buckets) {
-        if (c >= 0 && c <= 1) buckets[bucketOf(c)]!++;
-        else buckets = undefined;
+      if (c >= 0 && c <= 1) {
+        if (buckets) buckets[bucketOf(c)]!++;
+      } else {
+        buckets = undefined;
+        invalid++;
       }
+      if (k !== 0 && k !== 1) invalid++;
     }
-    Object.assign(this.sums, { n: this.sums.n + confidence.length, confidence: totalConf, correct: totalCorrect, brier, nll, buckets });
+    Object.assign(this.sums, { n: this.sums.n + confidence.length, confidence: totalConf, correct: totalCorrect, brier, nll, buckets, invalid });
   }
 
   /** The sums so far (small inputs keep no histogram: adaptiveEce sorts them). */

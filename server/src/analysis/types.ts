@@ -61,6 +61,8 @@ export interface TopLabelSums {
   nll: number;
   /** Rows per bucket of [0, 1] (adaptive ECE's order statistics); undefined when a value is outside it. */
   buckets: Uint32Array | undefined;
+  /** Rows whose confidence is not in [0, 1] (or NaN) or whose correct is not 0 or 1. */
+  invalid: number;
 }
 
 export interface CalibrationOptions {

@@ -451,8 +451,9 @@ async function calibrationFrom(db: Engine, source: DataSource, s: Source, bins: 
       if (!usable) return;
       const va = values(column(0), count, Float64Array) as Float64Array;
       const vb = values(column(1), count, pairs ? Float64Array : Uint8Array);
-      // The checks the built-in reader makes (a finite number; a probability in [0, 1]; a 0/1 flag).
-      if (typed && !(pairs ? finite(va) && finite(vb as Float64Array) : probabilities(va) && flags(vb as Uint8Array))) {
+      // The checks the built-in reader makes (a finite number; a probability in [0, 1]; a 0/1 flag);
+      // for top-label rows the sums count what fails them (RowSummariser.invalid, looked at below).
+      if (typed && !sums && !(pairs ? finite(va) && finite(vb as Float64Array) : probabilities(va) && flags(vb as Uint8Array))) {
         usable = false;
         return;
       }
@@ -470,6 +471,7 @@ async function calibrationFrom(db: Engine, source: DataSource, s: Source, bins: 
   const vouched = await (s.vouch?.verdict(query, assumeAbsent) ?? true);
   if (vouched === 'untyped') return 'untyped';
   if (!ran || !vouched || !usable || n === 0 || n !== x.length) return undefined;
+  if (typed && sums && sums.result().invalid > 0) return undefined;
   finish(source, n);
   if (pairs) return { kind: 'pairs', chosen: x, rejected: y as unknown as Float64Array };
   if (kind === 3) return { kind: 'top-label', confidence: x, correct: y as Uint8Array, ...(sums ? { sums: sums.result() } : {}) };
