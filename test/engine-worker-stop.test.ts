@@ -89,6 +89,32 @@ test('a job that runs out of its time budget during its DuckDB query is stopped;
   await quick.dispose();
 });
 
+test('by default the analysis worker reads a large narrow file through DuckDB, with the built-in reader\'s result', { skip }, async () => {
+  /** A run in a worker started with RLHF_LENS_ENGINE as given (workers copy the environment when they start). */
+  const run = async (mode: string | undefined) => {
+    const saved = process.env['RLHF_LENS_ENGINE'];
+    if (mode === undefined) delete process.env['RLHF_LENS_ENGINE'];
+    else process.env['RLHF_LENS_ENGINE'] = mode;
+    const jobs = new JobRunner({ workerFile: WORKER });
+    let seen = 0;
+    const sample = setInterval(() => (seen = Math.max(seen, jobs.engineCallsInFlight)), 2);
+    try {
+      const outcome = await jobs.run(request, await fresh());
+      return { outcome, engine: seen > 0 };
+    } finally {
+      clearInterval(sample);
+      if (saved === undefined) delete process.env['RLHF_LENS_ENGINE'];
+      else process.env['RLHF_LENS_ENGINE'] = saved;
+      await jobs.dispose();
+    }
+  };
+  const byDefault = await run(undefined);
+  const builtin = await run('builtin');
+  assert.equal(byDefault.engine, true, 'DuckDB ran in the worker by default');
+  assert.equal(builtin.engine, false);
+  assert.deepEqual(byDefault.outcome, builtin.outcome);
+});
+
 /**
  * A server over stdio, with the times its analyses begin and first report rows read. On the fast path
  * a DuckDB call (the streamed query) is in flight in the worker from shortly after an analysis begins

@@ -7,7 +7,6 @@
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { isMainThread } from 'node:worker_threads';
 import { busy, EngineStoppedError, refuseEngineCalls } from './busy';
 
 type Api = typeof import('@duckdb/node-api');
@@ -65,11 +64,9 @@ export function engineDisabled(): boolean {
  * engine; on wide rows (a 1 KB prompt beside two scores) the built-in reader measured as fast and
  * 70 MB smaller. RLHF_LENS_ENGINE=duckdb uses the engine for every file, =builtin never.
  *
- * By default only on a process's main thread (the CLI): the language server runs analyses in a worker
- * thread and cancels one (or stops it at its time budget) by terminating the thread, and terminating a
- * thread while a DuckDB query runs in it aborts the whole process (Napi::Error from the addon's
- * teardown, found by test/faults.test.ts). There it needs RLHF_LENS_ENGINE=duckdb until a job can
- * interrupt its query before the thread is stopped.
+ * The same in the CLI and in the language server's analysis worker: a worker in a DuckDB call is
+ * interrupted and terminated only once the call has settled (busy.ts, engine/jobs.ts), since
+ * terminating it during one aborts the whole process.
  */
 export const FAST_PATH_MIN_BYTES = 8 * 1024 * 1024;
 export const FAST_PATH_MIN_PARQUET_BYTES = 1024 * 1024;
@@ -85,7 +82,6 @@ export function engineWanted(format: 'jsonl' | 'csv' | 'tsv' | 'parquet', bytes:
   const mode = process.env['RLHF_LENS_ENGINE'];
   if (mode === 'duckdb') return true;
   if (mode === 'builtin') return false;
-  if (!isMainThread) return false;
   if (format === 'parquet') return bytes >= FAST_PATH_MIN_PARQUET_BYTES;
   return bytes >= FAST_PATH_MIN_BYTES && lineBytes() <= FAST_PATH_MAX_LINE_BYTES;
 }
