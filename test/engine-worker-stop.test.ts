@@ -14,6 +14,7 @@ import * as path from 'node:path';
 import { CancellationTokenSource } from 'vscode-jsonrpc/node';
 import { CancelledError, JobRunner, JobTimeoutError } from '../server/src/engine/jobs';
 import { requestKey, type AnalyzeRequest } from '../server/src/engine/analyze';
+import { FAST_PATH_MIN_BYTES } from '../server/src/engine/duckdb/engine';
 import { LspClient, ROOT } from './support/lsp';
 
 const WORKER = path.join(ROOT, 'dist', 'server', 'worker.js');
@@ -38,6 +39,11 @@ const BIG = path.join(tmp, 'big.jsonl');
   }
   fs.closeSync(fd);
 }
+
+/** Large enough for the engine by default (8 MiB of narrow lines), small enough for a quick built-in run. */
+const MID = path.join(tmp, 'mid.jsonl');
+const MID_ROWS = 200_000;
+fs.writeFileSync(MID, Array.from({ length: MID_ROWS }, (_, i) => `{"id": ${i}, "confidence": ${((i * 7919) % 1000) / 1000}, "correct": ${(i * 31) % 3 === 0 ? 1 : 0}}\n`).join(''));
 
 const request: AnalyzeRequest = { analysis: 'calibration', file: BIG, options: {} };
 let n = 0;
@@ -99,7 +105,8 @@ test('by default the analysis worker reads a large narrow file through DuckDB, w
     let seen = 0;
     const sample = setInterval(() => (seen = Math.max(seen, jobs.engineCallsInFlight)), 2);
     try {
-      const outcome = await jobs.run(request, await fresh());
+      const mid: AnalyzeRequest = { ...request, file: MID };
+      const outcome = await jobs.run(mid, { ...(await requestKey(mid)), inputHash: `mid-${n++}` });
       return { outcome, engine: seen > 0 };
     } finally {
       clearInterval(sample);
@@ -112,15 +119,17 @@ test('by default the analysis worker reads a large narrow file through DuckDB, w
   const builtin = await run('builtin');
   assert.equal(byDefault.engine, true, 'DuckDB ran in the worker by default');
   assert.equal(builtin.engine, false);
+  assert.ok(fs.statSync(MID).size >= FAST_PATH_MIN_BYTES);
+  assert.equal(byDefault.outcome.result['n'], MID_ROWS);
   assert.deepEqual(byDefault.outcome, builtin.outcome);
 });
 
 /**
  * A server over stdio, with the times its analyses begin and first report rows read. On the fast path
- * a DuckDB call (the streamed query) is in flight in the worker from shortly after an analysis begins
- * until well after its first rows-read report (measured through JobRunner.engineCallsInFlight on a
- * 1.7 s job here: from 0.2-0.35 s to 1.4-1.6 s, first report at 0.55-0.85 s), so `during()` waits as
- * long as a previous full run took from begin to its first report.
+ * the query's call into DuckDB is in flight from about 0.3-0.35 to 0.95 of the time from an analysis's
+ * begin to its first rows-read report (measured on this file over the protocol, warm worker start:
+ * 431-1486 ms of 1543, 543-1274 ms of 1320), so `during()` waits 0.6 of that time as the last `full`
+ * run took it (the first run of a server is slower: `warm()` runs two).
  */
 async function server() {
   const client = await LspClient.start({ rootPath: tmp, initializationOptions: { trusted: true } });
@@ -131,9 +140,15 @@ async function server() {
     else if (p.value.kind === 'report' && /rows read/.test(p.value.message ?? '') && !firstReport.has(begun.length)) firstReport.set(begun.length, Date.now());
   });
   const exited = new Promise<number | null>((resolve) => client.proc.once('exit', (code) => resolve(code)));
+  // A server that dies (an abort) fails the request that was waiting, with its stderr.
+  const died = exited.then((code) => {
+    throw new Error(`the server exited (${code}): ${client.stderr}`);
+  });
+  died.catch(() => undefined);
   const analyze = (bins: number, token?: CancellationTokenSource['token']) => {
     const params = { analysis: 'calibration', path: BIG, options: { bins } };
-    return token ? client.connection.sendRequest<{ result: { n: number } }>('rlhfLens/analyze', params, token) : client.connection.sendRequest<{ result: { n: number } }>('rlhfLens/analyze', params);
+    const sent = token ? client.connection.sendRequest<{ result: { n: number } }>('rlhfLens/analyze', params, token) : client.connection.sendRequest<{ result: { n: number } }>('rlhfLens/analyze', params);
+    return Promise.race([sent, died]);
   };
   let lead = 0;
   return {
@@ -146,14 +161,17 @@ async function server() {
       lead = firstReport.get(at + 1)! - begun[at]!;
       return r;
     },
-    /** Starts an analysis and resolves when it is in its DuckDB query (at its first report before any `full` one). */
+    /** Two full analyses (the first starts DuckDB's code cold), each reading every row. */
+    async warm() {
+      for (const bins of [7, 8]) assert.equal((await this.full(bins)).result.n, ROWS);
+    },
+    /** Starts an analysis and resolves when it is in its DuckDB query (after `full` runs). */
     async during(bins: number, token?: CancellationTokenSource['token']) {
       const at = begun.length;
       const pending = analyze(bins, token);
       pending.catch(() => undefined);
       await until(() => begun.length > at, 20_000, 'the analysis to begin');
-      if (lead === 0) await until(() => firstReport.has(at + 1), 20_000, 'rows read');
-      else await new Promise((r) => setTimeout(r, Math.max(0, begun[at]! + lead - Date.now())));
+      await new Promise((r) => setTimeout(r, Math.max(0, begun[at]! + lead * 0.6 - Date.now())));
       return { pending };
     },
   };
@@ -162,6 +180,7 @@ async function server() {
 test('over the protocol: a cancel and a shutdown during DuckDB queries; the server answers, then exits cleanly', { skip }, async () => {
   const s = await server();
   try {
+    await s.warm();
     const source = new CancellationTokenSource();
     const { pending } = await s.during(11, source.token);
     source.cancel();
@@ -181,7 +200,7 @@ test('over the protocol: a cancel and a shutdown during DuckDB queries; the serv
 test('over the protocol: exit without shutdown during a DuckDB query exits with 1, not an abort', { skip }, async () => {
   const s = await server();
   try {
-    assert.equal((await s.full(9)).result.n, ROWS);
+    await s.warm();
     await s.during(17);
     // process.exit in the server: its exit handler interrupts the worker's query and waits for it.
     void s.client.connection.sendNotification('exit');
