@@ -239,20 +239,21 @@ export class JobRunner {
   }
 
   /**
-   * Terminates a job's worker once that is safe. A cancelled job's worker is first sent `cancel`: it
-   * interrupts its DuckDB query and, on a connection, kills the query on the database server and
-   * answers (the worker is terminated when it has, or after CANCEL_GRACE_MS). In every case the worker
+   * Terminates a job's worker once that is safe. The worker is first sent `cancel`: it interrupts its
+   * DuckDB query if one runs and, for a cancelled job on a connection, kills the query on the database
+   * server and answers (the worker is terminated when it has, or after CANCEL_GRACE_MS). In every case the worker
    * is terminated only when its gate closes (no DuckDB call in flight, none can start), or past
    * ENGINE_STOP_LIMIT_MS.
    */
   private async stop(job: Job, worker: Worker, gate: Int32Array, cancel: boolean): Promise<void> {
     let answered = !(cancel && job.onConnection);
-    if (cancel) {
+    if (!answered) {
       worker.on('message', (msg: FromWorker) => {
         if (msg.id === job.id && msg.type !== 'progress' && msg.type !== 'started') answered = true;
       });
-      worker.postMessage({ type: 'cancel', id: job.id } satisfies ToWorker);
     }
+    // Also to a worker whose job has finished: a DuckDB query it may have left running is interrupted.
+    if (worker.threadId !== -1) worker.postMessage({ type: 'cancel', id: job.id } satisfies ToWorker);
     const began = Date.now();
     // threadId is -1 once the thread has stopped (a crash: its gate may never close).
     while (worker.threadId !== -1) {
