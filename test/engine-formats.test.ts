@@ -14,7 +14,7 @@ import { runAnalysis } from '../server/src/engine/run';
 import { engine } from '../server/src/engine/duckdb/engine';
 import { fastStats } from '../server/src/engine/duckdb/fast';
 import type { RunOptions } from '../server/src/engine/options';
-import { ROOT } from './support/lsp';
+import { LspClient, ROOT } from './support/lsp';
 
 const WS = path.join(ROOT, 'examples', 'workspace');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rlhf-formats-'));
@@ -185,6 +185,30 @@ test('where the engine cannot load, the analysis still runs on the built-in read
   const notes = r.stderr.split('\n').filter((l) => l.includes('DuckDB engine'));
   assert.equal(notes.length, 1, r.stderr);
   assert.match(notes[0]!, /^rlhf-lens: the DuckDB engine could not load on \w+-\w+ \(Cannot find module '@duckdb\/node-bindings'.*\); analyses use the built-in readers/);
+});
+
+test('where the engine cannot load, the language server says so once per session, not once per analysis (each runs in its own worker)', { skip: !fs.existsSync(path.join(ROOT, 'dist', 'server', 'server.js')) && 'run npm run build first' }, async () => {
+  // The server and worker bundles where no node_modules is above them: the native package cannot be found.
+  const lonely = fs.mkdtempSync(path.join(os.tmpdir(), 'rlhf-noengine-lsp-'));
+  for (const f of fs.readdirSync(path.join(ROOT, 'dist', 'server'))) if (/^(server|worker)\.js$|\.wasm$/.test(f)) fs.copyFileSync(path.join(ROOT, 'dist', 'server', f), path.join(lonely, f));
+  const before = process.env['RLHF_LENS_ENGINE'];
+  process.env['RLHF_LENS_ENGINE'] = 'duckdb';
+  const client = await LspClient.start({ rootPath: WS, command: [path.join(lonely, 'server.js'), '--stdio'] });
+  try {
+    // Three calibrations (other bins each time, so none is answered from the cache): three workers.
+    for (const bins of [10, 12, 14]) {
+      const r = await client.request<{ result: { n: number; bins: unknown[] } }>('rlhfLens/analyze', { analysis: 'calibration', path: path.join(WS, 'eval', 'rm_preds.jsonl'), options: { bins } });
+      assert.equal(r.result.n, 4000);
+      assert.equal(r.result.bins.length, bins);
+    }
+    const notes = client.stderr.split('\n').filter((l) => l.includes('DuckDB engine could not load'));
+    assert.equal(notes.length, 1, client.stderr);
+  } finally {
+    await client.stop();
+    if (before === undefined) delete process.env['RLHF_LENS_ENGINE'];
+    else process.env['RLHF_LENS_ENGINE'] = before;
+    fs.rmSync(lonely, { recursive: true, force: true });
+  }
 });
 
 test('A/B: the engine aggregates what the built-in reader would, and declines where a row would be read differently', async (t) => {

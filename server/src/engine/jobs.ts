@@ -16,6 +16,7 @@ import { readsConnection, type AnalyzeRequest, type RequestKey } from './analyze
 import type { AnalysisOutcome } from './run';
 import type { ErrorKind, FromWorker, ToWorker } from './messages';
 import { callsInFlight, closeGate, closeGateSync, gateChanged, newGate } from './duckdb/busy';
+import { newNoticeFlag } from './duckdb/engine';
 
 export class CancelledError extends Error {
   override name = 'CancelledError';
@@ -94,6 +95,8 @@ export class JobRunner {
   workersStarted = 0;
   /** Workers being stopped (dispose waits for them). */
   private readonly stopping = new Set<Promise<void>>();
+  /** Shared by this runner's workers: the engine-unavailable notice is said once for all (duckdb/engine.ts). */
+  private readonly engineNotice = newNoticeFlag();
 
   constructor(private readonly options: JobRunnerOptions) {}
 
@@ -191,7 +194,7 @@ export class JobRunner {
     this.running++;
     this.workersStarted++;
     const gate = newGate();
-    const worker = new Worker(this.options.workerFile, { execArgv: this.options.execArgv ?? [], env: process.env, workerData: { engineGate: gate } });
+    const worker = new Worker(this.options.workerFile, { execArgv: this.options.execArgv ?? [], env: process.env, workerData: { engineGate: gate, engineNotice: this.engineNotice } });
     job.worker = worker;
     job.gate = gate;
     liveWorkers.set(worker, { gate, id: job.id });

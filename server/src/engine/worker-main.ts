@@ -8,7 +8,7 @@ import { AnalysisError } from '../analysis/types';
 import { runAnalysis } from './run';
 import { OptionError } from './options';
 import { readHistoryTail } from './follow';
-import { interruptEngine } from './duckdb/engine';
+import { interruptEngine, useNoticeFlag } from './duckdb/engine';
 import { useGate } from './duckdb/busy';
 import { TEST_HOOKS_ENV, type ErrorKind, type FromWorker, type ToWorker } from './messages';
 
@@ -17,6 +17,9 @@ if (!port) throw new Error('worker-main.ts must run in a worker thread');
 // Shared with the runner, which stops this thread only while no DuckDB call is in flight (duckdb/busy.ts).
 const gate = (workerData as { engineGate?: unknown } | undefined)?.engineGate;
 if (gate instanceof Int32Array) useGate(gate);
+// Shared by every worker of this runner: the engine-unavailable notice is said once for all of them.
+const notice = (workerData as { engineNotice?: unknown } | undefined)?.engineNotice;
+if (notice instanceof Int32Array) useNoticeFlag(notice);
 
 function kindOf(err: unknown): ErrorKind {
   if (err instanceof IngestError) return 'input';

@@ -50,6 +50,26 @@ export function engineUnavailableReason(): string | undefined {
   return unavailable;
 }
 
+/**
+ * Whether this is the first time the process says that the engine is unavailable: an Int32 shared by
+ * every analysis worker of one language server (a SharedArrayBuffer the job runner hands each worker,
+ * `useNoticeFlag`), so the editor's output says it once per session, not once per analysis; in the CLI
+ * a private one.
+ */
+let noticeFlag: Int32Array<ArrayBufferLike> = new Int32Array(1);
+
+export function useNoticeFlag(shared: Int32Array): void {
+  noticeFlag = shared;
+}
+
+export function newNoticeFlag(): Int32Array {
+  return new Int32Array(new SharedArrayBuffer(4));
+}
+
+export function firstUnavailableNotice(): boolean {
+  return Atomics.compareExchange(noticeFlag, 0, 0, 1) === 0;
+}
+
 /** Turning the engine off: RLHF_LENS_ENGINE=builtin (tests of the built-in readers, benchmarks). */
 export function engineDisabled(): boolean {
   return process.env['RLHF_LENS_ENGINE'] === 'builtin';

@@ -18,14 +18,12 @@
  * line and reason. So skip reporting stays exact and results are the same either way.
  */
 import * as fs from 'node:fs';
-import { engine, engineUnavailableReason, engineWanted, ident, lit, type Engine } from './engine';
+import { engine, engineUnavailableReason, engineWanted, firstUnavailableNotice, ident, lit, type Engine } from './engine';
 import { JsonlScanner, KIND, scanJsonl, type JsonlFacts } from './jsonl-scan';
 import { parquetFiles } from '../../ingest/parquet';
 import type { DataSource } from '../../ingest/read';
 import type { AbInput, AbMetricInput, CalibrationInput } from '../../analysis/types';
 import { RowSummariser } from '../../analysis/calibration';
-
-let toldUnavailable = false;
 
 const NUMERIC = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL(\(\d+,\s*\d+\))?)$/;
 const INTEGER = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT)$/;
@@ -330,10 +328,10 @@ async function connect(source: DataSource): Promise<Engine | undefined> {
   if (!engineWanted(format, sizeOf(source), () => averageLineBytes(source.file))) return undefined;
   const db = await engine();
   if (!db) {
-    // Said once per process (the CLI's stderr, the language server's output through the worker's).
+    // Said once per process: the CLI's stderr; the language server's output, through its workers'
+    // stderr, once for all of them (firstUnavailableNotice).
     const why = engineUnavailableReason();
-    if (why && !toldUnavailable) {
-      toldUnavailable = true;
+    if (why && firstUnavailableNotice()) {
       process.stderr.write(`rlhf-lens: ${why}; analyses use the built-in readers (same results, slower on large files)\n`);
     }
   }
