@@ -8,6 +8,7 @@ import type { DataSource } from '../ingest/read';
 import { describe, finiteNumber, flag, key, loggedNumber, numberList } from '../ingest/fields';
 import { Float64Column, Int32Column, Uint8Column } from '../analysis/columns';
 import { fastAb, fastCalibration, type FastAbMetric } from './duckdb/fast';
+import { calibrationShape, type CalibrationShape } from './calibration-shape';
 import { emptyMoments, pushMoments, quantileSummary, type Moments } from '../analysis/ab-stats';
 import { plural } from '../text/plural';
 import type {
@@ -29,15 +30,6 @@ function noUsableRows(source: DataSource, needs: string): IngestError {
 
 // ---------------------------------------------------------------- calibration
 
-type CalibrationShape = CalibrationInput['kind'];
-
-function calibrationShape(v: Record<string, unknown>): CalibrationShape | undefined {
-  if ('chosen_score' in v || 'rejected_score' in v) return 'pairs';
-  if ('probs' in v || 'logits' in v) return 'multiclass';
-  if ('confidence' in v || 'correct' in v) return 'top-label';
-  if ('prob' in v) return 'binary';
-  return undefined;
-}
 
 const CALIBRATION_NEEDS = 'calibration needs {probs|logits, label}, {confidence, correct}, {prob, label} or {chosen_score, rejected_score} (map columns with --column field=column)';
 
