@@ -366,7 +366,10 @@ function values(vec: { getItem(i: number): unknown }, count: number, Type: Float
   return out;
 }
 
-const SHAPES = ['chosen_score', 'rejected_score', 'probs', 'logits', 'confidence', 'correct', 'prob', 'label'];
+/** Calibration's shape keys in the order calibrationShape tests them: a row is the first shape whose key it has. */
+const SHAPE_KEYS: Record<1 | 2 | 3 | 4, string[]> = { 1: ['chosen_score', 'rejected_score'], 2: ['probs', 'logits'], 3: ['confidence', 'correct'], 4: ['prob'] };
+/** Every key a calibration row may be read by: the shape keys and binary's label. */
+const SHAPES = [...Object.values(SHAPE_KEYS).flat(), 'label'];
 
 /** Top-label `{confidence, correct}`, binary `{prob, label}` and reward pairs `{chosen_score, rejected_score}`. */
 /** `bins`: the analysis' bins, for the sums accumulated while the rows arrive (RowSummariser). */
@@ -389,8 +392,6 @@ export async function fastCalibration(source: DataSource, bins = 15): Promise<Ca
   }
 }
 
-/** Calibration's shape keys in the order calibrationShape tests them: a row is the first shape whose key it has. */
-const SHAPE_KEYS: Record<1 | 2 | 3 | 4, string[]> = { 1: ['chosen_score', 'rejected_score'], 2: ['probs', 'logits'], 3: ['confidence', 'correct'], 4: ['prob'] };
 
 async function calibrationFrom(db: Engine, source: DataSource, s: Source, bins: number): Promise<CalibrationInput | undefined | 'untyped'> {
   const p = (f: string) => s.present(f);
