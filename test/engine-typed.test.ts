@@ -173,8 +173,11 @@ test('the scan keeps file order on every thread; an IN list (planned as a join) 
   assert.equal(await db.keepsOrder(`SELECT id FROM ${rel}`), true);
   assert.equal(await db.keepsOrder(`SELECT id, correct IN ('true', '1', 'yes', 'y', 't', '1.0') AS k FROM ${rel}`), false);
   const ids: number[] = [];
-  await db.scan(`SELECT id FROM ${rel}`, true, (count, column) => {
-    for (let i = 0; i < count; i++) ids.push(Number(column(0).getItem(i)));
+  await db.scan(`SELECT id FROM ${rel}`, {
+    ordered: true,
+    onChunk: (count, column) => {
+      for (let i = 0; i < count; i++) ids.push(Number(column(0).getItem(i)));
+    },
   });
   assert.deepEqual(ids, Array.from({ length: 5000 }, (_, i) => i));
 });

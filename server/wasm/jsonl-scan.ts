@@ -5,21 +5,27 @@
 // WebAssembly because it is on the fast path's critical path: one pass over every byte, about three
 // times faster than the same loop in JavaScript on the benchmark machine (bench/engine.ts).
 //
-// Memory layout, shared with jsonl-scan.ts:
+// Memory layout; the driver (jsonl-scan.ts) reads the exported offsets:
 //   [0, 256)       OUTSIDE: byte classes outside strings
 //   [256, 512)     INSIDE: bytes that end a run of string content
-//   [512, 768)     the declared keys: (offset u32, length u32) each, at most 32
-//   [768, 896)     kinds: u32 per declared key, the KIND bits of its values, ORed
-//   [896, 908)     flags (u32 each): unsafe, hasNull, escapedKey
-//   [1024, 65536)  the declared keys' bytes
-//   [65536, ...)   the chunk of the file being scanned, then at least 16 bytes of slack
+//   [512, 768)     KEYS: the declared keys, (offset u32, length u32) each, at most MAX_KEYS
+//   [768, 896)     KINDS: u32 per declared key, the KIND bits of its values, ORed
+//   [896, 908)     FLAGS (u32 each): unsafe, hasNull, escapedKey
+//   [1024, 65536)  KEY_BYTES: the declared keys' bytes
+//   [65536, ...)   BUF: the chunk of the file being scanned, then at least SLACK bytes
 const OUTSIDE: usize = 0;
 const INSIDE: usize = 256;
-const KEYS: usize = 512;
-const KINDS: usize = 768;
-const UNSAFE: usize = 896;
-const HAS_NULL: usize = 900;
-const ESCAPED_KEY: usize = 904;
+export const KEYS: usize = 512;
+export const KINDS: usize = 768;
+export const FLAGS: usize = 896;
+export const KEY_BYTES: usize = 1024;
+export const BUF: usize = 65536;
+export const MAX_KEYS: i32 = 32;
+/** Bytes after a chunk that the scan may read (its sentinel, 8-byte word tests). */
+export const SLACK: i32 = 64;
+const UNSAFE: usize = FLAGS;
+const HAS_NULL: usize = FLAGS + 4;
+const ESCAPED_KEY: usize = FLAGS + 8;
 
 const QUOTE: u32 = 0x22;
 const BACKSLASH: u32 = 0x5c;

@@ -6,6 +6,7 @@
 import { requireFinite } from './finite';
 import { quantileSorted } from './stats/quantile';
 import { mulberry32 } from './stats/random';
+import { calibrationKernel, eachBlock, f64, i32, reserve, shrink, u32, type CalibrationKernel } from './calibration-kernel';
 import { AnalysisError, type CalibrationBin, type CalibrationInput, type CalibrationOptions, type CalibrationResult, type TopLabelSums } from './types';
 
 const NLL_CLIP = 1e-12;
@@ -177,7 +178,8 @@ function bucketOf(c: number): number {
  * 65,536 equal buckets of [0, 1] (one pass), then the few buckets holding them, sorted. A row in a
  * bucket without a chunk's first value has its chunk from a table by bucket; only a value tied
  * across a chunk boundary needs its rank among equals. Under 32,768 rows, or with values outside
- * [0, 1] (none reach here from calibrate, which validates them), the values are sorted whole.
+ * [0, 1] (none reach here from calibrate, which validates them), the values are sorted whole. The
+ * passes over the rows are the kernel's (histogram, gather, assign: server/wasm/calibration.ts).
  */
 function adaptiveEce(top: TopLabel, bins: number, buckets?: Uint32Array): number {
   const { confidence, correct } = top;
@@ -186,65 +188,54 @@ function adaptiveEce(top: TopLabel, bins: number, buckets?: Uint32Array): number
   const extra = n % bins;
   const chunks = Math.min(bins, n);
   const startOf = (b: number): number => b * base + Math.min(b, extra);
-  const chunkOf = (pos: number): number => (pos < extra * (base + 1) ? Math.floor(pos / (base + 1)) : extra + Math.floor((pos - extra * (base + 1)) / base));
-  const ranks = new OrderStatistics(confidence, buckets);
-  const wanted: number[] = [];
-  for (let b = 0; b < chunks; b++) wanted.push(startOf(b), startOf(b) - 1);
-  ranks.gather(wanted.filter((r) => r >= 0));
-  const firstValue = new Float64Array(chunks);
-  for (let b = 0; b < chunks; b++) firstValue[b] = ranks.at(startOf(b));
-  // Values present on both sides of a chunk boundary: their first sorted position and how many
-  // rows holding them were placed so far.
-  const straddling = new Map<number, { first: number; seen: number }>();
-  for (let b = 1; b < chunks; b++) {
-    const v = firstValue[b]!;
-    if (ranks.at(startOf(b) - 1) === v && !straddling.has(v)) straddling.set(v, { first: ranks.below(v), seen: 0 });
-  }
-  // The chunk of every bucket that holds no chunk's first value (-1 for those that do): there it is
-  // the number of first values in lower buckets, as bucketOf is monotone.
-  const byBucket = ranks.bucketed ? new Int16Array(BUCKETS) : undefined;
-  if (byBucket) {
-    const boundary = new Uint8Array(BUCKETS);
-    for (let b = 1; b < chunks; b++) boundary[bucketOf(firstValue[b]!)] = 1;
-    let chunk = 0;
-    for (let k = 0; k < BUCKETS; k++) {
-      if (boundary[k]) {
-        byBucket[k] = -1;
-        chunk++;
-        // Several first values in one bucket.
-        for (let b = chunk + 1; b < chunks && bucketOf(firstValue[b]!) === k; b++) chunk++;
-      } else byBucket[k] = chunk;
+  const k = calibrationKernel();
+  try {
+    const ranks = new OrderStatistics(k, confidence, buckets);
+    const wanted: number[] = [];
+    for (let b = 0; b < chunks; b++) wanted.push(startOf(b), startOf(b) - 1);
+    ranks.gather(wanted.filter((r) => r >= 0));
+    const firstValue = new Float64Array(chunks);
+    for (let b = 0; b < chunks; b++) firstValue[b] = ranks.at(startOf(b));
+    // Values present on both sides of a chunk boundary: their value and first sorted position.
+    const ties = new Map<number, number>();
+    for (let b = 1; b < chunks; b++) {
+      const v = firstValue[b]!;
+      if (ranks.at(startOf(b) - 1) === v && !ties.has(v)) ties.set(v, ranks.below(v));
     }
-  }
-  const sumConf = new Float64Array(chunks);
-  const sumCorrect = new Float64Array(chunks);
-  for (let i = 0; i < n; i++) {
-    const c = confidence[i]!;
-    let b = byBucket ? byBucket[bucketOf(c)]! : -1;
-    if (b < 0) {
-      // The last chunk whose first value is <= c.
-      let lo = 0;
-      let hi = chunks - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >>> 1;
-        if (firstValue[mid]! <= c) lo = mid;
-        else hi = mid - 1;
-      }
-      b = lo;
-      if (b > 0 && firstValue[b] === c && straddling.size > 0) {
-        const tie = straddling.get(c);
-        if (tie) b = chunkOf(tie.first + tie.seen++);
+    // The chunk of every bucket that holds no chunk's first value (-1 for those that do): there it is
+    // the number of first values in lower buckets, as bucketOf is monotone.
+    if (ranks.bucketed) {
+      const byBucket = i32(k, 'BY_BUCKET', BUCKETS);
+      const boundary = new Uint8Array(BUCKETS);
+      for (let b = 1; b < chunks; b++) boundary[bucketOf(firstValue[b]!)] = 1;
+      let chunk = 0;
+      for (let q = 0; q < BUCKETS; q++) {
+        if (boundary[q]) {
+          byBucket[q] = -1;
+          chunk++;
+          // Several first values in one bucket.
+          for (let b = chunk + 1; b < chunks && bucketOf(firstValue[b]!) === q; b++) chunk++;
+        } else byBucket[q] = chunk;
       }
     }
-    sumConf[b]! += c;
-    sumCorrect[b]! += correct[i]!;
+    f64(k, 'FIRST', chunks).set(firstValue);
+    const tied = [...ties].sort((a, b) => a[0] - b[0]);
+    const table = f64(k, 'TIES', 3 * tied.length);
+    tied.forEach(([value, first], t) => table.set([value, first, 0], 3 * t));
+    f64(k, 'CHUNK_CONF', chunks).fill(0);
+    f64(k, 'CHUNK_CORRECT', chunks).fill(0);
+    eachBlock(k, confidence, correct, (count) => k.exports.assign(count, chunks, ranks.bucketed ? 1 : 0, tied.length, base, extra));
+    const sumConf = f64(k, 'CHUNK_CONF', chunks);
+    const sumCorrect = f64(k, 'CHUNK_CORRECT', chunks);
+    let ece = 0;
+    for (let b = 0; b < chunks; b++) {
+      const size = base + (b < extra ? 1 : 0);
+      ece += (size / n) * Math.abs(sumCorrect[b]! / size - sumConf[b]! / size);
+    }
+    return ece;
+  } finally {
+    shrink(k);
   }
-  let ece = 0;
-  for (let b = 0; b < chunks; b++) {
-    const size = base + (b < extra ? 1 : 0);
-    ece += (size / n) * Math.abs(sumCorrect[b]! / size - sumConf[b]! / size);
-  }
-  return ece;
 }
 
 /**
@@ -262,6 +253,7 @@ class OrderStatistics {
 
   /** `counts`: the values' bucket histogram, if the caller has it (summarise). */
   constructor(
+    private readonly k: CalibrationKernel,
     private readonly values: Float64Array,
     counts?: Uint32Array,
   ) {
@@ -269,15 +261,9 @@ class OrderStatistics {
     if (counts) this.counts = counts;
     else if (!inRange) this.counts = new Uint32Array(0);
     else {
-      this.counts = new Uint32Array(BUCKETS);
-      for (let i = 0; i < values.length; i++) {
-        const c = values[i]!;
-        if (!(c >= 0 && c <= 1)) {
-          inRange = false;
-          break;
-        }
-        this.counts[bucketOf(c)]!++;
-      }
+      u32(k, 'HIST', BUCKETS).fill(0);
+      eachBlock(k, values, undefined, (count) => (inRange = k.exports.histogram(count) === 1));
+      this.counts = u32(k, 'HIST', BUCKETS).slice();
     }
     this.bucketed = inRange;
     if (!inRange) {
@@ -286,10 +272,10 @@ class OrderStatistics {
       return;
     }
     this.starts = new Float64Array(BUCKETS + 1);
-    for (let k = 0; k < BUCKETS; k++) this.starts[k + 1] = this.starts[k]! + this.counts[k]!;
+    for (let q = 0; q < BUCKETS; q++) this.starts[q + 1] = this.starts[q]! + this.counts[q]!;
   }
 
-  /** The bucket holding sorted position `rank`: the last k with starts[k] <= rank. */
+  /** The bucket holding sorted position `rank`: the last q with starts[q] <= rank. */
   private bucketOfRank(rank: number): number {
     let lo = 0;
     let hi = BUCKETS - 1;
@@ -301,46 +287,58 @@ class OrderStatistics {
     return lo;
   }
 
-  /** Gathers and sorts, in one pass over the values, the buckets holding these ranks. */
+  /** Gathers and sorts, in one pass over the values (the kernel's gather), the buckets holding these ranks. */
   gather(ranks: number[]): void {
     if (this.sorted) return;
-    const slot = new Int32Array(BUCKETS).fill(-1);
+    const { k } = this;
     const buckets: number[] = [];
+    const chosen = new Set<number>();
     for (const r of ranks) {
-      const k = this.bucketOfRank(r);
-      if (slot[k] === -1 && !this.sortedBuckets.has(k)) {
-        slot[k] = buckets.length;
-        buckets.push(k);
+      const q = this.bucketOfRank(r);
+      if (!chosen.has(q) && !this.sortedBuckets.has(q)) {
+        chosen.add(q);
+        buckets.push(q);
       }
     }
     if (buckets.length === 0) return;
-    const got = buckets.map((k) => new Float64Array(this.counts[k]!));
-    const filled = new Int32Array(buckets.length);
-    for (let i = 0; i < this.values.length; i++) {
-      const c = this.values[i]!;
-      const s = slot[bucketOf(c)]!;
-      if (s >= 0) got[s]![filled[s]!++] = c;
-    }
-    buckets.forEach((k, s) => this.sortedBuckets.set(k, got[s]!.sort()));
+    // Each slot's values go to its own stretch of GATHERED, sized by the histogram.
+    let total = 0;
+    const offsets = buckets.map((q) => {
+      const at = total;
+      total += this.counts[q]!;
+      return at;
+    });
+    reserve(k, k.at.GATHERED + total * 8);
+    const slot = i32(k, 'SLOT', BUCKETS);
+    slot.fill(-1);
+    const slotAt = i32(k, 'SLOT_AT', 2 * buckets.length);
+    buckets.forEach((q, s) => {
+      slot[q] = s;
+      slotAt[2 * s] = offsets[s]!;
+      slotAt[2 * s + 1] = 0;
+    });
+    eachBlock(k, this.values, undefined, (count) => k.exports.gather(count));
+    const gathered = f64(k, 'GATHERED', total);
+    buckets.forEach((q, s) => this.sortedBuckets.set(q, gathered.slice(offsets[s]!, offsets[s]! + this.counts[q]!).sort()));
   }
 
   /** The value at sorted position `rank` (0-based); its bucket gathered before. */
   at(rank: number): number {
     if (this.sorted) return this.sorted[rank]!;
-    const k = this.bucketOfRank(rank);
-    return this.bucket(k)[rank - this.starts[k]!]!;
+    const q = this.bucketOfRank(rank);
+    return this.bucket(q)[rank - this.starts[q]!]!;
   }
 
   /** How many values are below `v` (numpy.searchsorted, side left); v's bucket gathered before. */
   below(v: number): number {
     if (this.sorted) return lowerBound(this.sorted, v);
-    const k = bucketOf(v);
-    return this.starts[k]! + lowerBound(this.bucket(k), v);
+    const q = bucketOf(v);
+    return this.starts[q]! + lowerBound(this.bucket(q), v);
   }
 
-  private bucket(k: number): Float64Array {
-    if (!this.sortedBuckets.has(k)) this.gather([this.starts[k]!]);
-    return this.sortedBuckets.get(k)!;
+  private bucket(q: number): Float64Array {
+    if (!this.sortedBuckets.has(q)) this.gather([this.starts[q]!]);
+    return this.sortedBuckets.get(q)!;
   }
 }
 
@@ -368,48 +366,78 @@ interface RowSums extends TopLabelSums {
  * Every per-row sum of the figures in one pass over the rows (1M rows: one read of each array
  * instead of six): binned ECE and MCE, Brier, NLL, the totals and adaptiveEce's histogram. Rows may
  * come in blocks (`add`, in row order): the fast path adds each chunk as it arrives, so the sums are
- * done when the reading is. Each sum adds the rows in order, as separate loops would: the figures are
- * the same to the bit, whichever way the rows came.
+ * done when the reading is. The pass is the kernel's `add` (WebAssembly: server/wasm/calibration.ts
+ * says why); each sum adds the rows in order, so the figures are the same to the bit whichever way,
+ * and in however many blocks, the rows came. The kernel holds one summariser's sums at a time; one
+ * that is set aside (another summariser, a new module) keeps a copy of its own meanwhile.
  */
 export class RowSummariser {
-  private readonly edges: Float64Array;
-  private readonly sums: TopLabelSums;
+  private readonly bins: number;
+  private n = 0;
+  private saved: { sums: Float64Array; scalars: Float64Array; buckets: Uint32Array } | undefined;
+  private fresh = true;
 
   constructor(bins: number) {
-    this.edges = binEdges(bins);
-    this.sums = { bins, n: 0, count: new Float64Array(bins), sumConf: new Float64Array(bins), sumCorrect: new Float64Array(bins), confidence: 0, correct: 0, brier: 0, nll: 0, buckets: new Uint32Array(BUCKETS), invalid: 0 };
+    this.bins = bins;
   }
 
-  add(confidence: Float64Array, correct: ArrayLike<number>): void {
-    const { edges } = this;
-    const bins = edges.length - 1;
-    const { count, sumConf, sumCorrect } = this.sums;
-    let { confidence: totalConf, correct: totalCorrect, brier, nll, buckets, invalid } = this.sums;
-    for (let i = 0; i < confidence.length; i++) {
-      const c = confidence[i]!;
-      const k = correct[i]!;
-      const b = binOf(c, edges, bins);
-      count[b]! += 1;
-      sumConf[b]! += c;
-      sumCorrect[b]! += k;
-      totalConf += c;
-      totalCorrect += k;
-      brier += (c - k) * (c - k);
-      nll += nllTerm(c, k);
-      if (c >= 0 && c <= 1) {
-        if (buckets) buckets[bucketOf(c)]!++;
-      } else {
-        buckets = undefined;
-        invalid++;
-      }
-      if (k !== 0 && k !== 1) invalid++;
-    }
-    Object.assign(this.sums, { n: this.sums.n + confidence.length, confidence: totalConf, correct: totalCorrect, brier, nll, buckets, invalid });
+  add(confidence: Float64Array, correct: Uint8Array): void {
+    const k = this.kernel();
+    eachBlock(k, confidence, correct, (count) => k.exports.add(count, this.bins));
+    this.n += confidence.length;
   }
 
   /** The sums so far (small inputs keep no histogram: adaptiveEce sorts them). */
   result(): TopLabelSums {
-    return { ...this.sums, buckets: this.sums.n >= BUCKETED_MIN_ROWS ? this.sums.buckets : undefined };
+    const k = this.kernel();
+    const b = this.bins;
+    const scalars = f64(k, 'SCALARS', 8);
+    return {
+      bins: b,
+      n: this.n,
+      count: f64(k, 'COUNT', b).slice(),
+      sumConf: f64(k, 'SUM_CONF', b).slice(),
+      sumCorrect: f64(k, 'SUM_CORRECT', b).slice(),
+      confidence: scalars[0]!,
+      correct: scalars[1]!,
+      brier: scalars[2]!,
+      nll: scalars[3]!,
+      buckets: this.n >= BUCKETED_MIN_ROWS && scalars[5] === 0 ? u32(k, 'BUCKETS', BUCKETS).slice() : undefined,
+      invalid: scalars[4]!,
+    };
+  }
+
+  /** Called by the kernel before another summariser takes its sums over. */
+  evicted(): void {
+    const k = calibrationKernel();
+    const b = this.bins;
+    const sums = new Float64Array(3 * b);
+    sums.set(f64(k, 'COUNT', b), 0);
+    sums.set(f64(k, 'SUM_CONF', b), b);
+    sums.set(f64(k, 'SUM_CORRECT', b), 2 * b);
+    this.saved = { sums, scalars: f64(k, 'SCALARS', 8).slice(), buckets: u32(k, 'BUCKETS', BUCKETS).slice() };
+  }
+
+  /** The kernel, holding this summariser's sums. */
+  private kernel(): CalibrationKernel {
+    const k = calibrationKernel();
+    if (k.owner === this) return k;
+    k.owner?.evicted();
+    // reset() also writes this summariser's bin edges, which every add() reads.
+    k.exports.reset(this.bins);
+    const saved = this.saved;
+    if (saved) {
+      const b = this.bins;
+      f64(k, 'COUNT', b).set(saved.sums.subarray(0, b));
+      f64(k, 'SUM_CONF', b).set(saved.sums.subarray(b, 2 * b));
+      f64(k, 'SUM_CORRECT', b).set(saved.sums.subarray(2 * b));
+      f64(k, 'SCALARS', 8).set(saved.scalars);
+      u32(k, 'BUCKETS', BUCKETS).set(saved.buckets);
+      this.saved = undefined;
+    } else if (!this.fresh) throw new Error('RowSummariser: its sums were lost');
+    this.fresh = false;
+    k.owner = this;
+    return k;
   }
 }
 

@@ -25,19 +25,19 @@ export interface Engine {
    * out of file order (calibration's bootstrap depends on the order). Asked of the plan (EXPLAIN).
    */
   keepsOrder(sql: string): Promise<boolean>;
-  /**
-   * A query's chunks in file order: one callback per chunk with its row count and column getters.
-   * `ordered` (from keepsOrder): on every thread; else on one thread, which keeps the order.
-   * `meanwhile`: this thread's own work, done while the query runs; `failed()` says the query has
-   * already failed (no point going on). `onRows`: the result's row count, before the first chunk.
-   */
-  scan(
-    sql: string,
-    ordered: boolean,
-    onChunk: (rowCount: number, column: (i: number) => { getItem(i: number): unknown }) => void,
-    meanwhile?: (failed: () => boolean) => void | Promise<void>,
-    onRows?: (rows: number) => void,
-  ): Promise<void>;
+  /** A query's chunks in file order (ScanOptions says how). */
+  scan(sql: string, options: ScanOptions): Promise<void>;
+}
+
+export interface ScanOptions {
+  /** From keepsOrder: the query runs on every thread; else on one thread, which keeps the order. */
+  ordered: boolean;
+  /** One call per chunk, with its row count and column getters. */
+  onChunk: (rowCount: number, column: (i: number) => { getItem(i: number): unknown }) => void;
+  /** This thread's own work, done while the query runs; `failed()` says the query has already failed (no point going on). */
+  meanwhile?: (failed: () => boolean) => void | Promise<void>;
+  /** The result's row count, before the first chunk. */
+  onRows?: (rows: number) => void;
 }
 
 let loading: Promise<Engine | undefined> | undefined;
@@ -146,7 +146,7 @@ export function engine(): Promise<Engine | undefined> {
         const plan = (await this.rows(`EXPLAIN ${sql}`)).map((r) => String(r['explain_value'] ?? '')).join('\n');
         return !/JOIN|AGGREGATE|ORDER|WINDOW|SAMPLE|UNION|LIMIT|TOP_N|DISTINCT/.test(plan);
       },
-      scan: (sql, ordered, onChunk, meanwhile, onRows) => busy(async () => {
+      scan: (sql, { ordered, onChunk, meanwhile, onRows }) => busy(async () => {
         // Materialised inside DuckDB (a few bytes a row), then read chunk by chunk without an await
         // each: 490 awaited fetches of a streamed 1M-row result cost more CPU than the copy itself
         // (measured). The query is under way before `meanwhile` runs (run() starts it before its first

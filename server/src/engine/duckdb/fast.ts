@@ -25,7 +25,7 @@ import type { DataSource } from '../../ingest/read';
 import type { AbInput, AbMetricInput, CalibrationInput } from '../../analysis/types';
 import { RowSummariser } from '../../analysis/calibration';
 import { calibrationShape } from '../calibration-shape';
-import { parsePythonJson } from '../../ingest/python-json';
+import { parseJsonlLine } from '../../ingest/jsonl';
 
 const NUMERIC = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL(\(\d+,\s*\d+\))?)$/;
 const INTEGER = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT)$/;
@@ -450,34 +450,40 @@ async function calibrationFrom(db: Engine, source: DataSource, s: Source, bins: 
   let usable = true;
   const ordered = await db.keepsOrder(sql);
   const query = settle(
-    db.scan(sql, ordered, (count, column) => {
-      if (!usable) return;
-      const va = values(column(0), count, Float64Array) as Float64Array;
-      const vb = values(column(1), count, pairs ? Float64Array : Uint8Array);
-      // The checks the built-in reader makes (a finite number; a probability in [0, 1]; a 0/1 flag);
-      // for top-label rows the sums count what fails them (RowSummariser.invalid, looked at below).
-      if (typed && !sums && !(pairs ? finite(va) && finite(vb as Float64Array) : probabilities(va) && flags(vb as Uint8Array))) {
-        usable = false;
-        return;
-      }
-      x.set(va, n);
-      y.set(vb, n);
-      n += count;
-      sums?.add(va, vb);
-      if (n - reported >= 100_000) source.reportProgress?.((reported = n));
-    }, (failed) => stepAll(() => s.vouch?.step() ?? true, failed), (rows) => {
-      x = new Float64Array(rows);
-      y = pairs ? new Float64Array(rows) : new Uint8Array(rows);
+    db.scan(sql, {
+      ordered,
+      onChunk: (count, column) => {
+        if (!usable) return;
+        const va = values(column(0), count, Float64Array) as Float64Array;
+        const vb = values(column(1), count, pairs ? Float64Array : Uint8Array);
+        // The checks the built-in reader makes (a finite number; a probability in [0, 1]; a 0/1 flag);
+        // for top-label rows the sums count what fails them (RowSummariser.invalid, looked at below).
+        if (typed && !sums && !(pairs ? finite(va) && finite(vb as Float64Array) : probabilities(va) && flags(vb as Uint8Array))) {
+          usable = false;
+          return;
+        }
+        x.set(va, n);
+        y.set(vb, n);
+        n += count;
+        sums?.add(va, vb as Uint8Array);
+        if (n - reported >= 100_000) source.reportProgress?.((reported = n));
+      },
+      meanwhile: (failed) => stepAll(() => s.vouch?.step() ?? true, failed),
+      onRows: (rows) => {
+        x = new Float64Array(rows);
+        y = pairs ? new Float64Array(rows) : new Uint8Array(rows);
+      },
     }),
   );
   const ran = await query;
   const vouched = await (s.vouch?.verdict(query, assumeAbsent) ?? true);
   if (vouched === 'untyped') return 'untyped';
   if (!ran || !vouched || !usable || n === 0 || n !== x.length) return undefined;
-  if (typed && sums && sums.result().invalid > 0) return undefined;
+  const summed = sums?.result();
+  if (typed && summed && summed.invalid > 0) return undefined;
   finish(source, n);
   if (pairs) return { kind: 'pairs', chosen: x, rejected: y as unknown as Float64Array };
-  if (kind === 3) return { kind: 'top-label', confidence: x, correct: y as Uint8Array, ...(sums ? { sums: sums.result() } : {}) };
+  if (kind === 3) return { kind: 'top-label', confidence: x, correct: y as Uint8Array, ...(summed ? { sums: summed } : {}) };
   return { kind: 'binary', prob: x, label: y as Uint8Array };
 }
 
@@ -492,23 +498,14 @@ function firstLineShape(file: string): number | undefined {
   try {
     const buf = Buffer.allocUnsafe(64 << 10);
     const got = fs.readSync(fd, buf, 0, buf.length, 0);
-    let at = 0;
-    for (;;) {
+    for (let at = 0; ; ) {
       const end = buf.indexOf(0x0a, at);
       if (end === -1 || end >= got) return undefined;
-      let line = buf.toString('utf8', at, end);
-      if (at === 0) line = line.replace(/^\uFEFF/, '');
-      line = line.trim();
+      const line = parseJsonlLine(buf.toString('utf8', at, end), at === 0);
       at = end + 1;
-      if (line === '') continue;
-      let row: unknown;
-      try {
-        row = parsePythonJson(line);
-      } catch {
-        return undefined;
-      }
-      if (typeof row !== 'object' || row === null || Array.isArray(row)) return undefined;
-      const shape = calibrationShape(row as Record<string, unknown>);
+      if (line.kind === 'blank') continue;
+      if (line.kind === 'skip') return undefined;
+      const shape = calibrationShape(line.value);
       return shape ? SHAPE_NUMBER[shape] : 0;
     }
   } finally {

@@ -16,7 +16,7 @@
  * JSON for both readers) only cost speed, never correctness.
  */
 import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { wasmConstant, wasmModule } from '../../wasm/load';
 
 export const KIND = { number: 1, boolean: 2, string: 4, null: 8, nested: 16, other: 32 } as const;
 
@@ -34,50 +34,38 @@ export interface JsonlFacts {
 }
 
 const NEWLINE = 0x0a;
+const CHUNK = 4 << 20;
 
 /**
  * The scan itself is WebAssembly (server/wasm/jsonl-scan.ts, AssemblyScript, built beside the
- * bundle by `npm run build`): this side reads the file into its memory a chunk at a time.
+ * bundle by `npm run build`), with its memory layout (exported by the module): this side reads the
+ * file into its memory a chunk at a time.
  */
 interface ScanModule {
   memory: WebAssembly.Memory;
   init(): void;
   scan(buf: number, length: number, keyCount: number): void;
+  at: { keys: number; kinds: number; flags: number; keyBytes: number; buf: number; maxKeys: number; slack: number };
 }
-
-const KEYS_AT = 512;
-const KINDS_AT = 768;
-const FLAGS_AT = 896;
-const KEY_BYTES_AT = 1024;
-const BUF_AT = 65536;
-const MAX_KEYS = 32;
-/** Bytes after a chunk that the scan may read (its sentinel, 8-byte word tests). */
-const SLACK = 64;
-const CHUNK = 4 << 20;
 
 let loaded: ScanModule | undefined;
 
-/** The .wasm beside the bundle (dist/server), else the built one under the repository (tests from source). */
-function wasmFile(): string {
-  const beside = path.join(__dirname, 'jsonl-scan.wasm');
-  if (fs.existsSync(beside)) return beside;
-  const built = path.resolve(__dirname, '../../../../dist/server/jsonl-scan.wasm');
-  if (fs.existsSync(built)) return built;
-  throw new Error('jsonl-scan.wasm is missing: run "npm run build"');
-}
-
 function scanModule(): ScanModule {
   if (!loaded) {
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(fs.readFileSync(wasmFile())), { env: { abort: () => { throw new Error('jsonl-scan.wasm aborted'); } } });
-    loaded = instance.exports as unknown as ScanModule;
+    const exports = wasmModule<WebAssembly.Exports>('jsonl-scan');
+    const c = (name: string) => wasmConstant(exports, name);
+    loaded = {
+      ...(exports as unknown as Omit<ScanModule, 'at'>),
+      at: { keys: c('KEYS'), kinds: c('KINDS'), flags: c('FLAGS'), keyBytes: c('KEY_BYTES'), buf: c('BUF'), maxKeys: c('MAX_KEYS'), slack: c('SLACK') },
+    };
     loaded.init();
   }
   return loaded;
 }
 
-/** Grows the module's memory so a chunk of `bytes` (plus slack) fits at BUF_AT. */
+/** Grows the module's memory so a chunk of `bytes` (plus slack) fits at its BUF. */
 function reserve(m: ScanModule, bytes: number): void {
-  const need = BUF_AT + bytes + SLACK;
+  const need = m.at.buf + bytes + m.at.slack;
   const have = m.memory.buffer.byteLength;
   if (need > have) m.memory.grow(Math.ceil((need - have) / 65536));
 }
@@ -121,7 +109,8 @@ export class JsonlScanner {
     this.limit = options.limit ?? Infinity;
     this.maxLine = options.maxLine ?? 32 << 20;
     this.size = Math.min(CHUNK, Number.isFinite(this.limit) ? Math.max(this.limit, 1) : CHUNK);
-    if (keys.length > MAX_KEYS || this.encoded.reduce((n, k) => n + k.length, 0) > BUF_AT - KEY_BYTES_AT) {
+    const { at } = scanModule();
+    if (keys.length > at.maxKeys || this.encoded.reduce((n, k) => n + k.length, 0) > at.buf - at.keyBytes) {
       this.facts.unsafe = true;
       this.done = true;
     }
@@ -156,7 +145,7 @@ export class JsonlScanner {
     for (;;) {
       reserve(m, this.size);
       // A fresh view each time: growing the memory detaches the old one.
-      const buf = new Uint8Array(m.memory.buffer, BUF_AT, this.size + SLACK);
+      const buf = new Uint8Array(m.memory.buffer, m.at.buf, this.size + m.at.slack);
       const held = this.tail.length;
       buf.set(this.tail, 0);
       const n = fs.readSync(this.fd!, buf, held, this.size - held, this.pos);
@@ -192,24 +181,25 @@ export class JsonlScanner {
     }
   }
 
-  /** The module's scan over `length` bytes at BUF_AT, with this scanner's keys, kinds and flags. */
+  /** The module's scan over `length` bytes at its BUF, with this scanner's keys, kinds and flags. */
   private run(m: ScanModule, length: number): void {
     const facts = this.facts;
+    const { at } = m;
     const bytes = new Uint8Array(m.memory.buffer);
     const words = new Uint32Array(m.memory.buffer);
-    let at = KEY_BYTES_AT;
+    let key = at.keyBytes;
     this.encoded.forEach((k, i) => {
-      bytes.set(k, at);
-      words[(KEYS_AT >> 2) + 2 * i] = at;
-      words[(KEYS_AT >> 2) + 2 * i + 1] = k.length;
-      words[(KINDS_AT >> 2) + i] = facts.kinds.get(this.keys[i]!)!;
-      at += k.length;
+      bytes.set(k, key);
+      words[(at.keys >> 2) + 2 * i] = key;
+      words[(at.keys >> 2) + 2 * i + 1] = k.length;
+      words[(at.kinds >> 2) + i] = facts.kinds.get(this.keys[i]!)!;
+      key += k.length;
     });
-    words.fill(0, FLAGS_AT >> 2, (FLAGS_AT >> 2) + 3);
-    m.scan(BUF_AT, length, this.keys.length);
-    this.keys.forEach((k, i) => facts.kinds.set(k, words[(KINDS_AT >> 2) + i]!));
-    facts.unsafe ||= words[FLAGS_AT >> 2] !== 0;
-    facts.hasNull ||= words[(FLAGS_AT >> 2) + 1] !== 0;
-    facts.escapedKey ||= words[(FLAGS_AT >> 2) + 2] !== 0;
+    words.fill(0, at.flags >> 2, (at.flags >> 2) + 3);
+    m.scan(at.buf, length, this.keys.length);
+    this.keys.forEach((k, i) => facts.kinds.set(k, words[(at.kinds >> 2) + i]!));
+    facts.unsafe ||= words[at.flags >> 2] !== 0;
+    facts.hasNull ||= words[(at.flags >> 2) + 1] !== 0;
+    facts.escapedKey ||= words[(at.flags >> 2) + 2] !== 0;
   }
 }
