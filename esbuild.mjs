@@ -1,7 +1,7 @@
 // Builds every bundle of RLHF Lens in one command.
 //   node esbuild.mjs            development build (source maps)
 //   node esbuild.mjs --watch    rebuild on change
-//   node esbuild.mjs --production  minified, no source maps (used by `npm run package`)
+//   node esbuild.mjs --production  no source maps, webviews minified too (used by `npm run package`)
 import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
 import * as path from 'node:path';

@@ -132,8 +132,11 @@ function columnsOf(fields: string[], map: Record<string, string>): string[] {
   return [...out];
 }
 
-/** `text`: fields read as text whatever they hold (the A/B variant: its text is the group's name). */
-async function open(db: Engine, source: DataSource, fields: string[], retry?: JsonlFacts, text: string[] = []): Promise<Source | undefined> {
+/**
+ * `text`: fields read as text whatever they hold (the A/B variant: its text is the group's name).
+ * `scanner`: the whole file's byte scan, already under way (connect), for the first attempt.
+ */
+async function open(db: Engine, source: DataSource, fields: string[], retry?: JsonlFacts, text: string[] = [], scanner?: JsonlScanner): Promise<Source | undefined> {
   const file = source.file;
   const map = source.columnMap ?? {};
   const keys = columnsOf(fields, map);
@@ -150,7 +153,8 @@ async function open(db: Engine, source: DataSource, fields: string[], retry?: Js
       const from = `read_json(${lit(file)}, format='newline_delimited', records=true, columns={${keys.map((k) => `${lit(k)}: ${lit(types.get(k)!)}`).join(', ')}}, maximum_object_size=${MAX_OBJECT})`;
       const raw = (f: string) => (map[f] !== undefined && map[f] !== f ? `coalesce(${ident(map[f]!)}, ${ident(f)})` : ident(f));
       // The byte scan of the whole file, stepped by the caller while DuckDB's query runs on its own threads.
-      const scanner = retry ? undefined : new JsonlScanner(file, keys, { maxLine: MAX_OBJECT + 2 });
+      if (!retry) scanner ??= new JsonlScanner(file, keys, { maxLine: MAX_OBJECT + 2 });
+      else scanner = undefined;
       const jsonl: Source = {
         format: 'jsonl',
         from,
@@ -323,12 +327,26 @@ export function averageLineBytes(file: string): number {
   }
 }
 
-async function connect(source: DataSource): Promise<Engine | undefined> {
-  if (/\.(gz|zst)$/i.test(source.file)) return undefined;
+/**
+ * The engine, when it is to read this file. For JSONL, the whole file's byte scan over `fields` (and
+ * their mapped columns) starts at once and runs while the engine loads, which takes 60-80 ms, most
+ * of it on DuckDB's own thread: that much less of the scan competes with the query for the cores.
+ * The caller closes `scanner` when done with it (it holds the file open once stepped).
+ */
+async function connect(source: DataSource, fields: string[]): Promise<{ db: Engine | undefined; scanner?: JsonlScanner }> {
+  if (/\.(gz|zst)$/i.test(source.file)) return { db: undefined };
   const format = source.format;
-  if (format !== 'jsonl' && format !== 'csv' && format !== 'tsv' && format !== 'parquet') return undefined;
-  if (!engineWanted(format, sizeOf(source), () => averageLineBytes(source.file))) return undefined;
-  const db = await engine();
+  if (format !== 'jsonl' && format !== 'csv' && format !== 'tsv' && format !== 'parquet') return { db: undefined };
+  if (!engineWanted(format, sizeOf(source), () => averageLineBytes(source.file))) return { db: undefined };
+  const loading = engine();
+  const scanner = format === 'jsonl' ? new JsonlScanner(source.file, columnsOf(fields, source.columnMap ?? {}), { maxLine: MAX_OBJECT + 2 }) : undefined;
+  if (scanner) {
+    let loaded = false;
+    void loading.finally(() => (loaded = true));
+    // A chunk (4 MiB, a few ms) at a time, letting the engine's promise settle in between.
+    while (!loaded && !scanner.step()) await new Promise((resolve) => setImmediate(resolve));
+  }
+  const db = await loading;
   if (!db) {
     // Said once per process: the CLI's stderr; the language server's output, through its workers'
     // stderr, once for all of them (firstUnavailableNotice).
@@ -337,7 +355,7 @@ async function connect(source: DataSource): Promise<Engine | undefined> {
       process.stderr.write(`rlhf-lens: ${why}; analyses use the built-in readers (same results, slower on large files)\n`);
     }
   }
-  return db;
+  return { db, ...(scanner ? { scanner } : {}) };
 }
 
 /** Whether a query succeeded (its error is the fast path declining: nothing to report). */
@@ -374,13 +392,16 @@ const SHAPES = [...Object.values(SHAPE_KEYS).flat(), 'label'];
 /** Top-label `{confidence, correct}`, binary `{prob, label}` and reward pairs `{chosen_score, rejected_score}`. */
 /** `bins`: the analysis' bins, for the sums accumulated while the rows arrive (RowSummariser). */
 export async function fastCalibration(source: DataSource, bins = 15): Promise<CalibrationInput | undefined> {
+  let scanner: JsonlScanner | undefined;
   try {
-    const db = await connect(source);
+    const connected = await connect(source, SHAPES);
+    const db = connected.db;
+    scanner = connected.scanner;
     if (!db) return undefined;
     let retry: JsonlFacts | undefined;
     // A second attempt only when the typed columns chosen from the first lines did not fit the whole file.
     for (let attempt = 0; attempt < 2; attempt++) {
-      const s = await open(db, source, SHAPES, retry);
+      const s = await open(db, source, SHAPES, retry, [], scanner);
       if (!s) return undefined;
       const got = await calibrationFrom(db, source, s, bins);
       if (got !== 'untyped') return got;
@@ -389,6 +410,8 @@ export async function fastCalibration(source: DataSource, bins = 15): Promise<Ca
     return undefined;
   } catch {
     return undefined;
+  } finally {
+    scanner?.close();
   }
 }
 
@@ -536,12 +559,16 @@ export interface FastAbMetric {
 
 /** Per-variant counts, sums and variances pushed down to DuckDB (unit rows only; aggregated {n, successes} rows go the built-in way). */
 export async function fastAb(source: DataSource, metrics: FastAbMetric[], variantField: string): Promise<AbInput | undefined> {
+  const fields = [variantField, 'n', 'successes', ...metrics.map((m) => m.column)];
+  let scanner: JsonlScanner | undefined;
   try {
-    const db = await connect(source);
+    const connected = await connect(source, fields);
+    const db = connected.db;
+    scanner = connected.scanner;
     if (!db) return undefined;
     let retry: JsonlFacts | undefined;
     for (let attempt = 0; attempt < 2; attempt++) {
-      const s = await open(db, source, [variantField, 'n', 'successes', ...metrics.map((m) => m.column)], retry, [variantField]);
+      const s = await open(db, source, fields, retry, [variantField], scanner);
       if (!s) return undefined;
       const got = await abFrom(db, source, s, metrics, variantField);
       if (got !== 'untyped') return got;
@@ -550,6 +577,8 @@ export async function fastAb(source: DataSource, metrics: FastAbMetric[], varian
     return undefined;
   } catch {
     return undefined;
+  } finally {
+    scanner?.close();
   }
 }
 
