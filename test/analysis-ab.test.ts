@@ -52,6 +52,18 @@ test('Beta chance to beat: symmetric cases are 1/2 and the four sum orders agree
   assertClose(probBetaGreater(30, 400, 20, 410) + probBetaGreater(20, 410, 30, 400), 1, 'complement', 1e-10);
 });
 
+test('Beta chance to beat at a million units, tails included, against a 40-digit sum (mpmath)', () => {
+  // mpmath 1.3 at mp.dps = 40: the closed form's terms summed in exact arithmetic (the ratio recurrence
+  // from a first term built from mp.beta), the same choice of the four sums by the smallest parameter.
+  const cases: [[number, number, number, number], number][] = [
+    [[50000, 450000, 50500, 449500], 0.048157511865720271095],
+    [[480000, 20000, 481000, 19000], 1.1973839239161087114e-7],
+    [[2000, 3000, 2100, 2900], 0.0210017020948614231],
+    [[10, 1000000, 200, 1000000], 2.2603207779058689273e-48],
+  ];
+  for (const [args, want] of cases) assertClose(probBetaGreater(...args), want, `P(Beta(${args[0]}, ${args[1]}) > Beta(${args[2]}, ${args[3]}))`, 1e-8, 0);
+});
+
 test('Holm and Bonferroni adjustments', () => {
   assert.deepEqual(adjustPValues([0.01, 0.04, 0.03], 'bonferroni').map((x) => +x.toFixed(12)), [0.03, 0.12, 0.09]);
   // Holm: sorted 0.01*3, 0.03*2, 0.04*1 -> 0.03, 0.06, 0.06 (monotone)

@@ -41,15 +41,46 @@ function logBeta(a: number, b: number): number {
   return gammaln(a) + gammaln(b) - gammaln(a + b);
 }
 
+/** Terms of betaGreaterByA between two computed from gammaln; the others follow by their ratio. */
+const ANCHOR_EVERY = 64;
+
+/** A term the ratio can multiply without losing precision to underflow or overflow. */
+function inRange(x: number): boolean {
+  return x > 1e-290 && x < 1e290;
+}
+
 /**
  * P(X > Y) for X ~ Beta(aX, bX), Y ~ Beta(aY, bY) with integer aX (Evan Miller's closed form),
- * summing aX terms.
+ * summing aX terms: term i = B(aY + i, bX + bY) / ((bX + i) B(1 + i, bX) B(aY, bY)). Term i + 1 is
+ * term i times (aY + i)(bX + i) / ((aY + bX + bY + i)(1 + i)), so only every 64th term is computed
+ * from gammaln: a million-unit experiment has ~50,000 terms, which took 17-55 ms as six gammaln calls
+ * each. Where a term is outside the comfortable range of a double (the far tails, where terms
+ * underflow), the ratio is applied to its logarithm instead, so a tiny term can grow back into range.
+ * The ratios are exact to an ulp, so a block's terms are as accurate as its first (gammaln's logs of
+ * Beta functions near 1e6 carry absolute errors near 1e-9, which the per-term sum had on every term).
  */
 function betaGreaterByA(aX: number, bX: number, aY: number, bY: number): number {
-  let total = 0;
   const lbY = logBeta(aY, bY);
+  const sum = bX + bY;
+  let total = 0;
+  let term = 0;
+  let logTerm = 0;
   for (let i = 0; i < aX; i++) {
-    total += Math.exp(logBeta(aY + i, bX + bY) - Math.log(bX + i) - logBeta(1 + i, bX) - lbY);
+    if (i % ANCHOR_EVERY === 0) {
+      logTerm = logBeta(aY + i, sum) - Math.log(bX + i) - logBeta(1 + i, bX) - lbY;
+      term = Math.exp(logTerm);
+    } else {
+      const ratio = ((aY + i - 1) * (bX + i - 1)) / ((aY + sum + i - 1) * i);
+      const next = term * ratio;
+      if (inRange(term) && inRange(next)) term = next;
+      else {
+        // Leaving the range: the logarithm from the last term in range (logTerm is kept only outside it).
+        if (inRange(term)) logTerm = Math.log(term);
+        logTerm += Math.log(ratio);
+        term = Math.exp(logTerm);
+      }
+    }
+    total += term;
   }
   return total;
 }
