@@ -56,6 +56,12 @@ function packageVsix(outDir: string): string {
   const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'package.mjs'), ...target], { cwd: ROOT, encoding: 'utf8', timeout: 300_000 });
   assert.equal(r.status, 0, `npm run package failed:\n${r.stdout}${r.stderr}`);
   fs.copyFileSync(path.join(ROOT, 'dist', target[0] === 'linux-x64' ? 'rlhf-lens-linux-x64.vsix' : 'rlhf-lens.vsix'), out);
+  // Every WebAssembly module the server and worker load (the byte scan, calibration's passes, sql.js)
+  // is in the .vsix: a zip names its entries uncompressed in its central directory.
+  const zip = fs.readFileSync(out);
+  for (const wasm of fs.readdirSync(path.join(ROOT, 'dist', 'server')).filter((f) => f.endsWith('.wasm'))) {
+    assert.ok(zip.includes(`extension/dist/server/${wasm}`), `${wasm} is not in the .vsix`);
+  }
   return out;
 }
 
