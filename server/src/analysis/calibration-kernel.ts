@@ -4,7 +4,7 @@
  * rows into it a block at a time. What the passes compute, and why they are WebAssembly, is said
  * there and in calibration.ts, which calls them.
  */
-import { wasmConstant, wasmModule } from '../wasm/load';
+import { forgetWasmModule, growMemory, wasmConstant, wasmModule } from '../wasm/load';
 
 interface Exports {
   memory: WebAssembly.Memory;
@@ -17,6 +17,9 @@ interface Exports {
 
 const OFFSETS = ['EDGES', 'COUNT', 'SUM_CONF', 'SUM_CORRECT', 'SCALARS', 'BUCKETS', 'CONF', 'CORRECT', 'HIST', 'SLOT', 'SLOT_AT', 'BY_BUCKET', 'FIRST', 'TIES', 'CHUNK_CONF', 'CHUNK_CORRECT', 'GATHERED', 'END'] as const;
 type Offset = (typeof OFFSETS)[number];
+
+/** Buckets of [0, 1] in adaptive ECE's histogram (the module's BUCKET_COUNT): bucket(c) = floor(c * BUCKETS). */
+export const BUCKETS = 1 << 16;
 
 /** Above this much memory (a gather of many tied values) the module is dropped after use, not kept. */
 const KEEP_BYTES = 64 << 20;
@@ -41,10 +44,14 @@ export function calibrationKernel(): CalibrationKernel {
   return current;
 }
 
+/** The kernel's views of the row sums' state (what `add` accumulates) for `bins` bins. */
+export function sumsState(k: CalibrationKernel, bins: number): { count: Float64Array; sumConf: Float64Array; sumCorrect: Float64Array; scalars: Float64Array; buckets: Uint32Array } {
+  return { count: f64(k, 'COUNT', bins), sumConf: f64(k, 'SUM_CONF', bins), sumCorrect: f64(k, 'SUM_CORRECT', bins), scalars: f64(k, 'SCALARS', 8), buckets: u32(k, 'BUCKETS', BUCKETS) };
+}
+
 /** Grows the module's memory to hold `bytes` from offset 0 (views made before are then detached). */
 export function reserve(k: CalibrationKernel, bytes: number): void {
-  const have = k.exports.memory.buffer.byteLength;
-  if (bytes > have) k.exports.memory.grow(Math.ceil((bytes - have) / 65536));
+  growMemory(k.exports.memory, bytes);
 }
 
 /** A typed view of `length` items at `offset` of the module's memory (made fresh: memory may have grown). */
@@ -85,5 +92,5 @@ export function shrink(k: CalibrationKernel): void {
   k.owner?.evicted();
   k.owner = undefined;
   current = undefined;
-  wasmModule.forget('calibration');
+  forgetWasmModule('calibration');
 }

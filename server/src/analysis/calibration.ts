@@ -6,7 +6,7 @@
 import { requireFinite } from './finite';
 import { quantileSorted } from './stats/quantile';
 import { mulberry32 } from './stats/random';
-import { calibrationKernel, eachBlock, f64, i32, reserve, shrink, u32, type CalibrationKernel } from './calibration-kernel';
+import { BUCKETS, calibrationKernel, eachBlock, f64, i32, reserve, shrink, sumsState, u32, type CalibrationKernel } from './calibration-kernel';
 import { AnalysisError, type CalibrationBin, type CalibrationInput, type CalibrationOptions, type CalibrationResult, type TopLabelSums } from './types';
 
 const NLL_CLIP = 1e-12;
@@ -160,12 +160,10 @@ function lowerBound(sorted: Float64Array, x: number): number {
   return lo;
 }
 
-/** Buckets of [0, 1] for the order statistics of adaptiveEce: bucket(c) = floor(c * BUCKETS), monotone in c. */
-const BUCKETS = 1 << 16;
-
 /** Below this many rows a plain sort is cheaper than walking the 65,536 buckets. */
 const BUCKETED_MIN_ROWS = 1 << 15;
 
+/** A value's bucket, as the kernel computes it: monotone in c. */
 function bucketOf(c: number): number {
   const k = Math.floor(c * BUCKETS);
   return k >= BUCKETS ? BUCKETS - 1 : k;
@@ -374,7 +372,8 @@ interface RowSums extends TopLabelSums {
 export class RowSummariser {
   private readonly bins: number;
   private n = 0;
-  private saved: { sums: Float64Array; scalars: Float64Array; buckets: Uint32Array } | undefined;
+  /** Its sums while set aside (copies of sumsState's views). */
+  private saved: ReturnType<typeof sumsState> | undefined;
   private fresh = true;
 
   constructor(bins: number) {
@@ -389,33 +388,27 @@ export class RowSummariser {
 
   /** The sums so far (small inputs keep no histogram: adaptiveEce sorts them). */
   result(): TopLabelSums {
-    const k = this.kernel();
-    const b = this.bins;
-    const scalars = f64(k, 'SCALARS', 8);
+    const state = sumsState(this.kernel(), this.bins);
+    const scalars = state.scalars;
     return {
-      bins: b,
+      bins: this.bins,
       n: this.n,
-      count: f64(k, 'COUNT', b).slice(),
-      sumConf: f64(k, 'SUM_CONF', b).slice(),
-      sumCorrect: f64(k, 'SUM_CORRECT', b).slice(),
+      count: state.count.slice(),
+      sumConf: state.sumConf.slice(),
+      sumCorrect: state.sumCorrect.slice(),
       confidence: scalars[0]!,
       correct: scalars[1]!,
       brier: scalars[2]!,
       nll: scalars[3]!,
-      buckets: this.n >= BUCKETED_MIN_ROWS && scalars[5] === 0 ? u32(k, 'BUCKETS', BUCKETS).slice() : undefined,
+      buckets: this.n >= BUCKETED_MIN_ROWS && scalars[5] === 0 ? state.buckets.slice() : undefined,
       invalid: scalars[4]!,
     };
   }
 
   /** Called by the kernel before another summariser takes its sums over. */
   evicted(): void {
-    const k = calibrationKernel();
-    const b = this.bins;
-    const sums = new Float64Array(3 * b);
-    sums.set(f64(k, 'COUNT', b), 0);
-    sums.set(f64(k, 'SUM_CONF', b), b);
-    sums.set(f64(k, 'SUM_CORRECT', b), 2 * b);
-    this.saved = { sums, scalars: f64(k, 'SCALARS', 8).slice(), buckets: u32(k, 'BUCKETS', BUCKETS).slice() };
+    const state = sumsState(calibrationKernel(), this.bins);
+    this.saved = { count: state.count.slice(), sumConf: state.sumConf.slice(), sumCorrect: state.sumCorrect.slice(), scalars: state.scalars.slice(), buckets: state.buckets.slice() };
   }
 
   /** The kernel, holding this summariser's sums. */
@@ -427,12 +420,8 @@ export class RowSummariser {
     k.exports.reset(this.bins);
     const saved = this.saved;
     if (saved) {
-      const b = this.bins;
-      f64(k, 'COUNT', b).set(saved.sums.subarray(0, b));
-      f64(k, 'SUM_CONF', b).set(saved.sums.subarray(b, 2 * b));
-      f64(k, 'SUM_CORRECT', b).set(saved.sums.subarray(2 * b));
-      f64(k, 'SCALARS', 8).set(saved.scalars);
-      u32(k, 'BUCKETS', BUCKETS).set(saved.buckets);
+      const state = sumsState(k, this.bins);
+      for (const key of Object.keys(state) as (keyof typeof state)[]) state[key].set(saved[key]);
       this.saved = undefined;
     } else if (!this.fresh) throw new Error('RowSummariser: its sums were lost');
     this.fresh = false;

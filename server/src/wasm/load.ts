@@ -24,16 +24,20 @@ export function wasmModule<T>(name: string, bytes = 0): T {
     exports = new WebAssembly.Instance(module, { env: { abort: () => { throw new Error(`${name}.wasm aborted`); } } }).exports;
     loaded.set(name, exports);
   }
-  const memory = exports['memory'] as WebAssembly.Memory;
-  const have = memory.buffer.byteLength;
-  if (bytes > have) memory.grow(Math.ceil((bytes - have) / 65536));
+  growMemory(exports['memory'] as WebAssembly.Memory, bytes);
   return exports as T;
 }
 
+/** Grows a module's memory to at least `bytes` (views of it made before are then detached). */
+export function growMemory(memory: WebAssembly.Memory, bytes: number): void {
+  const have = memory.buffer.byteLength;
+  if (bytes > have) memory.grow(Math.ceil((bytes - have) / 65536));
+}
+
 /** Drops a module (its memory is freed once nothing refers to it); the next use compiles it again. */
-wasmModule.forget = (name: string): void => {
+export function forgetWasmModule(name: string): void {
   loaded.delete(name);
-};
+}
 
 /** A numeric constant a module exports (an exported global). */
 export function wasmConstant(exports: WebAssembly.Exports, name: string): number {

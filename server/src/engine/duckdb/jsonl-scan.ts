@@ -16,7 +16,7 @@
  * JSON for both readers) only cost speed, never correctness.
  */
 import * as fs from 'node:fs';
-import { wasmConstant, wasmModule } from '../../wasm/load';
+import { growMemory, wasmConstant, wasmModule } from '../../wasm/load';
 
 export const KIND = { number: 1, boolean: 2, string: 4, null: 8, nested: 16, other: 32 } as const;
 
@@ -65,9 +65,7 @@ function scanModule(): ScanModule {
 
 /** Grows the module's memory so a chunk of `bytes` (plus slack) fits at its BUF. */
 function reserve(m: ScanModule, bytes: number): void {
-  const need = m.at.buf + bytes + m.at.slack;
-  const have = m.memory.buffer.byteLength;
-  if (need > have) m.memory.grow(Math.ceil((need - have) / 65536));
+  growMemory(m.memory, m.at.buf + bytes + m.at.slack);
 }
 
 /**
