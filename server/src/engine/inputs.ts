@@ -30,7 +30,6 @@ function noUsableRows(source: DataSource, needs: string): IngestError {
 
 // ---------------------------------------------------------------- calibration
 
-
 const CALIBRATION_NEEDS = 'calibration needs {probs|logits, label}, {confidence, correct}, {prob, label} or {chosen_score, rejected_score} (map columns with --column field=column)';
 
 export async function loadCalibration(source: DataSource, bins?: number): Promise<CalibrationInput> {

@@ -153,8 +153,9 @@ async function open(db: Engine, source: DataSource, fields: string[], retry?: Js
       const from = `read_json(${lit(file)}, format='newline_delimited', records=true, columns={${keys.map((k) => `${lit(k)}: ${lit(types.get(k)!)}`).join(', ')}}, maximum_object_size=${MAX_OBJECT})`;
       const raw = (f: string) => (map[f] !== undefined && map[f] !== f ? `coalesce(${ident(map[f]!)}, ${ident(f)})` : ident(f));
       // The byte scan of the whole file, stepped by the caller while DuckDB's query runs on its own threads.
-      if (!retry) scanner ??= new JsonlScanner(file, keys, { maxLine: MAX_OBJECT + 2 });
-      else scanner = undefined;
+      // connect() started it (and the caller closes it); the second attempt reads the facts it left.
+      if (retry) scanner = undefined;
+      else if (!scanner) return undefined;
       const jsonl: Source = {
         format: 'jsonl',
         from,
@@ -415,7 +416,6 @@ export async function fastCalibration(source: DataSource, bins = 15): Promise<Ca
     scanner?.close();
   }
 }
-
 
 async function calibrationFrom(db: Engine, source: DataSource, s: Source, bins: number): Promise<CalibrationInput | undefined | 'untyped'> {
   const p = (f: string) => s.present(f);
