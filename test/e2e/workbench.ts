@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
+import { chromium, type Browser, type Frame, type Locator, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -137,18 +137,36 @@ export class Workbench {
 
   /** Triggers completion at the cursor; returns the label of the focused suggestion. */
   async triggerSuggest(): Promise<string> {
-    await this.page.keyboard.press('Control+Space');
     const focused = this.page.locator('.suggest-widget.visible .monaco-list-row.focused');
-    await focused.waitFor({ state: 'visible', timeout: 15_000 });
+    await this.untilShown('completion list', () => this.page.keyboard.press('Control+Space'), focused, () => this.page.locator('.suggest-widget').allTextContents());
     return ((await focused.locator('.label-name').first().textContent()) ?? '').trim();
   }
 
   /** Opens the quick-fix menu at the cursor and applies the action with this title. */
-  async applyQuickFix(title: string): Promise<void> {
-    await this.page.keyboard.press('Control+.');
+  async applyQuickFix(title: string): Promise<number> {
     const item = this.page.locator('.action-widget .monaco-list-row', { hasText: title }).first();
-    await item.waitFor({ state: 'visible', timeout: 15_000 });
+    const attempts = await this.untilShown(`quick fix "${title}"`, () => this.page.keyboard.press('Control+.'), item, () => this.page.locator('.action-widget, .monaco-editor-overlaymessage').allTextContents());
     await item.click();
+    return attempts;
+  }
+
+  /**
+   * Presses `open` until `target` shows, closing what showed instead between attempts. One press can
+   * be answered with nothing on a loaded machine: the request races the server's re-check of a file
+   * just opened (VS Code then says "No code actions available"), or the key lands before focus has
+   * come back to the editor. Returns the number of presses; the error names what the page showed.
+   */
+  private async untilShown(what: string, open: () => Promise<void>, target: Locator, shown: () => Promise<string[]>, timeoutMs = 45_000): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    let seen: string[] = [];
+    for (let attempt = 1; ; attempt++) {
+      await open();
+      if (await target.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false)) return attempt;
+      seen = await shown().catch(() => []);
+      if (Date.now() > deadline) throw new Error(`no ${what} appeared within ${timeoutMs / 1000} s; the page showed: ${seen.join(' | ').slice(0, 500) || '(nothing)'}`);
+      await this.page.keyboard.press('Escape');
+      await this.page.waitForTimeout(500);
+    }
   }
 
   /** Right-clicks an explorer entry (its parent folders already expanded) and picks a menu item. */
