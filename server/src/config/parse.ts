@@ -5,7 +5,7 @@
  * (`yaml/syntax`, `yaml/duplicate-key`, `yaml/limit`) and the documents are still returned, as far
  * as the parser could recover them, so later stages can check the rest of the file.
  */
-import { parseAllDocuments, Document, isDocument } from 'yaml';
+import { Composer, Parser, type CST, type Document } from 'yaml';
 import type { Diagnostic } from './diagnostic';
 import { LineIndex } from './line-index';
 
@@ -88,6 +88,28 @@ function keyAt(text: string, offset: number): string {
   return m ? m[1]! : text.slice(offset, offset + 1);
 }
 
+/**
+ * The file's first `most` documents, composed as `parseAllDocuments` composes them, and how many
+ * documents the file holds. The documents past `most` are only counted, from the parser's tokens
+ * (a fifth of the cost of composing them): a file far over the document limit is not built whole
+ * to say so.
+ */
+function composeUpTo(text: string, most: number): { documents: Document.Parsed[]; total: number } {
+  const tokens = new Parser().parse(text);
+  let total = 0;
+  // Hands the composer tokens up to the last document it is to build; `tokens` stays open after.
+  function* upTo(): Generator<CST.Token> {
+    for (let t = tokens.next(); !t.done; t = tokens.next()) {
+      yield t.value;
+      if (t.value.type === 'document' && ++total >= most) return;
+    }
+  }
+  const documents = Array.from(new Composer(YAML_OPTIONS).compose(upTo())) as Document.Parsed[];
+  for (let t = tokens.next(); !t.done; t = tokens.next()) if (t.value.type === 'document') total++;
+  // A stream of only comments or directives is one empty document to the composer, none to the count.
+  return { documents, total: Math.max(total, documents.length) };
+}
+
 export function parseYaml(text: string, limits: ParseLimits = DEFAULT_PARSE_LIMITS): ParsedFile {
   const lines = new LineIndex(text);
   const diagnostics: Diagnostic[] = [];
@@ -127,9 +149,9 @@ export function parseYaml(text: string, limits: ParseLimits = DEFAULT_PARSE_LIMI
   }
 
   let parsed: Document.Parsed[];
+  let total: number;
   try {
-    const result = parseAllDocuments(text, YAML_OPTIONS);
-    parsed = (Array.isArray(result) ? result : isDocument(result) ? [result] : []) as Document.Parsed[];
+    ({ documents: parsed, total } = composeUpTo(text, limits.maxDocuments + 1));
   } catch (err) {
     diagnostics.push({
       range: lines.range(0, lines.lineEnd(0)),
@@ -140,14 +162,14 @@ export function parseYaml(text: string, limits: ParseLimits = DEFAULT_PARSE_LIMI
     return { text, lines, documents, diagnostics };
   }
 
-  if (parsed.length > limits.maxDocuments) {
+  if (total > limits.maxDocuments) {
     const extra = parsed[limits.maxDocuments]!;
     const start = extra.range?.[0] ?? 0;
     diagnostics.push({
       range: lines.range(start, lines.lineEnd(lines.positionAt(start).line)),
       severity: 'error',
       code: 'yaml/limit',
-      message: `File holds ${parsed.length} YAML documents, more than the limit of ${limits.maxDocuments}; documents after this point are not checked.`,
+      message: `File holds ${total.toLocaleString('en-US')} YAML documents, more than the limit of ${limits.maxDocuments.toLocaleString('en-US')}; documents after this point are not checked.`,
     });
     parsed = parsed.slice(0, limits.maxDocuments);
   }
