@@ -87,7 +87,7 @@ export function renderFormatsDoc(doc, schemas) {
     const from = text.indexOf(begin);
     const to = text.indexOf(end);
     if (from < 0 || to < from) throw new Error(`the doc has no "${begin}" ... "${end}" section`);
-    const generated = `${begin}\n<!-- Generated from schemas/${kind}.schema.json by scripts/gen-format-docs.mjs: edit the schema, then run it. -->\n\n${renderTable(schema)}\n\n`;
+    const generated = `${begin}\n<!-- Generated from schemas/${kind}.schema.json by scripts/gen-format-docs.mjs: edit the schema, then run it and npm run validators. -->\n\n${renderTable(schema)}\n\n`;
     text = text.slice(0, from) + generated + text.slice(to);
   }
   return text;
