@@ -106,8 +106,7 @@ function composeUpTo(text: string, most: number): { documents: Document.Parsed[]
   }
   const documents = Array.from(new Composer(YAML_OPTIONS).compose(upTo())) as Document.Parsed[];
   for (let t = tokens.next(); !t.done; t = tokens.next()) if (t.value.type === 'document') total++;
-  // A stream of only comments or directives is one empty document to the composer, none to the count.
-  return { documents, total: Math.max(total, documents.length) };
+  return { documents, total };
 }
 
 export function parseYaml(text: string, limits: ParseLimits = DEFAULT_PARSE_LIMITS): ParsedFile {
