@@ -10,17 +10,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ROOT } from './support/lsp';
 import { runCli } from './support/cli';
+import { yamlFiles } from './support/files';
 import { lintText } from '../server/src/config/lint';
 import { isConfigFile, isFrameworkKind, detectKind } from '../server/src/config/kind';
 
 const REAL = path.resolve(ROOT, '..', 'shared', 'fixtures', 'real');
-
-function yamlFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = path.join(dir, e.name);
-    return e.isDirectory() ? yamlFiles(p) : /\.ya?ml$/.test(e.name) ? [p] : [];
-  });
-}
 
 test('real third-party YAML is not mistaken for RLHF Lens config; real framework configs are framework configs', (t) => {
   if (!fs.existsSync(REAL)) {

@@ -12,6 +12,8 @@ import * as path from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
 import { parseAllDocuments } from 'yaml';
 import { ROOT } from './support/lsp';
+import { yamlFiles } from './support/files';
+import { mulberry32 } from './support/prng';
 import { SCHEMAS } from '../server/src/config/schema';
 import * as compiled from '../server/src/config/schema-validators.generated';
 
@@ -21,26 +23,6 @@ test('the generated validators are what scripts/gen-validators.mjs makes of the 
   const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'gen-validators.mjs'), '--check'], { encoding: 'utf8' });
   assert.equal(r.status, 0, `gen-validators --check: ${r.stderr}`);
 });
-
-function yamlFiles(dir: string, out: string[] = []): string[] {
-  if (!fs.existsSync(dir)) return out;
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) yamlFiles(p, out);
-    else if (/\.ya?ml$/.test(e.name)) out.push(p);
-  }
-  return out;
-}
-
-/** A small seeded generator (mulberry32): the same mutations every run. */
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A copy of `value` with one leaf or mapping changed, at a spot picked by `rand`. */
 function mutate(value: unknown, rand: () => number): unknown {
@@ -67,7 +49,7 @@ test('the generated validators report the same errors as Ajv compiling the schem
   const runtime: Record<string, ValidateFunction> = Object.fromEntries(Object.entries(SCHEMAS).map(([k, s]) => [k, ajv.compile(s)]));
   const generated: Record<string, ValidateFunction> = compiled;
   const files = [...yamlFiles(path.join(ROOT, 'test', 'fixtures')), ...yamlFiles(path.join(ROOT, 'examples')), ...yamlFiles(SHARED_PIPELINES)];
-  const rand = rng(7);
+  const rand = mulberry32(7);
   let documents = 0;
   let withErrors = 0;
   const kinds = new Set<string>();
